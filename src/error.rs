@@ -1,0 +1,144 @@
+//! Errors and warnings: every problem names the key, the offending value and its source.
+//!
+//! A load collects *every* problem it finds (unknown keys, wrong types, unparsable
+//! variables, failed constraints, in every source) before it fails, so that one run shows
+//! everything to fix. [`ConfigError`] carries them as data; its `Display` prints one line per
+//! problem in the form `key: message (value, source)`.
+
+use std::fmt;
+
+use crate::source::Source;
+
+/// Validation code of the `tcp_addr` / `tcp_interface` exclusion.
+pub(crate) const EXCLUSIVE_CODE: &str = "mutually_exclusive";
+
+/// What kind of problem a [`Problem`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// A key no setting has (a typo, usually); the message suggests the closest.
+    UnknownKey,
+    /// A value of the wrong type (text where a number belongs, ...).
+    InvalidType,
+    /// A value of the right type that is not accepted (an unknown policy name, ...).
+    InvalidValue,
+    /// A value that breaks a constraint (a bound, a non-empty rule, an exclusion).
+    Constraint,
+    /// A required setting that no source gives.
+    Missing,
+    /// Settings that contradict each other within one source (`ucx` and `UCX`, ...).
+    Conflict,
+    /// A file or JSON document that is not valid TOML or JSON.
+    Syntax,
+    /// A file that cannot be read.
+    Io,
+}
+
+/// One problem found while loading: what, where, with which value, from which source.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Problem {
+    /// Dotted key (`cache.host.cache_size_gb`); empty for a problem with a whole document.
+    pub key: String,
+    /// The offending value as TOML would write it, when there is one.
+    pub value: Option<String>,
+    /// Where the value (or the document) came from.
+    pub source: Source,
+    /// What kind of problem it is.
+    pub kind: ProblemKind,
+    /// What is wrong, in words, with a suggestion where one is known.
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn new(
+        kind: ProblemKind,
+        key: impl Into<String>,
+        source: Source,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            key: key.into(),
+            value: None,
+            source,
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.key.is_empty() {
+            write!(f, "{}: ", self.key)?;
+        }
+        write!(f, "{} (", self.message)?;
+        if let Some(value) = &self.value {
+            write!(f, "{value}, ")?;
+        }
+        write!(f, "{})", self.source)
+    }
+}
+
+/// A failed load: every problem found, in the order the sources were read.
+///
+/// `Display` prints one line per problem: `key: message (value, source)`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub struct ConfigError {
+    problems: Vec<Problem>,
+}
+
+impl ConfigError {
+    /// Wraps problems; `problems` must not be empty.
+    pub(crate) fn new(problems: Vec<Problem>) -> Self {
+        debug_assert!(!problems.is_empty(), "a ConfigError needs a problem");
+        ConfigError { problems }
+    }
+
+    /// Every problem found, in the order the sources were read.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// The problem about `key`, if there is one.
+    pub fn problem_for(&self, key: &str) -> Option<&Problem> {
+        self.problems.iter().find(|p| p.key == key)
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A setting that loads but will probably not do what was meant (an unknown `KVBM_*`
+/// variable, an empty one, ...). Loads succeed with warnings; the entry points log them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Warning {
+    /// Dotted key or variable name the warning is about.
+    pub key: String,
+    /// Where it came from.
+    pub source: Source,
+    /// What will probably go wrong, with a suggestion where one is known.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} ({})", self.key, self.message, self.source)
+    }
+}

@@ -1,0 +1,221 @@
+//! # kvbm-config
+//!
+//! Every setting of KVBM, the KV Block Manager that moves LLM KV-cache blocks between GPU
+//! memory (G1), host memory (G2), local disk (G3) and object storage (G4): defined, loaded,
+//! merged, validated and explained in one place.
+//!
+//! ## Layers
+//!
+//! A config is built from five layers, lowest to highest priority; a higher layer always
+//! beats a lower one, for every key:
+//!
+//! 1. **defaults** in code (each field's docs say its default);
+//! 2. the **system file** `/opt/dynamo/etc/kvbm.toml` (skipped if missing);
+//! 3. the **user file** named by `KVBM_CONFIG_PATH` (must exist if named);
+//! 4. **`KVBM_*` environment variables** (see [`schema::FIELDS`] for the table);
+//! 5. a **JSON document**, e.g. vLLM's `kv_connector_extra_config`.
+//!
+//! Files and JSON may have `default`, `leader` and `worker` tables beside plain ones. Each
+//! source is resolved on its own (plain, then `default`, then the role's table), and only then
+//! are the sources merged, so a `[leader]` value in a file never beats an env variable.
+//!
+//! ## Strictness
+//!
+//! An unknown key in a file or JSON, a value of the wrong type, an unparsable variable or a
+//! broken constraint is an error that names the key, the value and the source; a load reports
+//! all of them at once ([`ConfigError`]). Unknown `KVBM_*` variables are warnings with the
+//! closest known name.
+//!
+//! ## Example
+//!
+//! ```
+//! use kvbm_config::{KvbmConfig, Loader, Role};
+//!
+//! let json = r#"{
+//!     "leader": { "tokio": { "worker_threads": 1 } },
+//!     "worker": { "nixl": { "backends": { "UCX": {} } } }
+//! }"#;
+//! // In a KVBM process: KvbmConfig::from_figment_with_json_for_worker(json)?
+//! let worker = Loader::new().json(json).role(Role::Worker).load()?.config;
+//! assert_eq!(worker.nixl.backends.keys().collect::<Vec<_>>(), ["UCX"]);
+//! # Ok::<(), kvbm_config::ConfigError>(())
+//! ```
+//!
+//! ## Modules
+//!
+//! One module per section ([`tokio`], [`rayon`], [`nova`], [`nixl`], [`cache`], [`offload`],
+//! [`object`]) owns its types, defaults and validation. [`schema`] registers every setting;
+//! [`Loader`] reads and merges the sources; [`error`] holds problems and warnings.
+
+#![deny(missing_docs)]
+
+pub mod cache;
+pub mod error;
+pub mod nixl;
+pub mod nova;
+pub mod object;
+pub mod offload;
+pub mod rayon;
+pub mod schema;
+pub mod source;
+pub mod tokio;
+
+pub mod template;
+
+mod env;
+mod load;
+mod suggest;
+mod validation;
+mod variant;
+
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+pub use error::{ConfigError, Problem, ProblemKind, Warning};
+pub use load::{LoadReport, Loaded, Loader, SYSTEM_CONFIG_PATH};
+pub use source::{FileLayer, Profile, Role, Source};
+
+/// The complete KVBM configuration.
+///
+/// Build it with one of the `from_*` entry points (or a [`Loader`]); `Default` gives the
+/// built-in defaults, equal to a load with no sources.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
+#[serde(default, deny_unknown_fields)]
+pub struct KvbmConfig {
+    /// Tokio runtime (`[tokio]`).
+    #[validate(nested)]
+    pub tokio: tokio::TokioConfig,
+    /// Rayon thread pool (`[rayon]`).
+    #[validate(nested)]
+    pub rayon: rayon::RayonConfig,
+    /// Nova transport and discovery (`[nova]`).
+    #[validate(nested)]
+    pub nova: nova::NovaConfig,
+    /// NixL backends (`[nixl]`).
+    #[validate(nested)]
+    pub nixl: nixl::NixlConfig,
+    /// Host and disk cache tiers (`[cache]`).
+    #[validate(nested)]
+    pub cache: cache::CacheConfig,
+    /// Offload policies (`[offload]`).
+    #[validate(nested)]
+    pub offload: offload::OffloadConfig,
+    /// Onboard mode (`[onboard]`).
+    #[validate(nested)]
+    pub onboard: offload::OnboardConfig,
+    /// Object storage, tier G4 (`[object]`). Default: none (no G4 tier).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub object: Option<object::ObjectConfig>,
+}
+
+impl KvbmConfig {
+    /// Loads layers 1–4 from the process (system file, `KVBM_CONFIG_PATH`, `KVBM_*`), with
+    /// the plain and `default` tables only. Warnings are logged with `tracing`.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of every source; see [`ConfigError`].
+    pub fn from_env() -> Result<Self, ConfigError> {
+        load_logged(Loader::from_process())
+    }
+
+    /// As [`KvbmConfig::from_env`], with the `leader` tables of the files applied.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of every source; see [`ConfigError`].
+    pub fn from_env_for_leader() -> Result<Self, ConfigError> {
+        load_logged(Loader::from_process().role(Role::Leader))
+    }
+
+    /// As [`KvbmConfig::from_env`], with the `worker` tables of the files applied.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of every source; see [`ConfigError`].
+    pub fn from_env_for_worker() -> Result<Self, ConfigError> {
+        load_logged(Loader::from_process().role(Role::Worker))
+    }
+
+    /// Loads layers 1–4 from the process and `json` on top (plain and `default` tables).
+    ///
+    /// # Errors
+    ///
+    /// Every problem of every source; see [`ConfigError`].
+    pub fn from_figment_with_json(json: &str) -> Result<Self, ConfigError> {
+        load_logged(Loader::from_process().json(json))
+    }
+
+    /// Loads layers 1–4 from the process and `json` on top, for the leader: the `leader`
+    /// tables of every source apply above their `default` and plain tables.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of every source; see [`ConfigError`].
+    pub fn from_figment_with_json_for_leader(json: &str) -> Result<Self, ConfigError> {
+        load_logged(Loader::from_process().json(json).role(Role::Leader))
+    }
+
+    /// Loads layers 1–4 from the process and `json` on top, for a worker: the `worker`
+    /// tables of every source apply above their `default` and plain tables.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of every source; see [`ConfigError`].
+    pub fn from_figment_with_json_for_worker(json: &str) -> Result<Self, ConfigError> {
+        load_logged(Loader::from_process().json(json).role(Role::Worker))
+    }
+
+    /// Layers 2–4 of the process as a [`Figment`] (layer 1, the defaults, is supplied at
+    /// extraction), for callers that merge their own provider and call
+    /// [`KvbmConfig::extract_from`]. See [`Loader::figment`].
+    pub fn figment() -> Figment {
+        Loader::from_process().figment()
+    }
+
+    /// Extracts a config from a caller-built figment, with the same checks as a load:
+    /// unknown keys, types, both one-of spellings, backend names, validation. The `default`
+    /// table applies; `leader` / `worker` tables are checked but not applied.
+    ///
+    /// # Errors
+    ///
+    /// Every problem found, each naming the figment provider the value came from.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use figment::providers::{Format, Json};
+    /// use kvbm_config::{KvbmConfig, Loader};
+    ///
+    /// let figment = Loader::new()
+    ///     .env([("KVBM_TOKIO_WORKER_THREADS", "1")])
+    ///     .figment()
+    ///     .merge(Json::string(r#"{ "rayon": { "num_threads": 3 } }"#));
+    /// let config = KvbmConfig::extract_from(figment)?;
+    /// assert_eq!((config.tokio.worker_threads, config.rayon.num_threads), (1, 3));
+    /// # Ok::<(), kvbm_config::ConfigError>(())
+    /// ```
+    pub fn extract_from(figment: Figment) -> Result<Self, ConfigError> {
+        load::extract(&figment, num_cpus::get())
+    }
+
+    /// Checks every constraint of this config (for configs built in code), against this
+    /// machine's CPU count.
+    ///
+    /// # Errors
+    ///
+    /// Every broken constraint, with [`Source::Default`] as the source (the values did not
+    /// come from a source).
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let figment = Figment::from(figment::providers::Serialized::defaults(self));
+        load::extract(&figment, num_cpus::get()).map(|_| ())
+    }
+}
+
+fn load_logged(loader: Loader) -> Result<KvbmConfig, ConfigError> {
+    let loaded = loader.load()?;
+    loaded.log_warnings();
+    Ok(loaded.config)
+}

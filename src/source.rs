@@ -1,0 +1,123 @@
+//! Where a value came from: [`Source`], and the profiles and roles that select tables.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// The process a config is loaded for; selects the `[leader]` or `[worker]` tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The KVBM leader (coordination, discovery, object storage).
+    Leader,
+    /// A KVBM worker (data transfers through NixL).
+    Worker,
+}
+
+/// A profile table of a file or JSON document: `default`, `leader` or `worker`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Profile {
+    /// `[default]`: applies to every role, below the role's own table.
+    Default,
+    /// `[leader]`: applies to the leader only.
+    Leader,
+    /// `[worker]`: applies to workers only.
+    Worker,
+}
+
+impl Profile {
+    /// All profile names, as written in files and JSON.
+    pub const NAMES: &'static [&'static str] = &["default", "leader", "worker"];
+
+    /// The name as written in files and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Default => "default",
+            Profile::Leader => "leader",
+            Profile::Worker => "worker",
+        }
+    }
+
+    /// The profile a top-level key names, if it names one.
+    pub fn from_name(name: &str) -> Option<Profile> {
+        match name {
+            "default" => Some(Profile::Default),
+            "leader" => Some(Profile::Leader),
+            "worker" => Some(Profile::Worker),
+            _ => None,
+        }
+    }
+}
+
+impl From<Role> for Profile {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Leader => Profile::Leader,
+            Role::Worker => Profile::Worker,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(Profile::from(*self).name())
+    }
+}
+
+/// Which of the two file layers a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileLayer {
+    /// Layer 2: the system file, `/opt/dynamo/etc/kvbm.toml` by default.
+    System,
+    /// Layer 3: the file named by `KVBM_CONFIG_PATH` (or given explicitly).
+    User,
+}
+
+/// Where a value, or a problem, came from. Its `Display` is what messages print.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Source {
+    /// Layer 1: the built-in default.
+    Default,
+    /// Layer 2 or 3: a TOML file, and the profile table within it (`None` = plain tables).
+    File {
+        /// The file's path as given.
+        path: PathBuf,
+        /// System or user file.
+        layer: FileLayer,
+        /// The profile table the value sits in, if any.
+        profile: Option<Profile>,
+    },
+    /// Layer 4: an environment variable.
+    Env {
+        /// The variable's real name.
+        var: String,
+    },
+    /// Layer 5: the JSON document (`kv_connector_extra_config`).
+    Json {
+        /// The profile the value sits in; `None` for a flat document.
+        profile: Option<Profile>,
+    },
+    /// A provider of a caller-built [`figment::Figment`], by its metadata name.
+    Provider {
+        /// The provider's metadata name.
+        name: String,
+    },
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Default => f.write_str("default"),
+            Source::File { path, profile, .. } => {
+                write!(f, "file {}", path.display())?;
+                match profile {
+                    Some(profile) => write!(f, " [{}]", profile.name()),
+                    None => Ok(()),
+                }
+            }
+            Source::Env { var } => write!(f, "env {var}"),
+            Source::Json { profile: Some(p) } => write!(f, "JSON profile `{}`", p.name()),
+            Source::Json { profile: None } => f.write_str("flat JSON"),
+            Source::Provider { name } => f.write_str(name),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! A commented TOML file of every setting, generated from [`crate::schema::FIELDS`] and the
+//! `Default` impls. `kvbm.example.toml` is this text (a test keeps it so).
+//!
+//! Settings with a default are written active, with the default, so the file is valid as
+//! is and loads to the defaults. Settings that are unset by default, and the one-of tables
+//! (`nova.discovery`, `object.client`), are written commented out with an example value.
+
+use std::fmt::Write;
+
+use crate::schema::{FieldSpec, FIELDS, VARIANT_TABLES};
+
+const HEADER: &str = "\
+# kvbm.toml: every KVBM setting, with its default and its environment variable.
+# Generated from the code (kvbm_config::template::render); do not edit by hand.
+#
+# Layers, lowest to highest priority:
+#   defaults < /opt/dynamo/etc/kvbm.toml < the file at KVBM_CONFIG_PATH
+#   < KVBM_* environment variables < JSON (vLLM kv_connector_extra_config)
+# Sizes are per process (per rank); GB means 10^9 bytes.
+# A line `# key = value` is a setting that is unset by default: remove the `# ` to set it.
+";
+
+const FOOTER: &str = "
+# Profiles: tables under [default.*] apply to every process, tables under [leader.*] or
+# [worker.*] only to that role, each above the plain tables of the same file. A higher
+# layer (env, JSON) still beats them. For example:
+#
+# [leader.tokio]
+# worker_threads = 2
+#
+# [worker.nixl]
+# backends = { UCX = {}, POSIX = {}, GDS = {} }
+";
+
+/// The commented TOML template of every setting.
+pub fn render() -> String {
+    let mut out = String::from(HEADER);
+    let mut section = "";
+    for spec in FIELDS {
+        let (parent, name) = spec.key.rsplit_once('.').unwrap_or(("", spec.key));
+        if let Some((table, variants)) = VARIANT_TABLES.iter().find(|(t, _)| *t == parent) {
+            if section != parent {
+                section = parent;
+                write_variant_table(&mut out, table, variants);
+            }
+            continue;
+        }
+        if section != parent {
+            section = parent;
+            let _ = write!(out, "\n[{parent}]\n");
+        }
+        write_field(&mut out, spec, name, "");
+    }
+    out.push_str(FOOTER);
+    out
+}
+
+fn write_field(out: &mut String, spec: &FieldSpec, name: &str, prefix: &str) {
+    let _ = writeln!(out, "{prefix}# {}.", spec.doc);
+    let mut facts = Vec::new();
+    if spec.default_text().starts_with("none") || spec.key == "rayon.num_threads" {
+        facts.push(format!("Default: {}", spec.default_text()));
+    }
+    if !spec.constraint.is_empty() {
+        facts.push(format!("Constraint: {}", spec.constraint));
+    }
+    facts.push(format!("Env: {}", spec.env));
+    let _ = writeln!(out, "{prefix}# {}.", facts.join(". "));
+    match (crate::schema::default_value(spec), spec.example) {
+        (Some(default), _) if spec.key != "rayon.num_threads" => {
+            let _ = writeln!(out, "{prefix}{name} = {}", crate::schema::render(&default));
+        }
+        (_, Some(example)) => {
+            let _ = writeln!(out, "{prefix}# {name} = {example}");
+        }
+        _ => {}
+    }
+}
+
+fn write_variant_table(out: &mut String, table: &str, variants: &[&str]) {
+    let _ = write!(
+        out,
+        "\n# [{table}] is optional and one of: {}.\n\
+         # Written here with `type`; `[{table}.{}]` without `type` means the same.\n",
+        variants.join(", "),
+        variants[0]
+    );
+    for variant in variants {
+        let _ = write!(out, "#\n# [{table}]\n# type = \"{variant}\"\n");
+        let fields = FIELDS.iter().filter(|spec| {
+            spec.key.rsplit_once('.').is_some_and(|(p, _)| p == table)
+                && spec.applies_to.contains(variant)
+        });
+        for spec in fields {
+            let name = spec.key.rsplit('.').next().unwrap_or(spec.key);
+            let value = crate::schema::default_value_for(spec, variant)
+                .map(|v| crate::schema::render(&v))
+                .or(spec.example.map(str::to_string));
+            let _ = writeln!(out, "# # {}. Env: {}", spec.doc, spec.env);
+            if let Some(value) = value {
+                let _ = writeln!(out, "# {name} = {value}");
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! The two spellings of a one-of-several table (`nova.discovery`, `object.client`).
+//!
+//! Users write either the *tagged* form, `{ type = "etcd", cluster_id = "c" }`, or the
+//! *table* form, `[nova.discovery.etcd] cluster_id = "c"`. Everything inside this crate works
+//! on the tagged form: the loader rewrites each source to it before checking and merging,
+//! and the hand-written `Deserialize` impls of the enums do the same for direct serde users.
+
+use figment::value::{Dict, Value};
+
+/// The key that names the variant in the tagged form.
+pub(crate) const TYPE_KEY: &str = "type";
+
+/// Rewrites the table form `{ "etcd": {..} }` to the tagged form `{ "type": "etcd", .. }`.
+///
+/// A dict that already has `type`, or that names no variant, is returned unchanged (the
+/// schema check reports what is wrong with it). Mixing the forms is an error, because
+/// which one was meant cannot be decided.
+pub(crate) fn to_tagged_form(dict: Dict, variants: &[&str]) -> Result<Dict, String> {
+    let named: Vec<&String> = dict
+        .keys()
+        .filter(|k| variants.contains(&k.as_str()))
+        .collect();
+    if named.is_empty() {
+        return Ok(dict);
+    }
+    if named.len() > 1 || dict.len() > 1 {
+        let keys: Vec<&str> = dict.keys().map(String::as_str).collect();
+        return Err(format!(
+            "give exactly one of the tables {} or use `type = \"...\"`; found keys {}",
+            quoted_list(variants),
+            quoted_list(&keys)
+        ));
+    }
+    let (variant, inner) = dict.into_iter().next().expect("one key checked above");
+    let mut tagged = match inner {
+        Value::Dict(_, inner) => inner,
+        other => {
+            return Err(format!(
+                "`{variant}` must be a table of settings, found {}",
+                crate::schema::describe(&other)
+            ))
+        }
+    };
+    if tagged.contains_key(TYPE_KEY) {
+        return Err(format!("`{variant}` table must not contain `type`"));
+    }
+    tagged.insert(TYPE_KEY.to_string(), Value::from(variant));
+    Ok(tagged)
+}
+
+/// Renders names as `` `a`, `b` `` for messages.
+pub(crate) fn quoted_list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Deserializes a tagged enum from either spelling; used by the enums' `Deserialize` impls.
+pub(crate) fn deserialize_either_form<'de, D, R>(
+    deserializer: D,
+    variants: &[&str],
+) -> Result<R, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    R: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    let dict = match value {
+        Value::Dict(_, dict) => dict,
+        other => {
+            return Err(D::Error::custom(format!(
+                "expected a table, found {}",
+                crate::schema::describe(&other)
+            )))
+        }
+    };
+    let tagged = to_tagged_form(dict, variants).map_err(D::Error::custom)?;
+    Value::from(tagged)
+        .deserialize::<R>()
+        .map_err(|e| D::Error::custom(e.to_string()))
+}
