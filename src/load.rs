@@ -29,7 +29,7 @@ use figment::{Figment, Metadata, Provider};
 
 use crate::env::{insert_at, EnvLayer};
 use crate::error::{ConfigError, Problem, ProblemKind, Warning, EXCLUSIVE_CODE};
-use crate::schema::{self, Node, OPTIONAL_SECTIONS, VARIANT_TABLES};
+use crate::schema::{self, Node, CONFIG_PATH_ENV, OPTIONAL_SECTIONS, VARIANT_TABLES};
 use crate::source::{FileLayer, Profile, Role, Source};
 use crate::variant::{quoted_list, to_tagged_form, TYPE_KEY};
 use crate::KvbmConfig;
@@ -202,12 +202,32 @@ impl Loader {
         let mut env_problems = Vec::new();
         let env = EnvLayer::scan(&self.env, &mut env_problems, &mut assembly.warnings);
         if let Some(path) = &self.system_file {
-            self.merge_file(path, FileLayer::System, &mut assembly);
+            if let Err(reason) = self.merge_file(path, FileLayer::System, &mut assembly) {
+                assembly
+                    .problems
+                    .push(unreadable(path, FileLayer::System, &reason));
+            }
         }
         match (&self.user_file, &env.config_path) {
-            (Some(path), _) => self.merge_file(path, FileLayer::User, &mut assembly),
+            (Some(path), _) => {
+                if let Err(reason) = self.merge_file(path, FileLayer::User, &mut assembly) {
+                    assembly
+                        .problems
+                        .push(unreadable(path, FileLayer::User, &reason));
+                }
+            }
             (None, Some(path)) => {
-                self.merge_file(&expand_home(path), FileLayer::User, &mut assembly)
+                let path = expand_home(path);
+                if let Err(reason) = self.merge_file(&path, FileLayer::User, &mut assembly) {
+                    let source = Source::Env {
+                        var: CONFIG_PATH_ENV.into(),
+                    };
+                    let message = format!("cannot read the config file it names: {reason}");
+                    let problem = Problem::new(ProblemKind::Io, CONFIG_PATH_ENV, source, message);
+                    assembly
+                        .problems
+                        .push(problem.with_value(format!("{:?}", path.display().to_string())));
+                }
             }
             (None, None) => {}
         }
@@ -233,27 +253,29 @@ impl Loader {
         assembly
     }
 
-    fn merge_file(&self, path: &Path, layer: FileLayer, assembly: &mut Assembly) {
+    /// Reads, checks and merges one TOML file. A missing system file is skipped; a file
+    /// that cannot be read is returned as `Err(reason)` for the caller to report, since
+    /// only it knows who named the file.
+    fn merge_file(
+        &self,
+        path: &Path,
+        layer: FileLayer,
+        assembly: &mut Assembly,
+    ) -> Result<(), String> {
         let file = |profile| Source::File {
             path: path.to_path_buf(),
             layer,
             profile,
         };
-        let text = match std::fs::read(path) {
+        let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && layer == FileLayer::System => {
-                return
+                return Ok(())
             }
-            Err(e) => {
-                return assembly
-                    .problems
-                    .push(unreadable(path, layer, &e.to_string()))
-            }
+            Err(e) => return Err(e.to_string()),
         };
-        let Ok(text) = String::from_utf8(text) else {
-            return assembly
-                .problems
-                .push(unreadable(path, layer, "the file is not valid UTF-8"));
+        let Ok(text) = String::from_utf8(bytes) else {
+            return Err("the file is not valid UTF-8".into());
         };
         match toml::from_str::<Dict>(&text) {
             Ok(doc) => self.merge_document(doc, &|profile, _| file(profile), assembly),
@@ -264,6 +286,7 @@ impl Loader {
                 toml_error_message(&text, &e),
             )),
         }
+        Ok(())
     }
 
     /// Checks every table of one document and merges plain, `default`, then the role's.
@@ -603,6 +626,11 @@ fn merge_into(
     for (name, value) in upper {
         let key = join(prefix, &name);
         let is_section = matches!(schema::index().node(&key), Some(Node::Section(_)));
+        // An optional section's presence is itself a setting (`object = {}` turns G4 on),
+        // so it needs a source even when it holds no leaf.
+        let section_source = OPTIONAL_SECTIONS
+            .contains(&key.as_str())
+            .then(|| source_of(&key, &value));
         match value {
             Value::Dict(_, inner) if is_section => {
                 let replace = switches_variant(&key, acc.get(&name), &inner);
@@ -613,6 +641,14 @@ fn merge_into(
                 }
                 if let Value::Dict(_, slot) = slot {
                     merge_into(slot, inner, &key, source_of, origins);
+                    match section_source {
+                        Some(source) if slot.is_empty() => {
+                            origins.0.insert(key, source);
+                        }
+                        _ => {
+                            origins.0.remove(&key);
+                        }
+                    }
                 }
             }
             value => {
@@ -677,6 +713,25 @@ fn check_variants(merged: &mut Dict, origins: &Origins, problems: &mut Vec<Probl
             continue;
         };
         let Some(Value::Dict(_, table)) = parent.get_mut(name) else {
+            if parent.get(name).is_none() && OPTIONAL_SECTIONS.contains(&parent_key) {
+                // `object = {}`: the section is on but says nothing about how.
+                let message = format!(
+                    "missing; `{parent_key}` is set, so set `{table_key}.type` to one of {} \
+                     (or remove `{parent_key}`)",
+                    quoted_list(variants)
+                );
+                problems.push(Problem::new(
+                    ProblemKind::Missing,
+                    *table_key,
+                    origins.source_for(parent_key),
+                    message,
+                ));
+                let (grand_key, parent_name) =
+                    parent_key.rsplit_once('.').unwrap_or(("", parent_key));
+                if let Some(grand) = table_mut(merged, grand_key) {
+                    grand.remove(parent_name);
+                }
+            }
             continue;
         };
         let Some(variant) = table
@@ -784,13 +839,34 @@ fn violation_problem(
         problem.value = value_at(&interface_key);
         return problem;
     }
+    let value = value_at(&violation.key);
+    if value.is_none() {
+        // No source set it: a required field of a one-of table. The problem belongs to the
+        // source that chose the variant.
+        let type_key = violation
+            .key
+            .rsplit_once('.')
+            .map(|(table, _)| join(table, TYPE_KEY));
+        let variant = type_key.as_deref().and_then(|k| value_at(k));
+        let message = match &variant {
+            Some(variant) => format!("missing, but required with `type = {variant}`"),
+            None => format!("missing; {}", violation.message),
+        };
+        let source = origins.source_for(type_key.as_deref().unwrap_or(&violation.key));
+        return Problem::new(
+            ProblemKind::Missing,
+            violation.key.as_str(),
+            source,
+            message,
+        );
+    }
     let mut problem = Problem::new(
         ProblemKind::Constraint,
         violation.key.as_str(),
         origins.source_for(&violation.key),
         violation.message,
     );
-    problem.value = value_at(&violation.key);
+    problem.value = value;
     problem
 }
 
@@ -802,7 +878,7 @@ fn unreadable(path: &Path, layer: FileLayer, reason: &str) -> Problem {
     };
     let what = match layer {
         FileLayer::System => "system config file",
-        FileLayer::User => "config file (KVBM_CONFIG_PATH)",
+        FileLayer::User => "user config file",
     };
     Problem::new(
         ProblemKind::Io,

@@ -687,18 +687,16 @@ fn expected(kind: Kind) -> String {
     }
 }
 
-/// Describes a value for an error message: its type and, for scalars, the value itself.
-pub(crate) fn describe(value: &Value) -> String {
+/// Names the type of a value for an error message (the value itself is printed beside it).
+pub(crate) fn describe(value: &Value) -> &'static str {
     match value {
-        Value::String(..) | Value::Char(..) => format!("string {}", render(value)),
-        Value::Bool(_, b) => format!("boolean {b}"),
-        Value::Num(_, num) if unsigned(num).is_some() || num.to_i128().is_some() => {
-            format!("integer {}", render(value))
-        }
-        Value::Num(..) => format!("number {}", render(value)),
-        Value::Empty(..) => "null".into(),
-        Value::Dict(..) => "a table".into(),
-        Value::Array(..) => "a list".into(),
+        Value::String(..) | Value::Char(..) => "a string",
+        Value::Bool(..) => "a boolean",
+        Value::Num(_, num) if unsigned(num).is_some() || num.to_i128().is_some() => "an integer",
+        Value::Num(..) => "a number",
+        Value::Empty(..) => "null",
+        Value::Dict(..) => "a table",
+        Value::Array(..) => "a list",
     }
 }
 
