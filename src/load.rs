@@ -847,7 +847,7 @@ fn violation_problem(
             .key
             .rsplit_once('.')
             .map(|(table, _)| join(table, TYPE_KEY));
-        let variant = type_key.as_deref().and_then(|k| value_at(k));
+        let variant = type_key.as_deref().and_then(value_at);
         let message = match &variant {
             Some(variant) => format!("missing, but required with `type = {variant}`"),
             None => format!("missing; {}", violation.message),
