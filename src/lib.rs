@@ -50,6 +50,7 @@
 #![deny(missing_docs)]
 
 pub mod cache;
+pub mod docs;
 pub mod error;
 pub mod nixl;
 pub mod nova;
@@ -59,8 +60,6 @@ pub mod rayon;
 pub mod schema;
 pub mod source;
 pub mod tokio;
-
-pub mod template;
 
 mod env;
 mod load;
@@ -213,6 +212,11 @@ impl KvbmConfig {
         load::extract(&figment, num_cpus::get()).map(|_| ())
     }
 }
+
+/// The README's Rust examples, compiled and run as doc-tests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 fn load_logged(loader: Loader) -> Result<KvbmConfig, ConfigError> {
     let loaded = loader.load()?;

@@ -31,8 +31,8 @@ pub const ENV_PREFIX: &str = "KVBM_";
 pub enum Kind {
     /// `true` or `false` (env: also `1/0/yes/no/on/off`).
     Bool,
-    /// Unsigned integer up to the given maximum.
-    Unsigned(u64),
+    /// Unsigned integer of the given width.
+    Unsigned(UInt),
     /// Floating-point number.
     Float,
     /// Text.
@@ -49,14 +49,40 @@ pub enum Kind {
     Backends,
 }
 
+/// Width of an unsigned setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UInt {
+    /// `u16` (ports).
+    U16,
+    /// `u32`.
+    U32,
+    /// `u64` (durations in seconds).
+    U64,
+    /// `usize` (counts).
+    Usize,
+}
+
+impl UInt {
+    /// The largest value of the width.
+    pub fn max(self) -> u64 {
+        match self {
+            UInt::U16 => u16::MAX.into(),
+            UInt::U32 => u32::MAX.into(),
+            UInt::U64 => u64::MAX,
+            UInt::Usize => usize::MAX as u64,
+        }
+    }
+}
+
 impl Kind {
     /// The type as the reference tables print it.
     pub fn type_name(self) -> &'static str {
         match self {
             Kind::Bool => "bool",
-            Kind::Unsigned(max) if max == u16::MAX as u64 => "u16",
-            Kind::Unsigned(max) if max == u32::MAX as u64 => "u32",
-            Kind::Unsigned(_) => "usize",
+            Kind::Unsigned(UInt::U16) => "u16",
+            Kind::Unsigned(UInt::U32) => "u32",
+            Kind::Unsigned(UInt::U64) => "u64",
+            Kind::Unsigned(UInt::Usize) => "usize",
             Kind::Float => "f64",
             Kind::Text => "string",
             Kind::Path => "path",
@@ -91,10 +117,10 @@ pub struct FieldSpec {
     pub example: Option<&'static str>,
 }
 
-const U16: Kind = Kind::Unsigned(u16::MAX as u64);
-const U32: Kind = Kind::Unsigned(u32::MAX as u64);
-const U64: Kind = Kind::Unsigned(u64::MAX);
-const USIZE: Kind = Kind::Unsigned(usize::MAX as u64);
+const U16: Kind = Kind::Unsigned(UInt::U16);
+const U32: Kind = Kind::Unsigned(UInt::U32);
+const U64: Kind = Kind::Unsigned(UInt::U64);
+const USIZE: Kind = Kind::Unsigned(UInt::Usize);
 const ETCD: &[&str] = &["etcd"];
 const P2P: &[&str] = &["p2p"];
 const ETCD_P2P: &[&str] = &["etcd", "p2p"];
@@ -145,7 +171,7 @@ impl FieldSpec {
         }
         match crate::schema::default_value(self) {
             Some(value) => render(&value),
-            None if self.is_variant_tag() || !self.optional => "none (required)".to_string(),
+            None if !self.optional && !self.is_variant_tag() => "none (required)".to_string(),
             None => "none".to_string(),
         }
     }
@@ -571,7 +597,8 @@ fn non_empty(value: Value) -> Option<Value> {
 pub(crate) fn check_value(kind: Kind, value: &Value) -> Result<(), String> {
     let ok = match (kind, value) {
         (Kind::Bool, Value::Bool(..)) => true,
-        (Kind::Unsigned(max), Value::Num(_, num)) => {
+        (Kind::Unsigned(width), Value::Num(_, num)) => {
+            let max = width.max();
             return match unsigned(num) {
                 Some(n) if n <= max as u128 => Ok(()),
                 Some(_) => Err(format!("must be at most {max}")),
@@ -580,7 +607,7 @@ pub(crate) fn check_value(kind: Kind, value: &Value) -> Result<(), String> {
                     integer_range(max),
                     describe(value)
                 )),
-            }
+            };
         }
         (Kind::Float, Value::Num(..)) => true,
         (Kind::Text | Kind::Path, Value::String(..)) => true,
@@ -676,7 +703,7 @@ fn integer_range(max: u64) -> String {
 fn expected(kind: Kind) -> String {
     match kind {
         Kind::Bool => "a boolean (true or false)".into(),
-        Kind::Unsigned(max) => integer_range(max),
+        Kind::Unsigned(width) => integer_range(width.max()),
         Kind::Float => "a number".into(),
         Kind::Text => "a string".into(),
         Kind::Path => "a path string".into(),
@@ -751,7 +778,8 @@ pub(crate) fn parse_env_value(kind: Kind, raw: &str) -> Result<Value, String> {
     let text = raw.trim();
     let value = match kind {
         Kind::Bool => Value::from(parse_bool(text)?),
-        Kind::Unsigned(max) => {
+        Kind::Unsigned(width) => {
+            let max = width.max();
             let n: u64 = text
                 .parse()
                 .map_err(|_| format!("expected {}", integer_range(max)))?;

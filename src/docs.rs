@@ -1,5 +1,7 @@
-//! A commented TOML file of every setting, generated from [`crate::schema::FIELDS`] and the
-//! `Default` impls. `kvbm.example.toml` is this text (a test keeps it so).
+//! Documents generated from [`crate::schema::FIELDS`] and the `Default` impls, so that they
+//! cannot drift from the code: the commented TOML [`template`] (`kvbm.example.toml` is this
+//! text) and the Markdown [`reference_table`] and [`env_table`] of the README (tests keep
+//! both equal).
 //!
 //! Settings with a default are written active, with the default, so the file is valid as
 //! is and loads to the defaults. Settings that are unset by default, and the one-of tables
@@ -11,7 +13,7 @@ use crate::schema::{FieldSpec, FIELDS, VARIANT_TABLES};
 
 const HEADER: &str = "\
 # kvbm.toml: every KVBM setting, with its default and its environment variable.
-# Generated from the code (kvbm_config::template::render); do not edit by hand.
+# Generated from the code (kvbm_config::docs::template); do not edit by hand.
 #
 # Layers, lowest to highest priority:
 #   defaults < /opt/dynamo/etc/kvbm.toml < the file at KVBM_CONFIG_PATH
@@ -33,7 +35,7 @@ const FOOTER: &str = "
 ";
 
 /// The commented TOML template of every setting.
-pub fn render() -> String {
+pub fn template() -> String {
     let mut out = String::from(HEADER);
     let mut section = "";
     for spec in FIELDS {
@@ -102,4 +104,53 @@ fn write_variant_table(out: &mut String, table: &str, variants: &[&str]) {
             }
         }
     }
+}
+
+/// The Markdown table of every setting: key, type, default, env variable, constraint.
+pub fn reference_table() -> String {
+    let mut out = String::from(
+        "| Key | Type | Default | Env var | Constraint | Description |\n\
+         |-----|------|---------|---------|------------|-------------|\n",
+    );
+    for spec in FIELDS {
+        let key = match spec.applies_to {
+            [] => format!("`{}`", spec.key),
+            variants => format!("`{}` ({})", spec.key, variants.join(", ")),
+        };
+        let kind = match spec.kind {
+            crate::schema::Kind::Choice(names) | crate::schema::Kind::ChoiceList(names) => {
+                format!("{}: {}", spec.kind.type_name(), names.join(", "))
+            }
+            kind => kind.type_name().to_string(),
+        };
+        let constraint = if spec.constraint.is_empty() {
+            "-"
+        } else {
+            spec.constraint
+        };
+        let default = match spec.default_text() {
+            text if text.starts_with("none") || text == "CPU count" => text,
+            value => format!("`{value}`"),
+        };
+        let _ = writeln!(
+            out,
+            "| {key} | {kind} | {default} | `{}` | {constraint} | {} |",
+            spec.env, spec.doc
+        );
+    }
+    out
+}
+
+/// The Markdown table of environment variables and the keys they set.
+pub fn env_table() -> String {
+    let mut out = String::from("| Variable | Sets |\n|----------|------|\n");
+    let _ = writeln!(
+        out,
+        "| `{}` | path of the user config file (layer 3) |",
+        crate::schema::CONFIG_PATH_ENV
+    );
+    for spec in FIELDS {
+        let _ = writeln!(out, "| `{}` | `{}` |", spec.env, spec.key);
+    }
+    out
 }

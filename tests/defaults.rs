@@ -1,0 +1,193 @@
+//! Every default as the spec states it, and the model matching the registry.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use figment::value::Value;
+use kvbm_config::cache::CacheParallelism;
+use kvbm_config::nova::{
+    DiscoveryConfig, EtcdDiscoveryConfig, FilesystemDiscoveryConfig, P2pDiscoveryConfig,
+};
+use kvbm_config::object::{
+    NixlObjectClientConfig, ObjectClientConfig, ObjectConfig, S3ClientConfig,
+};
+use kvbm_config::offload::{OffloadPolicy, OnboardMode};
+use kvbm_config::schema::FIELDS;
+use kvbm_config::{KvbmConfig, Loader};
+
+#[test]
+fn each_default_is_the_specs() {
+    let c = KvbmConfig::default();
+    assert_eq!(c.tokio.worker_threads, 1);
+    assert_eq!(c.tokio.max_blocking_threads, 512);
+    assert_eq!(c.rayon.num_threads, num_cpus::get());
+    assert_eq!(c.nova.backend.tcp_port, 0);
+    assert_eq!(c.nova.backend.tcp_addr, None);
+    assert_eq!(c.nova.backend.tcp_interface, None);
+    assert_eq!(c.nova.discovery, None);
+    assert_eq!(c.nixl.backends.keys().collect::<Vec<_>>(), ["POSIX", "UCX"]);
+    assert!(c.nixl.backends.values().all(|params| params.is_empty()));
+    assert_eq!(
+        (c.cache.host.cache_size_gb, c.cache.host.num_blocks),
+        (None, None)
+    );
+    assert_eq!(
+        (c.cache.disk.cache_size_gb, c.cache.disk.num_blocks),
+        (None, None)
+    );
+    assert!(!c.cache.disk.use_gds);
+    assert_eq!(c.cache.disk.storage_path, None);
+    assert_eq!(c.cache.parallelism, CacheParallelism::TensorParallel);
+    assert_eq!(c.offload.g1_to_g2.policies, [OffloadPolicy::Presence]);
+    assert_eq!(c.offload.g2_to_g3.policies, [OffloadPolicy::PresenceLfu]);
+    assert_eq!(c.offload.g2_to_g3.presence_lfu.min_lfu_count, 8);
+    assert_eq!(c.onboard.mode, OnboardMode::Inter);
+    assert_eq!(c.object, None);
+}
+
+#[test]
+fn variant_defaults_are_the_specs() {
+    let etcd = EtcdDiscoveryConfig::default();
+    assert_eq!(etcd.endpoints, ["http://localhost:2379"]);
+    assert_eq!(
+        (etcd.ttl_secs, etcd.operation_timeout_secs, etcd.max_retries),
+        (60, 30, 3)
+    );
+    let p2p = P2pDiscoveryConfig::default();
+    assert!(p2p.bootstrap_peers.is_empty());
+    assert_eq!(
+        (
+            p2p.listen_port,
+            p2p.replication_factor,
+            p2p.enable_mdns,
+            p2p.record_ttl_secs
+        ),
+        (0, 3, false, 600)
+    );
+    let s3 = S3ClientConfig::default();
+    assert_eq!(s3.endpoint_url, None);
+    assert_eq!(
+        (s3.bucket.as_str(), s3.region.as_str()),
+        ("kvbm-blocks", "us-east-1")
+    );
+    assert_eq!(
+        (s3.force_path_style, s3.max_concurrent_requests),
+        (false, 16)
+    );
+    assert_eq!(NixlObjectClientConfig::default().backend, "s3");
+}
+
+#[test]
+fn the_default_equals_a_load_with_no_sources() {
+    let loaded = Loader::new().load().expect("defaults are valid");
+    assert_eq!(loaded.config, KvbmConfig::default());
+    assert_eq!(loaded.report.origins().count(), 0);
+    assert!(loaded.report.warnings().is_empty());
+}
+
+/// Dotted keys of the leaves of a serialized config (`nixl.backends` counts as one leaf).
+fn leaf_keys(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Dict(_, dict) if prefix != "nixl.backends" => {
+            for (k, v) in dict {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                leaf_keys(v, &key, out);
+            }
+        }
+        _ => {
+            out.insert(prefix.to_string());
+        }
+    }
+}
+
+fn with_everything(discovery: DiscoveryConfig, client: ObjectClientConfig) -> KvbmConfig {
+    let mut c = KvbmConfig::default();
+    c.nova.backend.tcp_addr = Some("10.0.0.1".into());
+    c.nova.backend.tcp_interface = Some("eth0".into());
+    c.nova.discovery = Some(discovery);
+    c.cache.host.cache_size_gb = Some(1.0);
+    c.cache.host.num_blocks = Some(1);
+    c.cache.disk.cache_size_gb = Some(1.0);
+    c.cache.disk.num_blocks = Some(1);
+    c.cache.disk.storage_path = Some("/x".into());
+    let mut s3 = S3ClientConfig::default();
+    s3.endpoint_url = Some("http://x".into());
+    c.object = Some(ObjectConfig {
+        client: match client {
+            ObjectClientConfig::S3(_) => ObjectClientConfig::S3(s3),
+            ObjectClientConfig::Nixl(n) => {
+                ObjectClientConfig::Nixl(NixlObjectClientConfig { s3, ..n })
+            }
+        },
+    });
+    c
+}
+
+#[test]
+fn the_registry_lists_exactly_the_models_settings() {
+    let configs = [
+        with_everything(
+            DiscoveryConfig::Etcd(Default::default()),
+            ObjectClientConfig::S3(Default::default()),
+        ),
+        with_everything(
+            DiscoveryConfig::P2p(Default::default()),
+            ObjectClientConfig::Nixl(Default::default()),
+        ),
+        with_everything(
+            DiscoveryConfig::Filesystem(FilesystemDiscoveryConfig::default()),
+            ObjectClientConfig::S3(Default::default()),
+        ),
+    ];
+    let mut model = BTreeSet::new();
+    for config in &configs {
+        leaf_keys(&Value::serialize(config).unwrap(), "", &mut model);
+        // Each variant carries exactly the registry's fields for it.
+        let tree = Value::serialize(config).unwrap();
+        for table in ["nova.discovery", "object.client"] {
+            let Some(Value::Dict(_, fields)) = tree.find_ref(table) else {
+                panic!("{table} set")
+            };
+            let variant = fields["type"].as_str().unwrap();
+            let mut expected: BTreeSet<&str> = FIELDS
+                .iter()
+                .filter(|f| f.key.starts_with(table) && f.applies_to.contains(&variant))
+                .map(|f| f.key.rsplit('.').next().unwrap())
+                .collect();
+            expected.insert("type");
+            let actual: BTreeSet<&str> = fields.keys().map(String::as_str).collect();
+            assert_eq!(actual, expected, "{table} of type {variant}");
+        }
+    }
+    let registry: BTreeSet<String> = FIELDS.iter().map(|f| f.key.to_string()).collect();
+    assert_eq!(model, registry);
+}
+
+#[test]
+fn each_field_doc_states_its_env_variable_and_default() {
+    let sources: String = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect();
+    for spec in FIELDS.iter().filter(|f| !f.is_variant_tag()) {
+        let env = format!("Env: `{}`", spec.env);
+        let documented = sources
+            .lines()
+            .filter(|l| l.trim_start().starts_with("///"))
+            .any(|l| l.contains(&env));
+        assert!(documented, "no doc comment says {env} ({})", spec.key);
+    }
+    let default_lines = sources
+        .lines()
+        .filter(|l| l.trim_start().starts_with("/// Default:"))
+        .count();
+    assert!(
+        default_lines >= FIELDS.len() - 2,
+        "each field's doc states its default"
+    );
+}
