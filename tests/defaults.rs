@@ -115,8 +115,10 @@ fn with_everything(discovery: DiscoveryConfig, client: ObjectClientConfig) -> Kv
     c.cache.disk.cache_size_gb = Some(1.0);
     c.cache.disk.num_blocks = Some(1);
     c.cache.disk.storage_path = Some("/x".into());
-    let mut s3 = S3ClientConfig::default();
-    s3.endpoint_url = Some("http://x".into());
+    let s3 = S3ClientConfig {
+        endpoint_url: Some("http://x".into()),
+        ..Default::default()
+    };
     c.object = Some(ObjectConfig {
         client: match client {
             ObjectClientConfig::S3(_) => ObjectClientConfig::S3(s3),
