@@ -7,13 +7,16 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::source::Source;
 
 /// Validation code of the `tcp_addr` / `tcp_interface` exclusion.
 pub(crate) const EXCLUSIVE_CODE: &str = "mutually_exclusive";
 
 /// What kind of problem a [`Problem`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ProblemKind {
     /// A key no setting has (a typo, usually); the message suggests the closest.
@@ -35,7 +38,7 @@ pub enum ProblemKind {
 }
 
 /// One problem found while loading: what, where, with which value, from which source.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// Dotted key (`cache.host.cache_size_gb`); empty for a problem with a whole document.

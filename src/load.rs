@@ -955,35 +955,24 @@ impl Provider for SourceSlice {
     }
 }
 
-/// A provider standing for sources that could not be read: extraction fails with their
-/// problems, each as a figment error with its key and source.
+/// Key under which [`FailedSources`] stores its problems in the figment.
+const PROBLEMS_KEY: &str = "__kvbm_config_problems";
+
+/// A provider standing for sources that could not be read. It carries their problems as
+/// data, so that [`KvbmConfig::extract_from`] reports each with its key, value and source.
+/// (figment's own errors would lose them: it re-tags an error with the provider's name and
+/// keeps only part of a chain.) A plain `figment.extract()` fails on the unknown key.
 struct FailedSources(Vec<Problem>);
 
 impl Provider for FailedSources {
     fn metadata(&self) -> Metadata {
-        Metadata::named("KVBM config sources")
+        Metadata::named("KVBM config sources (with problems)")
     }
 
     fn data(&self) -> Result<Map<figment::Profile, Dict>, figment::Error> {
-        let mut errors = self.0.iter().map(|problem| {
-            let mut message = problem.message.clone();
-            if let Some(value) = &problem.value {
-                message.push_str(&format!(" (value {value})"));
-            }
-            let mut error = figment::Error::from(message);
-            error.path = problem
-                .key
-                .split('.')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
-            error.metadata = Some(Metadata::named(problem.source.to_string()));
-            error
-        });
-        let first = errors
-            .next()
-            .unwrap_or_else(|| figment::Error::from("no sources"));
-        Err(errors.fold(first, figment::Error::chain))
+        let problems = Value::serialize(&self.0)?;
+        let dict = Dict::from([(PROBLEMS_KEY.to_string(), problems)]);
+        Ok(Map::from([(figment::Profile::Default, dict)]))
     }
 }
 
@@ -997,7 +986,18 @@ pub(crate) fn extract(figment: &Figment, cpu_count: usize) -> Result<KvbmConfig,
         Source::Provider { name }
     };
     match figment.find_value("") {
-        Ok(Value::Dict(_, doc)) => {
+        Ok(Value::Dict(_, mut doc)) => {
+            if let Some(problems) = doc.remove(PROBLEMS_KEY) {
+                match problems.deserialize::<Vec<Problem>>() {
+                    Ok(mut problems) => assembly.problems.append(&mut problems),
+                    Err(e) => assembly.problems.push(Problem::new(
+                        ProblemKind::InvalidValue,
+                        PROBLEMS_KEY,
+                        provider(&problems),
+                        format!("reserved key holds no problem list: {e}"),
+                    )),
+                }
+            }
             let loader = Loader::new();
             loader.merge_document(doc, &|_, value| provider(value), &mut assembly);
         }

@@ -3,8 +3,11 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 /// The process a config is loaded for; selects the `[leader]` or `[worker]` tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     /// The KVBM leader (coordination, discovery, object storage).
     Leader,
@@ -13,7 +16,8 @@ pub enum Role {
 }
 
 /// A profile table of a file or JSON document: `default`, `leader` or `worker`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// `[default]`: applies to every role, below the role's own table.
     Default,
@@ -63,7 +67,8 @@ impl fmt::Display for Role {
 }
 
 /// Which of the two file layers a file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FileLayer {
     /// Layer 2: the system file, `/opt/dynamo/etc/kvbm.toml` by default.
     System,
@@ -72,7 +77,8 @@ pub enum FileLayer {
 }
 
 /// Where a value, or a problem, came from. Its `Display` is what messages print.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Source {
     /// Layer 1: the built-in default.
