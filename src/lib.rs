@@ -62,6 +62,7 @@ pub mod source;
 pub mod tokio;
 
 mod env;
+mod file;
 mod load;
 mod suggest;
 mod validation;

@@ -29,6 +29,7 @@ use figment::{Figment, Metadata, Provider};
 
 use crate::env::{insert_at, EnvLayer};
 use crate::error::{ConfigError, Problem, ProblemKind, Warning, EXCLUSIVE_CODE};
+use crate::file::TomlFile;
 use crate::schema::{self, Node, CONFIG_PATH_ENV, OPTIONAL_SECTIONS, VARIANT_TABLES};
 use crate::source::{FileLayer, Profile, Role, Source};
 use crate::variant::{quoted_list, to_tagged_form, TYPE_KEY};
@@ -239,9 +240,11 @@ impl Loader {
         assembly.merge(env.dict, &env_source);
         if let Some(json) = &self.json {
             match serde_json::from_str::<Dict>(json) {
-                Ok(doc) => {
-                    self.merge_document(doc, &|profile, _| Source::Json { profile }, &mut assembly)
-                }
+                Ok(doc) => self.merge_document(
+                    doc,
+                    &|profile, _, _| Source::Json { profile },
+                    &mut assembly,
+                ),
                 Err(e) => assembly.problems.push(Problem::new(
                     ProblemKind::Syntax,
                     "",
@@ -262,11 +265,6 @@ impl Loader {
         layer: FileLayer,
         assembly: &mut Assembly,
     ) -> Result<(), String> {
-        let file = |profile| Source::File {
-            path: path.to_path_buf(),
-            layer,
-            profile,
-        };
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && layer == FileLayer::System => {
@@ -277,13 +275,24 @@ impl Loader {
         let Ok(text) = String::from_utf8(bytes) else {
             return Err("the file is not valid UTF-8".into());
         };
-        match toml::from_str::<Dict>(&text) {
-            Ok(doc) => self.merge_document(doc, &|profile, _| file(profile), assembly),
-            Err(e) => assembly.problems.push(Problem::new(
+        let source = |profile, line| Source::File {
+            path: path.to_path_buf(),
+            layer,
+            profile,
+            line,
+        };
+        match TomlFile::parse(&text) {
+            Ok(mut file) => {
+                let doc = std::mem::take(&mut file.dict);
+                let source_of =
+                    |profile, key: &str, _: &Value| source(profile, file.line(profile, key));
+                self.merge_document(doc, &source_of, assembly);
+            }
+            Err(message) => assembly.problems.push(Problem::new(
                 ProblemKind::Syntax,
                 "",
-                file(None),
-                toml_error_message(&text, &e),
+                source(None, None),
+                message,
             )),
         }
         Ok(())
@@ -292,7 +301,7 @@ impl Loader {
     /// Checks every table of one document and merges plain, `default`, then the role's.
     fn merge_document(&self, doc: Dict, source_of: &SourceOf<'_>, assembly: &mut Assembly) {
         for (profile, table) in split_profiles(doc, source_of, &mut assembly.problems) {
-            let table_source = |_: &str, value: &Value| source_of(profile, value);
+            let table_source = |key: &str, value: &Value| source_of(profile, key, value);
             let table = check_section(table, "", 0, &table_source, &mut assembly.problems);
             if applies(profile, self.role) {
                 assembly.merge(table, &|key, value| table_source(key, value));
@@ -344,9 +353,9 @@ impl LoadReport {
     }
 }
 
-/// Decides the source of a value from its profile table and the value (whose figment tag
-/// names the provider, for caller-built figments).
-type SourceOf<'a> = dyn Fn(Option<Profile>, &Value) -> Source + 'a;
+/// Decides the source of a value from its profile table, its dotted key (for the line in a
+/// file) and the value (whose figment tag names the provider, for caller-built figments).
+type SourceOf<'a> = dyn Fn(Option<Profile>, &str, &Value) -> Source + 'a;
 
 /// The source of each value of one table being checked or merged, by dotted key.
 type TableSourceOf<'a> = dyn Fn(&str, &Value) -> Source + 'a;
@@ -426,7 +435,7 @@ fn split_profiles(
                 Problem::new(
                     ProblemKind::InvalidType,
                     key.as_str(),
-                    source_of(None, &other),
+                    source_of(None, &key, &other),
                     "a profile must be a table of settings",
                 )
                 .with_value(schema::render(&other)),
@@ -875,6 +884,7 @@ fn unreadable(path: &Path, layer: FileLayer, reason: &str) -> Problem {
         path: path.to_path_buf(),
         layer,
         profile: None,
+        line: None,
     };
     let what = match layer {
         FileLayer::System => "system config file",
@@ -886,20 +896,6 @@ fn unreadable(path: &Path, layer: FileLayer, reason: &str) -> Problem {
         source,
         format!("cannot read the {what}: {reason}"),
     )
-}
-
-/// `toml`'s message with the line and column of the error, on one line.
-fn toml_error_message(text: &str, error: &toml::de::Error) -> String {
-    let message = error.message().trim();
-    match error.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("invalid TOML at line {line}, column {column}: {message}")
-        }
-        None => format!("invalid TOML: {message}"),
-    }
 }
 
 /// `~/x` → the home directory's `x`, as shells do for `KVBM_CONFIG_PATH=~/kvbm.toml`
@@ -999,7 +995,7 @@ pub(crate) fn extract(figment: &Figment, cpu_count: usize) -> Result<KvbmConfig,
                 }
             }
             let loader = Loader::new();
-            loader.merge_document(doc, &|_, value| provider(value), &mut assembly);
+            loader.merge_document(doc, &|_, _, value| provider(value), &mut assembly);
         }
         Ok(other) => assembly.problems.push(Problem::new(
             ProblemKind::InvalidType,

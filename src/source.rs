@@ -91,6 +91,8 @@ pub enum Source {
         layer: FileLayer,
         /// The profile table the value sits in, if any.
         profile: Option<Profile>,
+        /// The line of the key, when known (1-based).
+        line: Option<u32>,
     },
     /// Layer 4: an environment variable.
     Env {
@@ -113,8 +115,16 @@ impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Default => f.write_str("default"),
-            Source::File { path, profile, .. } => {
+            Source::File {
+                path,
+                profile,
+                line,
+                ..
+            } => {
                 write!(f, "file {}", path.display())?;
+                if let Some(line) = line {
+                    write!(f, ":{line}")?;
+                }
                 match profile {
                     Some(profile) => write!(f, " [{}]", profile.name()),
                     None => Ok(()),

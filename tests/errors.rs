@@ -21,7 +21,8 @@ fn a_toml_typo_names_the_key_the_file_and_the_closest_key() {
         Source::File {
             path: path.clone(),
             layer: FileLayer::User,
-            profile: None
+            profile: None,
+            line: Some(2),
         }
     );
     assert!(
@@ -31,7 +32,7 @@ fn a_toml_typo_names_the_key_the_file_and_the_closest_key() {
     assert_eq!(
         error.to_string(),
         format!(
-            "cache.host.cache_size_gbb: unknown key; did you mean `cache_size_gb`? (4.0, file {})",
+            "cache.host.cache_size_gbb: unknown key; did you mean `cache_size_gb`? (4.0, file {}:2)",
             path.display()
         )
     );
@@ -214,7 +215,8 @@ fn a_missing_system_file_is_skipped_but_a_malformed_one_is_an_error() {
         Source::File {
             path: bad,
             layer: FileLayer::System,
-            profile: None
+            profile: None,
+            line: None,
         }
     );
 }

@@ -41,7 +41,7 @@ fn the_figment_of_a_loader_extracts_to_the_same_config() {
     );
     assert_eq!(
         name("tokio.max_blocking_threads"),
-        Some(format!("file {} [leader]", system.display()))
+        Some(format!("file {}:2 [leader]", system.display()))
     );
 }
 

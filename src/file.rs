@@ -1,0 +1,191 @@
+//! TOML files: parsed once into a figment tree, remembering the line of every key.
+//!
+//! The lines let errors and the load report point at `kvbm.toml:12` rather than just the
+//! file. They are collected while converting `toml_edit`'s tree (the parser `toml` itself
+//! uses), so a file is read and parsed exactly once.
+
+use std::collections::HashMap;
+
+use figment::value::{Dict, Value};
+use toml_edit::{ImDocument, Item, Table};
+
+use crate::schema::VARIANT_TABLES;
+use crate::source::Profile;
+
+/// The settings of one TOML file, and the line of each key as a profile table and a
+/// dotted key in the tagged form (`[leader.nova.discovery.etcd] ttl_secs` is
+/// `(Some(Leader), "nova.discovery.ttl_secs")`).
+#[derive(Debug, Default)]
+pub(crate) struct TomlFile {
+    pub dict: Dict,
+    lines: HashMap<(Option<Profile>, String), u32>,
+}
+
+impl TomlFile {
+    /// Parses `text`; the error is `toml`'s message with its line and column.
+    pub(crate) fn parse(text: &str) -> Result<TomlFile, String> {
+        let doc = ImDocument::parse(text).map_err(|e| {
+            let at = e.span().map(|span| line_and_column(text, span.start));
+            match at {
+                Some((line, column)) => format!(
+                    "invalid TOML at line {line}, column {column}: {}",
+                    e.message().trim()
+                ),
+                None => format!("invalid TOML: {}", e.message().trim()),
+            }
+        })?;
+        let mut file = TomlFile::default();
+        let starts = line_starts(text);
+        let mut path = Vec::new();
+        file.dict = file.table(doc.as_table(), &starts, &mut path);
+        Ok(file)
+    }
+
+    /// The line of `key` in the profile table `profile`, if the file has it.
+    pub(crate) fn line(&self, profile: Option<Profile>, key: &str) -> Option<u32> {
+        self.lines.get(&(profile, key.to_string())).copied()
+    }
+
+    fn table(&mut self, table: &Table, starts: &[usize], path: &mut Vec<String>) -> Dict {
+        let mut dict = Dict::new();
+        for (name, item) in table.iter() {
+            path.push(name.to_string());
+            let span = table
+                .key(name)
+                .and_then(|key| key.span())
+                .or_else(|| item.span());
+            if let Some(span) = span {
+                self.remember(path, line_of(starts, span.start));
+            }
+            if let Some(value) = self.item(item, starts, path) {
+                dict.insert(name.to_string(), value);
+            }
+            path.pop();
+        }
+        dict
+    }
+
+    fn item(&mut self, item: &Item, starts: &[usize], path: &mut Vec<String>) -> Option<Value> {
+        match item {
+            Item::None => None,
+            Item::Table(table) => Some(Value::from(self.table(table, starts, path))),
+            Item::ArrayOfTables(tables) => {
+                let tables = tables
+                    .iter()
+                    .map(|t| Value::from(self.table(t, starts, path)))
+                    .collect();
+                Some(Value::Array(Default::default(), tables))
+            }
+            Item::Value(value) => Some(self.value(value, starts, path)),
+        }
+    }
+
+    fn value(
+        &mut self,
+        value: &toml_edit::Value,
+        starts: &[usize],
+        path: &mut Vec<String>,
+    ) -> Value {
+        use toml_edit::Value as V;
+        match value {
+            V::String(s) => Value::from(s.value().clone()),
+            V::Integer(i) => Value::from(*i.value()),
+            V::Float(f) => Value::from(*f.value()),
+            V::Boolean(b) => Value::from(*b.value()),
+            V::Datetime(d) => Value::from(d.value().to_string()),
+            V::Array(items) => {
+                let items = items.iter().map(|v| self.value(v, starts, path)).collect();
+                Value::Array(Default::default(), items)
+            }
+            V::InlineTable(table) => {
+                let mut dict = Dict::new();
+                for (name, v) in table.iter() {
+                    path.push(name.to_string());
+                    if let Some(span) = table.key(name).and_then(|key| key.span()) {
+                        self.remember(path, line_of(starts, span.start));
+                    }
+                    dict.insert(name.to_string(), self.value(v, starts, path));
+                    path.pop();
+                }
+                Value::from(dict)
+            }
+        }
+    }
+
+    /// Records the first line a key appears on, under its profile and tagged-form key.
+    fn remember(&mut self, path: &[String], line: u32) {
+        let (profile, key) = canonical(path);
+        self.lines.entry((profile, key)).or_insert(line);
+    }
+}
+
+/// `leader.nova.discovery.etcd.ttl_secs` → `(Some(Leader), "nova.discovery.ttl_secs")`.
+/// A lone profile name is a key of the plain document (`leader` itself).
+fn canonical(path: &[String]) -> (Option<Profile>, String) {
+    let (profile, rest) = match path.split_first() {
+        Some((first, rest)) if !rest.is_empty() => match Profile::from_name(first) {
+            Some(profile) => (Some(profile), rest),
+            None => (None, path),
+        },
+        _ => (None, path),
+    };
+    let mut key = rest.join(".");
+    for (table, variants) in VARIANT_TABLES {
+        for variant in *variants {
+            let table_form = format!("{table}.{variant}");
+            if key == table_form {
+                key = table.to_string();
+            } else if let Some(field) = key.strip_prefix(&format!("{table_form}.")) {
+                key = format!("{table}.{field}");
+            }
+        }
+    }
+    (profile, key)
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+fn line_of(starts: &[usize], offset: usize) -> u32 {
+    let line = starts.partition_point(|&start| start <= offset);
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembers_the_line_of_each_key_in_tagged_form() {
+        let text =
+            "[tokio]\nworker_threads = 2\n\n[leader.nova.discovery.etcd]\ncluster_id = \"c\"\n\
+                    [worker.nixl]\nbackends = { UCX = {} }\n";
+        let file = TomlFile::parse(text).unwrap();
+        assert_eq!(file.line(None, "tokio.worker_threads"), Some(2));
+        assert_eq!(
+            file.line(Some(Profile::Leader), "nova.discovery.cluster_id"),
+            Some(5)
+        );
+        assert_eq!(file.line(Some(Profile::Worker), "nixl.backends"), Some(7));
+        assert_eq!(file.line(None, "leader"), Some(4));
+    }
+
+    #[test]
+    fn a_syntax_error_has_its_line_and_column() {
+        let error = TomlFile::parse("[tokio]\nworker_threads = = 2\n").unwrap_err();
+        assert!(
+            error.starts_with("invalid TOML at line 2, column"),
+            "{error}"
+        );
+    }
+}
