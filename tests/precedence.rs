@@ -501,6 +501,6 @@ fn the_config_path_variable_names_the_user_file() {
             .report
             .origin("tokio.max_blocking_threads")
             .to_string(),
-        format!("file {}", user.display())
+        format!("file {}:2", user.display())
     );
 }
