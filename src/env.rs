@@ -74,7 +74,7 @@ impl EnvLayer {
                 Ok(parsed) => layer.insert(spec.key, parsed, name),
                 Err(message) => problems.push(
                     Problem::new(ProblemKind::InvalidValue, spec.key, source, message)
-                        .with_value(format!("{value:?}")),
+                        .with_value(format!("{:?}", crate::secret::redact_urls(value))),
                 ),
             }
         }

@@ -35,6 +35,8 @@ pub enum ProblemKind {
     Syntax,
     /// A file that cannot be read.
     Io,
+    /// A warning, failing the load because the loader is strict.
+    Warning,
 }
 
 /// One problem found while loading: what, where, with which value, from which source.
@@ -67,6 +69,16 @@ impl Problem {
             kind,
             message: message.into(),
         }
+    }
+
+    /// A warning as a problem, for strict loads.
+    pub(crate) fn from_warning(warning: Warning) -> Self {
+        Problem::new(
+            ProblemKind::Warning,
+            warning.key,
+            warning.source,
+            warning.message,
+        )
     }
 
     pub(crate) fn with_value(mut self, value: impl Into<String>) -> Self {

@@ -58,12 +58,14 @@ pub mod object;
 pub mod offload;
 pub mod rayon;
 pub mod schema;
+pub mod secret;
 pub mod source;
 pub mod tokio;
 
 mod env;
 mod file;
 mod load;
+mod report;
 mod suggest;
 mod validation;
 mod variant;
@@ -73,7 +75,8 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 pub use error::{ConfigError, Problem, ProblemKind, Warning};
-pub use load::{LoadReport, Loaded, Loader, SYSTEM_CONFIG_PATH};
+pub use load::{Loader, SYSTEM_CONFIG_PATH};
+pub use report::{LoadReport, Loaded, ReportEntry};
 pub use source::{FileLayer, Profile, Role, Source};
 
 /// The complete KVBM configuration.

@@ -30,6 +30,7 @@ use figment::{Figment, Metadata, Provider};
 use crate::env::{insert_at, EnvLayer};
 use crate::error::{ConfigError, Problem, ProblemKind, Warning, EXCLUSIVE_CODE};
 use crate::file::TomlFile;
+use crate::report::{LoadReport, Loaded};
 use crate::schema::{self, Node, CONFIG_PATH_ENV, OPTIONAL_SECTIONS, VARIANT_TABLES};
 use crate::source::{FileLayer, Profile, Role, Source};
 use crate::variant::{quoted_list, to_tagged_form, TYPE_KEY};
@@ -70,6 +71,7 @@ pub struct Loader {
     json: Option<String>,
     role: Option<Role>,
     cpu_count: usize,
+    strict: bool,
 }
 
 impl Default for Loader {
@@ -88,6 +90,7 @@ impl Loader {
             json: None,
             role: None,
             cpu_count: num_cpus::get(),
+            strict: false,
         }
     }
 
@@ -153,6 +156,13 @@ impl Loader {
         self
     }
 
+    /// Strict mode: every warning (an unknown `KVBM_*` variable, an empty one, a shadowed
+    /// setting, ...) fails the load as a problem of kind [`ProblemKind::Warning`].
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// Loads, merges and validates every source.
     ///
     /// # Errors
@@ -163,6 +173,16 @@ impl Loader {
     pub fn load(&self) -> Result<Loaded, ConfigError> {
         let mut assembly = self.assemble();
         let config = finish(&mut assembly, self.cpu_count);
+        if let Some(config) = &config {
+            let found = crate::report::semantic_warnings(config, &assembly.origins.0, self.role);
+            assembly.warnings.extend(found);
+        }
+        if self.strict {
+            let warnings = std::mem::take(&mut assembly.warnings);
+            assembly
+                .problems
+                .extend(warnings.into_iter().map(Problem::from_warning));
+        }
         match config {
             Some(config) if assembly.problems.is_empty() => Ok(Loaded {
                 config,
@@ -307,49 +327,6 @@ impl Loader {
                 assembly.merge(table, &|key, value| table_source(key, value));
             }
         }
-    }
-}
-
-/// A successful load: the config and how it came about.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Loaded {
-    /// The effective, validated config.
-    pub config: KvbmConfig,
-    /// Where each value came from, and the warnings.
-    pub report: LoadReport,
-}
-
-impl Loaded {
-    /// Emits each warning once as a `tracing` warning (target `kvbm_config`).
-    pub fn log_warnings(&self) {
-        for warning in &self.report.warnings {
-            tracing::warn!(target: "kvbm_config", "{warning}");
-        }
-    }
-}
-
-/// Where each value of a load came from, and what looked wrong.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LoadReport {
-    origins: BTreeMap<String, Source>,
-    warnings: Vec<Warning>,
-}
-
-impl LoadReport {
-    /// The source of the value at the dotted `key`; [`Source::Default`] when no source set it.
-    pub fn origin(&self, key: &str) -> Source {
-        self.origins.get(key).cloned().unwrap_or(Source::Default)
-    }
-
-    /// Every key some source set, with its source, sorted by key.
-    pub fn origins(&self) -> impl Iterator<Item = (&str, &Source)> {
-        self.origins.iter().map(|(k, s)| (k.as_str(), s))
-    }
-
-    /// Settings that loaded but will probably not do what was meant.
-    pub fn warnings(&self) -> &[Warning] {
-        &self.warnings
     }
 }
 

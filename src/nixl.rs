@@ -17,7 +17,10 @@ use validator::{Validate, ValidationError};
 pub type BackendParams = BTreeMap<String, String>;
 
 /// Settings of NixL (`[nixl]`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+///
+/// `Debug` hides the values of parameters whose names look like credentials
+/// (`secret_key`, `token`, ...); the map keeps the real values.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct NixlConfig {
     /// Backends to create, by upper-case name, with their parameters.
@@ -45,4 +48,29 @@ fn backend_names_valid(backends: &BTreeMap<String, BackendParams>) -> Result<(),
             .with_message("backend names must not be empty".into()));
     }
     Ok(())
+}
+
+impl std::fmt::Debug for NixlConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let backends: BTreeMap<&str, BTreeMap<&str, &str>> = self
+            .backends
+            .iter()
+            .map(|(name, params)| {
+                let params = params
+                    .iter()
+                    .map(|(k, v)| {
+                        let shown = match crate::secret::is_secret_name(k) {
+                            true => crate::secret::REDACTED,
+                            false => v.as_str(),
+                        };
+                        (k.as_str(), shown)
+                    })
+                    .collect();
+                (name.as_str(), params)
+            })
+            .collect();
+        f.debug_struct("NixlConfig")
+            .field("backends", &backends)
+            .finish()
+    }
 }

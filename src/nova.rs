@@ -120,7 +120,9 @@ impl Validate for DiscoveryConfig {
 }
 
 /// Etcd discovery (`type = "etcd"`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+///
+/// `Debug` redacts passwords in `endpoints`; the field keeps the real values.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct EtcdDiscoveryConfig {
     /// Name of the KVBM cluster; peers with the same id find each other.
@@ -232,4 +234,19 @@ pub struct FilesystemDiscoveryConfig {
     /// Default: none (required). Env: `KVBM_NOVA_DISCOVERY_PATH`. Constraint: not empty.
     #[validate(custom(function = "crate::validation::non_empty_path"))]
     pub path: PathBuf,
+}
+
+impl std::fmt::Debug for EtcdDiscoveryConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::secret::RedactedStr;
+        let endpoints: Vec<RedactedStr<'_>> =
+            self.endpoints.iter().map(|e| RedactedStr(e)).collect();
+        f.debug_struct("EtcdDiscoveryConfig")
+            .field("cluster_id", &self.cluster_id)
+            .field("endpoints", &endpoints)
+            .field("ttl_secs", &self.ttl_secs)
+            .field("operation_timeout_secs", &self.operation_timeout_secs)
+            .field("max_retries", &self.max_retries)
+            .finish()
+    }
 }

@@ -89,7 +89,9 @@ pub const DEFAULT_BUCKET: &str = "kvbm-blocks";
 pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// S3 client settings (`type = "s3"`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+///
+/// `Debug` redacts a password in `endpoint_url`; the field keeps the real value.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct S3ClientConfig {
     /// S3 endpoint URL; none means AWS S3. Set it for MinIO and other S3-compatible stores.
@@ -156,5 +158,21 @@ impl Default for NixlObjectClientConfig {
             backend: "s3".to_string(),
             s3: S3ClientConfig::default(),
         }
+    }
+}
+
+impl std::fmt::Debug for S3ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::secret::RedactedStr;
+        f.debug_struct("S3ClientConfig")
+            .field(
+                "endpoint_url",
+                &self.endpoint_url.as_deref().map(RedactedStr),
+            )
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("force_path_style", &self.force_path_style)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
+            .finish()
     }
 }

@@ -727,10 +727,10 @@ pub(crate) fn describe(value: &Value) -> &'static str {
     }
 }
 
-/// Renders a value the way a TOML file would write it.
+/// Renders a value the way a TOML file would write it, with credentials redacted.
 pub fn render(value: &Value) -> String {
     match value {
-        Value::String(_, s) => format!("{s:?}"),
+        Value::String(_, s) => format!("{:?}", crate::secret::redact_urls(s)),
         Value::Char(_, c) => format!("{:?}", c.to_string()),
         Value::Bool(_, b) => b.to_string(),
         Value::Num(_, num) => render_num(num),
@@ -743,7 +743,10 @@ pub fn render(value: &Value) -> String {
         Value::Dict(_, dict) => {
             let entries: Vec<String> = dict
                 .iter()
-                .map(|(k, v)| format!("{k} = {}", render(v)))
+                .map(|(k, v)| match crate::secret::is_secret_name(k) {
+                    true => format!("{k} = \"{}\"", crate::secret::REDACTED),
+                    false => format!("{k} = {}", render(v)),
+                })
                 .collect();
             format!("{{ {} }}", entries.join(", "))
         }

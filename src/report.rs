@@ -1,0 +1,187 @@
+//! What a load found out: the source of every value and the warnings.
+//!
+//! The report costs nothing extra to build: the loader records the source of every leaf
+//! while it merges, and values are rendered only when [`Loaded::entries`] or
+//! [`Loaded::show_origin`] is called.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use figment::value::Value;
+
+use crate::error::Warning;
+use crate::nova::DiscoveryConfig;
+use crate::offload::OffloadPolicy;
+use crate::schema::{self, FIELDS};
+use crate::source::{Role, Source};
+use crate::KvbmConfig;
+
+/// A successful load: the config and how it came about.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Loaded {
+    /// The effective, validated config.
+    pub config: KvbmConfig,
+    /// Where each value came from, and the warnings.
+    pub report: LoadReport,
+}
+
+/// Where the values of a load came from, and what looked wrong.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoadReport {
+    pub(crate) origins: BTreeMap<String, Source>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+/// One line of the report: a setting, its effective value and where the value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReportEntry {
+    /// Dotted key.
+    pub key: String,
+    /// The value as TOML writes it (credentials redacted); `None` when unset.
+    pub value: Option<String>,
+    /// Where the value came from ([`Source::Default`] for a default).
+    pub source: Source,
+}
+
+impl LoadReport {
+    /// The source of the value at the dotted `key`; [`Source::Default`] when no source set it.
+    pub fn origin(&self, key: &str) -> Source {
+        self.origins.get(key).cloned().unwrap_or(Source::Default)
+    }
+
+    /// Every key some source set, with its source, sorted by key.
+    pub fn origins(&self) -> impl Iterator<Item = (&str, &Source)> {
+        self.origins.iter().map(|(k, s)| (k.as_str(), s))
+    }
+
+    /// Settings that loaded but will probably not do what was meant.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+}
+
+impl Loaded {
+    /// Emits each warning once as a `tracing` warning (target `kvbm_config`).
+    pub fn log_warnings(&self) {
+        for warning in &self.report.warnings {
+            tracing::warn!(target: "kvbm_config", "{warning}");
+        }
+    }
+
+    /// Every setting that applies to this config, sorted by key, with its effective value
+    /// and its source. Fields of an inactive one-of variant are left out.
+    pub fn entries(&self) -> Vec<ReportEntry> {
+        let tree = Value::serialize(&self.config)
+            .unwrap_or_else(|_| Value::from(figment::value::Dict::new()));
+        let active = |table: &str| {
+            tree.find_ref(&format!("{table}.type"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let mut entries: Vec<ReportEntry> = FIELDS
+            .iter()
+            .filter(|spec| {
+                let table = spec.key.rsplit_once('.').map_or("", |(t, _)| t);
+                spec.applies_to.is_empty()
+                    || active(table).is_some_and(|v| spec.applies_to.contains(&v.as_str()))
+            })
+            .map(|spec| ReportEntry {
+                key: spec.key.to_string(),
+                value: tree.find_ref(spec.key).map(schema::render),
+                source: self.report.origin(spec.key),
+            })
+            .collect();
+        entries.sort_by(|a, b| a.key.cmp(&b.key));
+        entries
+    }
+
+    /// The report as `git config --show-origin` would print it, one setting a line:
+    /// `key = value    # origin`, sorted by key, credentials redacted.
+    pub fn show_origin(&self) -> String {
+        let entries = self.entries();
+        let assignment =
+            |e: &ReportEntry| format!("{} = {}", e.key, e.value.as_deref().unwrap_or("(unset)"));
+        let width = entries
+            .iter()
+            .map(|e| assignment(e).chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(64);
+        let mut out = String::new();
+        for entry in &entries {
+            let _ = writeln!(out, "{:<width$}    # {}", assignment(entry), entry.source);
+        }
+        out
+    }
+}
+
+/// Settings that load but will probably not do what the user thinks.
+pub(crate) fn semantic_warnings(
+    config: &KvbmConfig,
+    origins: &BTreeMap<String, Source>,
+    role: Option<Role>,
+) -> Vec<Warning> {
+    let origin = |key: &str| origins.get(key).cloned().unwrap_or(Source::Default);
+    let mut warnings = Vec::new();
+    let tiers = [
+        (
+            "host",
+            &config.cache.host.cache_size_gb,
+            &config.cache.host.num_blocks,
+        ),
+        (
+            "disk",
+            &config.cache.disk.cache_size_gb,
+            &config.cache.disk.num_blocks,
+        ),
+    ];
+    for (tier, size, blocks) in tiers {
+        if let (Some(_), Some(blocks)) = (size, blocks) {
+            let key = format!("cache.{tier}.cache_size_gb");
+            let message = format!(
+                "is ignored: `cache.{tier}.num_blocks` = {blocks} (from {}) wins when both are set",
+                origin(&format!("cache.{tier}.num_blocks"))
+            );
+            warnings.push(Warning {
+                source: origin(&key),
+                key,
+                message,
+            });
+        }
+    }
+    let lfu_key = "offload.g2_to_g3.presence_lfu.min_lfu_count";
+    let lfu_source = origin(lfu_key);
+    if lfu_source != Source::Default
+        && !config
+            .offload
+            .g2_to_g3
+            .policies
+            .contains(&OffloadPolicy::PresenceLfu)
+    {
+        warnings.push(Warning {
+            key: lfu_key.into(),
+            source: lfu_source,
+            message: "has no effect: `presence_lfu` is not in `offload.g2_to_g3.policies`".into(),
+        });
+    }
+    if role == Some(Role::Worker) && config.nixl.backends.is_empty() {
+        warnings.push(Warning {
+            key: "nixl.backends".into(),
+            source: origin("nixl.backends"),
+            message: "is empty: a worker with no NixL backend cannot transfer blocks".into(),
+        });
+    }
+    if let Some(DiscoveryConfig::Filesystem(fs)) = &config.nova.discovery {
+        let dir = fs.path.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir.filter(|d| !d.is_dir()) {
+            warnings.push(Warning {
+                key: "nova.discovery.path".into(),
+                source: origin("nova.discovery.path"),
+                message: format!("its directory {} does not exist", dir.display()),
+            });
+        }
+    }
+    warnings
+}

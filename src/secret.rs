@@ -1,0 +1,104 @@
+//! Redaction of credentials in anything this crate prints.
+//!
+//! A URL may carry a password (`http://user:pass@minio:9000`, an etcd endpoint) and a NixL
+//! backend may take keys as parameters. Every rendered value (problems, warnings, the load
+//! report) and the `Debug` output of the structs that hold such strings pass through here.
+//! The config itself keeps the real value for the code that needs it.
+
+use std::borrow::Cow;
+
+/// What a redacted secret is replaced with.
+pub const REDACTED: &str = "***";
+
+/// `text` with the password of every URL in it (`scheme://user:password@host`) replaced by
+/// `***`; a lone token before `@` (`scheme://token@host`) is replaced entirely.
+pub fn redact_urls(text: &str) -> Cow<'_, str> {
+    if !text.contains("://") || !text.contains('@') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(scheme_end) = rest.find("://") {
+        let authority_start = scheme_end + 3;
+        out.push_str(&rest[..authority_start]);
+        rest = &rest[authority_start..];
+        let authority_end = rest
+            .find(['/', '?', '#', ' ', ',', '"'])
+            .unwrap_or(rest.len());
+        match rest[..authority_end].rfind('@') {
+            Some(at) => {
+                match rest[..at].split_once(':') {
+                    Some((user, _password)) => {
+                        out.push_str(user);
+                        out.push(':');
+                        out.push_str(REDACTED);
+                    }
+                    None => out.push_str(REDACTED),
+                }
+                out.push_str(&rest[at..authority_end]);
+            }
+            None => out.push_str(&rest[..authority_end]),
+        }
+        rest = &rest[authority_end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Whether a parameter name looks like it holds a credential (`secret_key`, `password`,
+/// `token`, `access_key`, ...), so that its value is never printed.
+pub fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "secret",
+        "password",
+        "passwd",
+        "token",
+        "credential",
+        "access_key",
+        "private_key",
+        "api_key",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
+}
+
+/// A `Debug` wrapper printing a string with its URL credentials redacted.
+pub(crate) struct RedactedStr<'a>(pub &'a str);
+
+impl std::fmt::Debug for RedactedStr<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&redact_urls(self.0), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_the_password_of_each_url_and_nothing_else() {
+        assert_eq!(
+            redact_urls("http://user:pass@minio:9000/b"),
+            "http://user:***@minio:9000/b"
+        );
+        assert_eq!(redact_urls("https://tok@host"), "https://***@host");
+        assert_eq!(
+            redact_urls("[\"http://a:b@e1:2379\", \"http://e2:2379\"]"),
+            "[\"http://a:***@e1:2379\", \"http://e2:2379\"]"
+        );
+        assert_eq!(redact_urls("http://minio:9000"), "http://minio:9000");
+        assert_eq!(redact_urls("user@example.com"), "user@example.com");
+        assert_eq!(
+            redact_urls("s3://k:s@b/path?x=a@b"),
+            "s3://k:***@b/path?x=a@b"
+        );
+    }
+
+    #[test]
+    fn recognises_credential_parameter_names() {
+        assert!(is_secret_name("secret_key"));
+        assert!(is_secret_name("AWS_ACCESS_KEY_ID") || is_secret_name("access_key"));
+        assert!(!is_secret_name("num_threads"));
+    }
+}
