@@ -246,3 +246,43 @@ fn credentials_in_urls_never_appear_in_rendered_text() {
         assert!(!text.contains(SECRET), "a credential leaked:\n{text}");
     }
 }
+
+/// Counts the `tracing` events emitted on this thread (no global subscriber is installed).
+#[derive(Default, Clone)]
+struct CountingSubscriber(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl tracing::Subscriber for CountingSubscriber {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut target = event.metadata().target().to_string();
+        target.push_str(&format!(" {}", event.metadata().level()));
+        self.0.lock().unwrap().push(target);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn warnings_are_emitted_once_each_as_tracing_events() {
+    let subscriber = CountingSubscriber::default();
+    let events = subscriber.0.clone();
+    let loaded = loader()
+        .env([
+            ("KVBM_TOKIO_WORKER_THREAD", "2"),
+            ("KVBM_RAYON_NUM_THREADS", ""),
+        ])
+        .load()
+        .unwrap();
+    tracing::subscriber::with_default(subscriber, || loaded.log_warnings());
+    assert_eq!(
+        *events.lock().unwrap(),
+        ["kvbm_config WARN", "kvbm_config WARN"]
+    );
+}
