@@ -157,3 +157,64 @@ impl fmt::Display for Warning {
         write!(f, "{}: {} ({})", self.key, self.message, self.source)
     }
 }
+
+/// Building something from a valid-looking config failed (a runtime, a pool, an address).
+///
+/// Builders check what their target would panic on (tokio panics on zero threads) and
+/// return this instead.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A setting the builder cannot use.
+    #[error("{key}: {message} ({value})")]
+    Invalid {
+        /// Dotted key of the setting.
+        key: &'static str,
+        /// The offending value.
+        value: String,
+        /// Why it cannot be used.
+        message: String,
+    },
+    /// The operating system refused (threads, sockets, interfaces).
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being built.
+        what: &'static str,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Rayon could not build the pool (e.g. the global pool exists already).
+    #[cfg(feature = "rayon")]
+    #[error("cannot build the Rayon pool: {0}")]
+    Rayon(#[from] rayon::ThreadPoolBuildError),
+    /// `nova.backend.tcp_interface` names no interface of this machine.
+    #[error("nova.backend.tcp_interface: no network interface `{name}`; this machine has: {}", available.join(", "))]
+    UnknownInterface {
+        /// The name asked for.
+        name: String,
+        /// The interfaces that exist.
+        available: Vec<String>,
+    },
+    /// `nova.backend.tcp_interface` has no IPv4 address.
+    #[error("nova.backend.tcp_interface: interface `{name}` has no IPv4 address")]
+    NoIpv4Address {
+        /// The interface.
+        name: String,
+    },
+}
+
+impl BuildError {
+    /// Rejects a zero thread count before it reaches a builder that would panic on it.
+    #[cfg(any(feature = "tokio", feature = "rayon"))]
+    pub(crate) fn require_threads(key: &'static str, threads: usize) -> Result<(), BuildError> {
+        if threads == 0 {
+            return Err(BuildError::Invalid {
+                key,
+                value: "0".into(),
+                message: "must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+}

@@ -74,7 +74,7 @@ use figment::Figment;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-pub use error::{ConfigError, Problem, ProblemKind, Warning};
+pub use error::{BuildError, ConfigError, Problem, ProblemKind, Warning};
 pub use load::{Loader, SYSTEM_CONFIG_PATH};
 pub use report::{LoadReport, Loaded, ReportEntry};
 pub use source::{FileLayer, Profile, Role, Source};
@@ -202,6 +202,21 @@ impl KvbmConfig {
     /// ```
     pub fn extract_from(figment: Figment) -> Result<Self, ConfigError> {
         load::extract(&figment, num_cpus::get())
+    }
+
+    /// The NixL backends as a typed set in a stable order (by name).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kvbm_config::{nixl::NixlBackend, KvbmConfig};
+    ///
+    /// let backends = KvbmConfig::default().nixl_backends();
+    /// assert!(backends.contains(&NixlBackend::Ucx) && backends.contains(&NixlBackend::Posix));
+    /// assert_eq!(backends.len(), 2);
+    /// ```
+    pub fn nixl_backends(&self) -> nixl::NixlBackends {
+        self.nixl.backend_set()
     }
 
     /// Checks every constraint of this config (for configs built in code), against this

@@ -5,7 +5,9 @@
 //! tagged form (`type = "etcd"`, what this crate serializes) or the table form
 //! (`[nova.discovery.etcd]`); both are accepted from files, JSON and serde.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize};
 use validator::{Validate, ValidationError, ValidationErrors};
@@ -248,5 +250,91 @@ impl std::fmt::Debug for EtcdDiscoveryConfig {
             .field("operation_timeout_secs", &self.operation_timeout_secs)
             .field("max_retries", &self.max_retries)
             .finish()
+    }
+}
+
+impl NovaBackendConfig {
+    /// The address Nova binds: `tcp_addr`, else the IPv4 address of `tcp_interface`, else
+    /// `0.0.0.0`; with port `tcp_port`.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::Invalid`] for a `tcp_addr` that is not an IP or set together with
+    /// `tcp_interface`; [`BuildError::UnknownInterface`] (listing the interfaces that exist)
+    /// or [`BuildError::NoIpv4Address`] for an unusable interface.
+    ///
+    /// [`BuildError::Invalid`]: crate::BuildError::Invalid
+    /// [`BuildError::UnknownInterface`]: crate::BuildError::UnknownInterface
+    /// [`BuildError::NoIpv4Address`]: crate::BuildError::NoIpv4Address
+    pub fn bind_addr(&self) -> Result<SocketAddr, crate::BuildError> {
+        let ip = match (&self.tcp_addr, &self.tcp_interface) {
+            (Some(_), Some(_)) => {
+                return Err(crate::BuildError::Invalid {
+                    key: "nova.backend.tcp_interface",
+                    value: format!("{:?}", self.tcp_interface.as_deref().unwrap_or_default()),
+                    message: "`tcp_addr` and `tcp_interface` are mutually exclusive".into(),
+                })
+            }
+            (Some(addr), None) => {
+                addr.parse::<IpAddr>()
+                    .map_err(|_| crate::BuildError::Invalid {
+                        key: "nova.backend.tcp_addr",
+                        value: format!("{addr:?}"),
+                        message: "must be a valid IPv4 or IPv6 address".into(),
+                    })?
+            }
+            (None, Some(name)) => IpAddr::V4(interface_ipv4(name)?),
+            (None, None) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        };
+        Ok(SocketAddr::new(ip, self.tcp_port))
+    }
+}
+
+/// The first IPv4 address of the network interface `name`.
+fn interface_ipv4(name: &str) -> Result<Ipv4Addr, crate::BuildError> {
+    let interfaces = if_addrs::get_if_addrs().map_err(|source| crate::BuildError::Io {
+        what: "cannot list the network interfaces",
+        source,
+    })?;
+    let ipv4 = interfaces
+        .iter()
+        .filter(|i| i.name == name)
+        .find_map(|i| match i.ip() {
+            IpAddr::V4(ip) => Some(ip),
+            IpAddr::V6(_) => None,
+        });
+    if let Some(ip) = ipv4 {
+        return Ok(ip);
+    }
+    if interfaces.iter().any(|i| i.name == name) {
+        return Err(crate::BuildError::NoIpv4Address {
+            name: name.to_string(),
+        });
+    }
+    let mut available: Vec<String> = interfaces.into_iter().map(|i| i.name).collect();
+    available.sort();
+    available.dedup();
+    Err(crate::BuildError::UnknownInterface {
+        name: name.to_string(),
+        available,
+    })
+}
+
+impl EtcdDiscoveryConfig {
+    /// `ttl_secs` as a duration.
+    pub fn ttl(&self) -> Duration {
+        Duration::from_secs(self.ttl_secs)
+    }
+
+    /// `operation_timeout_secs` as a duration.
+    pub fn operation_timeout(&self) -> Duration {
+        Duration::from_secs(self.operation_timeout_secs)
+    }
+}
+
+impl P2pDiscoveryConfig {
+    /// `record_ttl_secs` as a duration.
+    pub fn record_ttl(&self) -> Duration {
+        Duration::from_secs(self.record_ttl_secs)
     }
 }

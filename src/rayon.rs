@@ -24,3 +24,41 @@ impl Default for RayonConfig {
         }
     }
 }
+
+#[cfg(feature = "rayon")]
+impl RayonConfig {
+    /// Builds a Rayon pool of `num_threads` threads named `kvbm-rayon-N`.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::BuildError::Invalid`] for zero threads (Rayon would silently pick a count);
+    /// [`crate::BuildError::Rayon`] when the OS refuses the threads.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = kvbm_config::rayon::RayonConfig { num_threads: 3 }.build_pool()?;
+    /// assert_eq!(pool.current_num_threads(), 3);
+    /// # Ok::<(), kvbm_config::BuildError>(())
+    /// ```
+    pub fn build_pool(&self) -> Result<rayon::ThreadPool, crate::BuildError> {
+        Ok(self.pool_builder()?.build()?)
+    }
+
+    /// Makes this Rayon's global pool.
+    ///
+    /// # Errors
+    ///
+    /// As [`RayonConfig::build_pool`], and [`crate::BuildError::Rayon`] when the global pool
+    /// exists already (it can be set once per process).
+    pub fn build_global(&self) -> Result<(), crate::BuildError> {
+        Ok(self.pool_builder()?.build_global()?)
+    }
+
+    fn pool_builder(&self) -> Result<rayon::ThreadPoolBuilder, crate::BuildError> {
+        crate::BuildError::require_threads("rayon.num_threads", self.num_threads)?;
+        Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(self.num_threads)
+            .thread_name(|i| format!("kvbm-rayon-{i}")))
+    }
+}

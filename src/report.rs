@@ -173,6 +173,26 @@ pub(crate) fn semantic_warnings(
             message: "is empty: a worker with no NixL backend cannot transfer blocks".into(),
         });
     }
+    for backend in config
+        .nixl_backends()
+        .iter()
+        .map(|(b, _)| b)
+        .filter(|b| !b.is_known())
+    {
+        let mut message =
+            format!("`{backend}` is not a NixL backend this crate knows; fine if it is a plugin");
+        if let Some(near) = crate::suggest::closest(
+            backend.name(),
+            crate::nixl::NixlBackend::KNOWN.iter().copied(),
+        ) {
+            message.push_str(&format!(", else did you mean `{near}`?"));
+        }
+        warnings.push(Warning {
+            key: "nixl.backends".into(),
+            source: origin("nixl.backends"),
+            message,
+        });
+    }
     if let Some(DiscoveryConfig::Filesystem(fs)) = &config.nova.discovery {
         let dir = fs.path.parent().filter(|d| !d.as_os_str().is_empty());
         if let Some(dir) = dir.filter(|d| !d.is_dir()) {

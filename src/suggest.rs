@@ -2,23 +2,31 @@
 
 /// The candidate closest to `given`, if it is close enough to be a plausible typo.
 ///
-/// Uses Jaro-Winkler similarity (from `strsim`), which favours a shared prefix: the usual
-/// shape of a config typo (`cache_size_gbb`, `leadr`, `KVBM_TOKIO_WORKER_THREAD`).
+/// Closeness is the optimal-string-alignment distance from `strsim` (insertions,
+/// deletions, substitutions and swapped neighbours, ignoring case), which catches the
+/// usual shapes of a config typo (`cache_size_gbb`, `leadr`, `GSD`); ties go to the
+/// candidate sharing the longer prefix (Jaro-Winkler). Short words allow one edit, longer
+/// ones a few more.
 pub(crate) fn closest<'a>(
     given: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    const PLAUSIBLE: f64 = 0.8;
-    let given_lower = given.to_ascii_lowercase();
+    let given = given.to_ascii_lowercase();
+    let allowed = match given.chars().count() {
+        0..=3 => 1,
+        4..=7 => 2,
+        _ => 3,
+    };
     candidates
         .into_iter()
         .map(|candidate| {
-            let score = strsim::jaro_winkler(&given_lower, &candidate.to_ascii_lowercase());
-            (candidate, score)
+            let lower = candidate.to_ascii_lowercase();
+            let edits = strsim::osa_distance(&given, &lower);
+            (candidate, edits, strsim::jaro_winkler(&given, &lower))
         })
-        .filter(|(_, score)| *score >= PLAUSIBLE)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(candidate, _)| candidate)
+        .filter(|(_, edits, _)| *edits <= allowed)
+        .min_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)))
+        .map(|(candidate, _, _)| candidate)
 }
 
 #[cfg(test)]

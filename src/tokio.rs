@@ -4,6 +4,9 @@
 //! coordinates and needs few workers; workers move data and may want more.
 
 use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "tokio")]
+use crate::error::BuildError;
 use validator::Validate;
 
 /// Default for [`TokioConfig::worker_threads`].
@@ -36,5 +39,51 @@ impl Default for TokioConfig {
             worker_threads: DEFAULT_WORKER_THREADS,
             max_blocking_threads: DEFAULT_MAX_BLOCKING_THREADS,
         }
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl TokioConfig {
+    /// A multi-thread runtime builder with these settings: `worker_threads` workers, at most
+    /// `max_blocking_threads` blocking threads, threads named `kvbm-tokio-N`, and every
+    /// driver (I/O, time) enabled. Call further builder methods, then `build()`.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::Invalid`] for a zero thread count, on which tokio's builder would panic.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = kvbm_config::tokio::TokioConfig { worker_threads: 2, ..Default::default() };
+    /// let runtime = config.builder()?.build().expect("runtime");
+    /// assert_eq!(runtime.metrics().num_workers(), 2);
+    /// # Ok::<(), kvbm_config::BuildError>(())
+    /// ```
+    pub fn builder(&self) -> Result<tokio::runtime::Builder, BuildError> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        BuildError::require_threads("tokio.worker_threads", self.worker_threads)?;
+        BuildError::require_threads("tokio.max_blocking_threads", self.max_blocking_threads)?;
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        let next = AtomicUsize::new(0);
+        builder
+            .worker_threads(self.worker_threads)
+            .max_blocking_threads(self.max_blocking_threads)
+            .thread_name_fn(move || format!("kvbm-tokio-{}", next.fetch_add(1, Ordering::Relaxed)))
+            .enable_all();
+        Ok(builder)
+    }
+
+    /// Builds the runtime described by [`TokioConfig::builder`].
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::Invalid`] for a zero thread count; [`BuildError::Io`] when the OS
+    /// refuses the threads or drivers.
+    pub fn build_runtime(&self) -> Result<tokio::runtime::Runtime, BuildError> {
+        self.builder()?.build().map_err(|source| BuildError::Io {
+            what: "cannot build the Tokio runtime",
+            source,
+        })
     }
 }

@@ -1,0 +1,15 @@
+//! `RayonConfig::build_global` in a test binary of its own: the global pool can be built
+//! once per process, so no other test may touch it.
+#![cfg(feature = "rayon")]
+
+use kvbm_config::{rayon::RayonConfig, BuildError};
+
+#[test]
+fn the_global_pool_is_built_once_then_errors() {
+    RayonConfig { num_threads: 2 }
+        .build_global()
+        .expect("first global pool");
+    assert_eq!(rayon::current_num_threads(), 2);
+    let again = RayonConfig { num_threads: 3 }.build_global();
+    assert!(matches!(again, Err(BuildError::Rayon(_))), "{again:?}");
+}
