@@ -233,7 +233,7 @@ impl KvbmConfig {
 }
 
 /// The README's Rust examples, compiled and run as doc-tests so they cannot rot.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "tokio", feature = "rayon"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
