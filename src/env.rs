@@ -24,20 +24,28 @@ pub(crate) struct EnvLayer {
     pub vars: HashMap<&'static str, String>,
     /// The value of `KVBM_CONFIG_PATH`, if set and not empty.
     pub config_path: Option<PathBuf>,
+    /// What the deprecated `DYN_KVBM_*` variables of the same snapshot set.
+    pub v1: crate::v1::V1Layer,
 }
 
 impl EnvLayer {
-    /// Scans `vars` once, keeping `KVBM_*` variables; other variables are not even decoded.
+    /// Scans `vars` once, keeping `KVBM_*` and the deprecated `DYN_KVBM_*` variables; other
+    /// variables are not even decoded.
     pub(crate) fn scan(
         vars: &[(OsString, OsString)],
         problems: &mut Vec<Problem>,
         warnings: &mut Vec<Warning>,
     ) -> EnvLayer {
         let mut layer = EnvLayer::default();
+        let mut v1_vars = Vec::new();
         for (name, raw) in vars {
-            let Some(name) = name.to_str().filter(|n| n.starts_with(ENV_PREFIX)) else {
+            let Some(name) = name.to_str() else {
                 continue;
             };
+            let is_v1 = name.starts_with(crate::v1::V1_PREFIX);
+            if !is_v1 && !name.starts_with(ENV_PREFIX) {
+                continue;
+            }
             let source = Source::Env {
                 var: name.to_string(),
             };
@@ -50,7 +58,7 @@ impl EnvLayer {
                         source,
                         "value is not valid UTF-8",
                     )
-                    .with_value(format!("{lossy:?}")),
+                    .with_value(format!("{:?}", crate::secret::redact_urls(&lossy))),
                 );
                 continue;
             };
@@ -60,6 +68,10 @@ impl EnvLayer {
                     source,
                     message: "is set but empty, so it is ignored".into(),
                 });
+                continue;
+            }
+            if is_v1 {
+                v1_vars.push((name, value));
                 continue;
             }
             if name == CONFIG_PATH_ENV {
@@ -78,6 +90,7 @@ impl EnvLayer {
                 ),
             }
         }
+        layer.v1 = crate::v1::V1Layer::build(&v1_vars, &layer.vars, problems, warnings);
         layer
     }
 

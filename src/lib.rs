@@ -61,6 +61,7 @@ pub mod schema;
 pub mod secret;
 pub mod source;
 pub mod tokio;
+pub mod v1;
 
 mod env;
 mod file;

@@ -221,7 +221,7 @@ impl Loader {
         // The environment is scanned first (it may name the user file) but its problems are
         // reported in layer order, after the files'.
         let mut env_problems = Vec::new();
-        let env = EnvLayer::scan(&self.env, &mut env_problems, &mut assembly.warnings);
+        let mut env = EnvLayer::scan(&self.env, &mut env_problems, &mut assembly.warnings);
         if let Some(path) = &self.system_file {
             if let Err(reason) = self.merge_file(path, FileLayer::System, &mut assembly) {
                 assembly
@@ -252,6 +252,12 @@ impl Loader {
             }
             (None, None) => {}
         }
+        let v1_dict = std::mem::take(&mut env.v1.dict);
+        let v1_source = |key: &str, _: &Value| match env.v1.vars.get(key) {
+            Some(var) => Source::Env { var: var.clone() },
+            None => Source::Default,
+        };
+        assembly.merge(v1_dict, &v1_source);
         let env_source = |key: &str, _: &Value| match env.vars.get(key) {
             Some(var) => Source::Env { var: var.clone() },
             None => Source::Default,

@@ -1,0 +1,287 @@
+//! Migration: the Dynamo KVBM v1 `DYN_KVBM_*` variables, honoured with deprecation warnings.
+//!
+//! Existing deployments set `DYN_KVBM_CPU_CACHE_GB` and friends. They keep working as a
+//! layer of their own, between the user file and the `KVBM_*` variables:
+//!
+//! ```text
+//! defaults < system file < user file < DYN_KVBM_* < KVBM_* < JSON
+//! ```
+//!
+//! Each one in use gives a warning naming its replacement; when the `KVBM_*` replacement is
+//! set too, it wins and the warning says the v1 variable was ignored. [`V1_VARS`] is the
+//! single table of the mapping; the README's migration table is rendered from it.
+
+use std::collections::HashMap;
+
+use figment::value::{Dict, Value};
+
+use crate::env::insert_at;
+use crate::error::{Problem, ProblemKind, Warning};
+use crate::schema;
+use crate::source::Source;
+
+/// Prefix of the v1 variables.
+pub const V1_PREFIX: &str = "DYN_KVBM_";
+
+/// Prefix of the v1 per-backend switches, `DYN_KVBM_NIXL_BACKEND_<NAME>=true|false`.
+pub const NIXL_BACKEND_PREFIX: &str = "DYN_KVBM_NIXL_BACKEND_";
+
+/// One v1 variable (or family of variables) and what it maps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct V1Var {
+    /// The v1 name (`<NAME>` stands for a backend name).
+    pub var: &'static str,
+    /// The dotted key it sets.
+    pub key: &'static str,
+    /// The `KVBM_*` variable that replaces it.
+    pub replacement: &'static str,
+    /// What else to know.
+    pub note: &'static str,
+}
+
+const fn v1(
+    var: &'static str,
+    key: &'static str,
+    replacement: &'static str,
+    note: &'static str,
+) -> V1Var {
+    V1Var {
+        var,
+        key,
+        replacement,
+        note,
+    }
+}
+
+const OBJECT_ENABLED: &str = "DYN_KVBM_OBJECT_ENABLED";
+const OBJECT_ENDPOINT: &str = "DYN_KVBM_OBJECT_ENDPOINT";
+
+/// The v1 variables this crate honours.
+pub const V1_VARS: &[V1Var] = &[
+    v1("DYN_KVBM_CPU_CACHE_GB", "cache.host.cache_size_gb", "KVBM_CACHE_HOST_SIZE_GB", ""),
+    v1("DYN_KVBM_CPU_CACHE_OVERRIDE_NUM_BLOCKS", "cache.host.num_blocks", "KVBM_CACHE_HOST_NUM_BLOCKS", ""),
+    v1("DYN_KVBM_DISK_CACHE_GB", "cache.disk.cache_size_gb", "KVBM_CACHE_DISK_SIZE_GB", ""),
+    v1("DYN_KVBM_DISK_CACHE_OVERRIDE_NUM_BLOCKS", "cache.disk.num_blocks", "KVBM_CACHE_DISK_NUM_BLOCKS", ""),
+    v1("DYN_KVBM_DISK_CACHE_DIR", "cache.disk.storage_path", "KVBM_CACHE_DISK_STORAGE_PATH", ""),
+    v1(
+        "DYN_KVBM_NIXL_BACKEND_<NAME>",
+        "nixl.backends",
+        "KVBM_NIXL_BACKENDS",
+        "`true` includes backend `<NAME>`, `false` leaves it out; any such variable makes the v1 set the complete set",
+    ),
+    v1(
+        OBJECT_ENABLED,
+        "object.client.type",
+        "KVBM_OBJECT_CLIENT_TYPE",
+        "`true` turns on G4 with an `s3` client; `false` turns G4 off",
+    ),
+    v1("DYN_KVBM_OBJECT_BUCKET", "object.client.bucket", "KVBM_OBJECT_CLIENT_BUCKET", "used only with `DYN_KVBM_OBJECT_ENABLED=true`"),
+    v1(
+        OBJECT_ENDPOINT,
+        "object.client.endpoint_url",
+        "KVBM_OBJECT_CLIENT_ENDPOINT_URL",
+        "used only with `DYN_KVBM_OBJECT_ENABLED=true`; also sets `force_path_style = true`, as MinIO needs",
+    ),
+    v1("DYN_KVBM_OBJECT_REGION", "object.client.region", "KVBM_OBJECT_CLIENT_REGION", "used only with `DYN_KVBM_OBJECT_ENABLED=true`"),
+];
+
+/// What the v1 variables of one environment snapshot set.
+#[derive(Debug, Default)]
+pub(crate) struct V1Layer {
+    /// The settings, nested like a file.
+    pub dict: Dict,
+    /// For each dotted key set, the v1 variable that set it.
+    pub vars: HashMap<String, String>,
+}
+
+impl V1Layer {
+    /// Maps the v1 variables `vars`; `v2` holds the keys the `KVBM_*` variables set (and by
+    /// which variable), which win.
+    pub(crate) fn build(
+        vars: &[(&str, &str)],
+        v2: &HashMap<&'static str, String>,
+        problems: &mut Vec<Problem>,
+        warnings: &mut Vec<Warning>,
+    ) -> V1Layer {
+        let mut layer = V1Layer::default();
+        let mut backends: Option<Dict> = None;
+        let mut object: Vec<(&V1Var, &str, &str)> = Vec::new();
+        for &(name, value) in vars {
+            let spec = match name.strip_prefix(NIXL_BACKEND_PREFIX) {
+                Some(_) => V1_VARS.iter().find(|v| v.key == "nixl.backends"),
+                None => V1_VARS.iter().find(|v| v.var == name),
+            };
+            // Other DYN_KVBM_* variables belong to other Dynamo components: not ours to judge.
+            let Some(spec) = spec else { continue };
+            if let Some(v2_var) = v2.get(spec.key) {
+                warnings.push(ignored(name, v2_var));
+                continue;
+            }
+            warnings.push(deprecated(name, spec));
+            if let Some(backend) = name.strip_prefix(NIXL_BACKEND_PREFIX) {
+                match schema::parse_bool(value) {
+                    Ok(on) => {
+                        let set = backends.get_or_insert_with(Dict::new);
+                        if on {
+                            set.insert(backend.to_ascii_uppercase(), Value::from(Dict::new()));
+                        }
+                    }
+                    Err(message) => problems.push(bad_value(spec.key, name, value, message)),
+                }
+            } else if spec.key.starts_with("object.") {
+                object.push((spec, name, value));
+            } else {
+                layer.set_parsed(spec.key, name, value, problems);
+            }
+        }
+        if let Some(set) = backends {
+            let var = vars
+                .iter()
+                .find(|(n, _)| n.starts_with(NIXL_BACKEND_PREFIX))
+                .map_or("", |(n, _)| n);
+            layer.set("nixl.backends", Value::from(set), var);
+        }
+        layer.map_object(&object, problems, warnings);
+        layer
+    }
+
+    fn set(&mut self, key: &str, value: Value, var: &str) {
+        insert_at(&mut self.dict, key, value);
+        self.vars.insert(key.to_string(), var.to_string());
+    }
+
+    fn set_parsed(
+        &mut self,
+        key: &'static str,
+        var: &str,
+        value: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        let kind = schema::field_spec(key)
+            .map(|f| f.kind)
+            .unwrap_or(schema::Kind::Text);
+        match schema::parse_env_value(kind, value) {
+            Ok(parsed) => self.set(key, parsed, var),
+            Err(message) => problems.push(bad_value(key, var, value, message)),
+        }
+    }
+
+    /// `DYN_KVBM_OBJECT_ENABLED=true` makes an `s3` client of the other object variables;
+    /// `false` turns G4 off; without it, the others did nothing in v1 and do nothing here.
+    fn map_object(
+        &mut self,
+        object: &[(&V1Var, &str, &str)],
+        problems: &mut Vec<Problem>,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let enabled = object
+            .iter()
+            .find(|(spec, _, _)| spec.var == OBJECT_ENABLED);
+        let enabled =
+            match enabled.map(|&(spec, var, value)| (spec, var, schema::parse_bool(value))) {
+                None => None,
+                Some((_, var, Ok(on))) => Some((var, on)),
+                Some((spec, var, Err(message))) => {
+                    let value = object
+                        .iter()
+                        .find(|(_, n, _)| *n == var)
+                        .map_or("", |(_, _, v)| v);
+                    problems.push(bad_value(spec.key, var, value, message));
+                    return;
+                }
+            };
+        let fields = object
+            .iter()
+            .filter(|(spec, _, _)| spec.var != OBJECT_ENABLED);
+        match enabled {
+            Some((var, true)) => {
+                self.set("object.client.type", Value::from("s3"), var);
+                for &(spec, name, value) in fields {
+                    self.set_parsed(spec.key, name, value, problems);
+                    if spec.var == OBJECT_ENDPOINT {
+                        self.set("object.client.force_path_style", Value::from(true), name);
+                    }
+                }
+            }
+            Some((var, false)) => {
+                self.set(
+                    "object",
+                    Value::Empty(Default::default(), figment::value::Empty::None),
+                    var,
+                );
+                for &(_, name, _) in fields {
+                    warnings.push(without_object(name, "DYN_KVBM_OBJECT_ENABLED=false"));
+                }
+            }
+            None => {
+                for &(_, name, _) in fields {
+                    warnings.push(without_object(
+                        name,
+                        "DYN_KVBM_OBJECT_ENABLED is not set to true",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn deprecated(var: &str, spec: &V1Var) -> Warning {
+    Warning {
+        key: var.to_string(),
+        source: Source::Env {
+            var: var.to_string(),
+        },
+        message: format!(
+            "is deprecated (KVBM v1); use `{}` instead",
+            spec.replacement
+        ),
+    }
+}
+
+fn ignored(var: &str, v2_var: &str) -> Warning {
+    Warning {
+        key: var.to_string(),
+        source: Source::Env {
+            var: var.to_string(),
+        },
+        message: format!(
+            "is deprecated (KVBM v1) and ignored: `{v2_var}` is set too and wins; remove `{var}`"
+        ),
+    }
+}
+
+fn without_object(var: &str, why: &str) -> Warning {
+    Warning {
+        key: var.to_string(),
+        source: Source::Env {
+            var: var.to_string(),
+        },
+        message: format!("is ignored because {why}, as in KVBM v1"),
+    }
+}
+
+fn bad_value(key: &str, var: &str, value: &str, message: String) -> Problem {
+    Problem::new(
+        ProblemKind::InvalidValue,
+        key,
+        Source::Env {
+            var: var.to_string(),
+        },
+        message,
+    )
+    .with_value(format!("{:?}", crate::secret::redact_urls(value)))
+}
+
+/// The Markdown table of the v1 variables (the README's migration table).
+pub fn migration_table() -> String {
+    let mut out = String::from("| v1 variable | Sets | Use instead | Note |\n|-------------|------|-------------|------|\n");
+    for v in V1_VARS {
+        let note = if v.note.is_empty() { "-" } else { v.note };
+        out.push_str(&format!(
+            "| `{}` | `{}` | `{}` | {note} |\n",
+            v.var, v.key, v.replacement
+        ));
+    }
+    out
+}

@@ -1,0 +1,212 @@
+//! The Dynamo KVBM v1 `DYN_KVBM_*` variables: honoured between the user file and
+//! `KVBM_*`, with deprecation warnings.
+
+mod common;
+
+use common::{load_err, loader, Files};
+use kvbm_config::object::ObjectClientConfig;
+use kvbm_config::{Loaded, Loader, Source};
+
+fn load(loader: Loader) -> Loaded {
+    loader
+        .load()
+        .unwrap_or_else(|e| panic!("load failed:\n{e}"))
+}
+
+fn env(var: &str) -> Source {
+    Source::Env { var: var.into() }
+}
+
+#[test]
+fn each_v1_variable_sets_its_key_and_names_itself_as_the_origin() {
+    let cases = [
+        ("DYN_KVBM_CPU_CACHE_GB", "4", "cache.host.cache_size_gb"),
+        (
+            "DYN_KVBM_CPU_CACHE_OVERRIDE_NUM_BLOCKS",
+            "100",
+            "cache.host.num_blocks",
+        ),
+        ("DYN_KVBM_DISK_CACHE_GB", "50", "cache.disk.cache_size_gb"),
+        (
+            "DYN_KVBM_DISK_CACHE_OVERRIDE_NUM_BLOCKS",
+            "200",
+            "cache.disk.num_blocks",
+        ),
+        (
+            "DYN_KVBM_DISK_CACHE_DIR",
+            "/mnt/kvbm",
+            "cache.disk.storage_path",
+        ),
+    ];
+    for (var, value, key) in cases {
+        let loaded = load(loader().env([(var, value)]));
+        assert_eq!(loaded.report.origin(key), env(var), "{var}");
+        let entry = loaded.entries().into_iter().find(|e| e.key == key).unwrap();
+        assert_eq!(
+            entry
+                .value
+                .unwrap()
+                .trim_matches('"')
+                .trim_end_matches(".0"),
+            value,
+            "{var}"
+        );
+        let warning = &loaded.report.warnings()[0];
+        assert_eq!(warning.key, var);
+        let replacement = kvbm_config::v1::V1_VARS
+            .iter()
+            .find(|v| v.var == var)
+            .unwrap()
+            .replacement;
+        assert!(warning.message.contains(replacement), "{warning}");
+    }
+}
+
+#[test]
+fn v1_beats_the_user_file_and_loses_to_kvbm_variables_and_json() {
+    let files = Files::new();
+    let user = files.write("user.toml", "[cache.host]\ncache_size_gb = 1.0\n");
+    let v1 = load(
+        loader()
+            .user_file(&user)
+            .env([("DYN_KVBM_CPU_CACHE_GB", "2")]),
+    );
+    assert_eq!(v1.config.cache.host.cache_size_gb, Some(2.0));
+
+    let both = load(loader().user_file(&user).env([
+        ("DYN_KVBM_CPU_CACHE_GB", "2"),
+        ("KVBM_CACHE_HOST_SIZE_GB", "3"),
+    ]));
+    assert_eq!(both.config.cache.host.cache_size_gb, Some(3.0));
+    assert_eq!(
+        both.report.origin("cache.host.cache_size_gb"),
+        env("KVBM_CACHE_HOST_SIZE_GB")
+    );
+    let warning = &both.report.warnings()[0];
+    assert!(
+        warning.message.contains("ignored") && warning.message.contains("KVBM_CACHE_HOST_SIZE_GB"),
+        "{warning}"
+    );
+
+    let json = load(
+        loader()
+            .env([
+                ("DYN_KVBM_CPU_CACHE_GB", "2"),
+                ("KVBM_CACHE_HOST_SIZE_GB", "3"),
+            ])
+            .json(r#"{"cache": {"host": {"cache_size_gb": 5.0}}}"#),
+    );
+    assert_eq!(json.config.cache.host.cache_size_gb, Some(5.0));
+}
+
+#[test]
+fn nixl_backend_switches_give_the_complete_set() {
+    let files = Files::new();
+    let user = files.write("user.toml", "[nixl.backends]\nUCX = {}\nPOSIX = {}\n");
+    let loaded = load(loader().user_file(&user).env([
+        ("DYN_KVBM_NIXL_BACKEND_GDS", "true"),
+        ("DYN_KVBM_NIXL_BACKEND_UCX", "On"),
+        ("DYN_KVBM_NIXL_BACKEND_POSIX", "no"),
+    ]));
+    assert_eq!(
+        loaded.config.nixl.backends.keys().collect::<Vec<_>>(),
+        ["GDS", "UCX"]
+    );
+    assert!(
+        matches!(loaded.report.origin("nixl.backends"), Source::Env { var } if var.starts_with("DYN_KVBM_NIXL_BACKEND_"))
+    );
+    assert_eq!(
+        loaded.report.warnings().len(),
+        3,
+        "one deprecation warning per variable"
+    );
+
+    let v2 = load(loader().env([
+        ("DYN_KVBM_NIXL_BACKEND_GDS", "true"),
+        ("KVBM_NIXL_BACKENDS", "POSIX"),
+    ]));
+    assert_eq!(
+        v2.config.nixl.backends.keys().collect::<Vec<_>>(),
+        ["POSIX"]
+    );
+}
+
+#[test]
+fn object_variables_make_an_s3_client_when_enabled() {
+    let loaded = load(loader().env([
+        ("DYN_KVBM_OBJECT_ENABLED", "TRUE"),
+        ("DYN_KVBM_OBJECT_BUCKET", "blocks"),
+        ("DYN_KVBM_OBJECT_ENDPOINT", "http://minio:9000"),
+        ("DYN_KVBM_OBJECT_REGION", "eu-west-1"),
+    ]));
+    let client = loaded.config.object.expect("G4 on").client;
+    let ObjectClientConfig::S3(s3) = client else {
+        panic!("s3 expected")
+    };
+    assert_eq!(
+        (s3.bucket.as_str(), s3.region.as_str()),
+        ("blocks", "eu-west-1")
+    );
+    assert_eq!(s3.endpoint_url.as_deref(), Some("http://minio:9000"));
+    assert!(s3.force_path_style, "an endpoint implies path-style URLs");
+    assert_eq!(
+        loaded.report.origin("object.client.bucket"),
+        env("DYN_KVBM_OBJECT_BUCKET")
+    );
+    assert_eq!(
+        loaded.report.origin("object.client.force_path_style"),
+        env("DYN_KVBM_OBJECT_ENDPOINT")
+    );
+}
+
+#[test]
+fn object_variables_without_enabled_do_nothing_and_false_turns_g4_off() {
+    let ignored = load(loader().env([("DYN_KVBM_OBJECT_BUCKET", "blocks")]));
+    assert_eq!(ignored.config.object, None);
+    assert!(ignored
+        .report
+        .warnings()
+        .iter()
+        .any(|w| w.message.contains("not set to true")));
+
+    let files = Files::new();
+    let user = files.write("user.toml", "[object.client]\ntype = \"s3\"\n");
+    let off = load(
+        loader()
+            .user_file(&user)
+            .env([("DYN_KVBM_OBJECT_ENABLED", "0")]),
+    );
+    assert_eq!(off.config.object, None);
+}
+
+#[test]
+fn bad_v1_values_are_errors_naming_the_variable() {
+    for (var, value) in [
+        ("DYN_KVBM_CPU_CACHE_GB", "lots"),
+        ("DYN_KVBM_DISK_CACHE_OVERRIDE_NUM_BLOCKS", "-3"),
+        ("DYN_KVBM_NIXL_BACKEND_GDS", "maybe"),
+        ("DYN_KVBM_OBJECT_ENABLED", "sure"),
+    ] {
+        let error = load_err(loader().env([(var, value)]));
+        assert_eq!(error.problems()[0].source, env(var), "{error}");
+        assert!(error.to_string().contains(var), "{error}");
+    }
+}
+
+#[test]
+fn other_dyn_kvbm_variables_are_left_alone() {
+    let loaded = load(loader().env([("DYN_KVBM_LEADER_WORKER_INIT_TIMEOUT_SECS", "120")]));
+    assert!(loaded.report.warnings().is_empty());
+}
+
+#[test]
+fn the_readme_migration_table_is_generated_from_the_code() {
+    let readme = common::repo_file("README.md");
+    let start = "<!-- migration:start -->";
+    let from = readme.find(start).expect("marker") + start.len();
+    let to = readme.find("<!-- migration:end -->").expect("marker");
+    assert_eq!(
+        readme[from..to].trim_start_matches('\n'),
+        kvbm_config::v1::migration_table()
+    );
+}
