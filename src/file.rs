@@ -18,7 +18,17 @@ use crate::source::Profile;
 #[derive(Debug, Default)]
 pub(crate) struct TomlFile {
     pub dict: Dict,
-    lines: HashMap<(Option<Profile>, String), u32>,
+    /// Lines by profile table (plain, `default`, `leader`, `worker`), then by key.
+    lines: [HashMap<String, u32>; 4],
+}
+
+fn slot(profile: Option<Profile>) -> usize {
+    match profile {
+        None => 0,
+        Some(Profile::Default) => 1,
+        Some(Profile::Leader) => 2,
+        Some(Profile::Worker) => 3,
+    }
 }
 
 impl TomlFile {
@@ -43,7 +53,7 @@ impl TomlFile {
 
     /// The line of `key` in the profile table `profile`, if the file has it.
     pub(crate) fn line(&self, profile: Option<Profile>, key: &str) -> Option<u32> {
-        self.lines.get(&(profile, key.to_string())).copied()
+        self.lines[slot(profile)].get(key).copied()
     }
 
     fn table(&mut self, table: &Table, starts: &[usize], path: &mut Vec<String>) -> Dict {
@@ -115,7 +125,7 @@ impl TomlFile {
     /// Records the first line a key appears on, under its profile and tagged-form key.
     fn remember(&mut self, path: &[String], line: u32) {
         let (profile, key) = canonical(path);
-        self.lines.entry((profile, key)).or_insert(line);
+        self.lines[slot(profile)].entry(key).or_insert(line);
     }
 }
 
@@ -130,15 +140,16 @@ fn canonical(path: &[String]) -> (Option<Profile>, String) {
         _ => (None, path),
     };
     let mut key = rest.join(".");
+    // Only the table spelling of a one-of table (`nova.discovery.etcd.x`) needs rewriting.
     for (table, variants) in VARIANT_TABLES {
-        for variant in *variants {
-            let table_form = format!("{table}.{variant}");
-            if key == table_form {
-                key = table.to_string();
-            } else if let Some(field) = key.strip_prefix(&format!("{table_form}.")) {
-                key = format!("{table}.{field}");
-            }
+        let Some(after) = key.strip_prefix(table).and_then(|k| k.strip_prefix('.')) else {
+            continue;
+        };
+        let (first, field) = after.split_once('.').unwrap_or((after, ""));
+        if variants.contains(&first) {
+            key = if field.is_empty() { table.to_string() } else { format!("{table}.{field}") };
         }
+        break;
     }
     (profile, key)
 }

@@ -387,17 +387,29 @@ impl Origins {
 
     /// Forgets `key` and everything below it (a table that a higher layer replaced).
     fn remove_under(&mut self, key: &str) {
-        let below = format!("{key}.");
-        self.0.retain(|k, _| k != key && !k.starts_with(&below));
+        self.0.remove(key);
+        let below = join(key, "");
+        let doomed: Vec<String> = self
+            .0
+            .range::<str, _>((std::ops::Bound::Included(below.as_str()), std::ops::Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(&below))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in doomed {
+            self.0.remove(&key);
+        }
     }
 }
 
 fn join(prefix: &str, key: &str) -> String {
     if prefix.is_empty() {
-        key.to_string()
-    } else {
-        format!("{prefix}.{key}")
+        return key.to_string();
     }
+    let mut joined = String::with_capacity(prefix.len() + 1 + key.len());
+    joined.push_str(prefix);
+    joined.push('.');
+    joined.push_str(key);
+    joined
 }
 
 /// Splits a document into its plain tables (profile `None`) and its profile tables, in
@@ -452,16 +464,11 @@ fn check_section(
     problems: &mut Vec<Problem>,
 ) -> Dict {
     let table = if let Some((_, variants)) = VARIANT_TABLES.iter().find(|(key, _)| *key == path) {
-        let before = Value::from(table.clone());
         match to_tagged_form(table, variants) {
             Ok(table) => table,
-            Err(message) => {
-                problems.push(Problem::new(
-                    ProblemKind::Conflict,
-                    path,
-                    source_of(path, &before),
-                    message,
-                ));
+            Err((message, table)) => {
+                let source = source_of(path, &Value::from(table));
+                problems.push(Problem::new(ProblemKind::Conflict, path, source, message));
                 return Dict::new();
             }
         }
@@ -644,8 +651,12 @@ fn merge_into(
                 }
             }
             value => {
-                origins.remove_under(&key);
-                origins.0.insert(key.clone(), source_of(&key, &value));
+                // A leaf has nothing below it; a table set to `null` may have had.
+                if is_section {
+                    origins.remove_under(&key);
+                }
+                let source = source_of(&key, &value);
+                origins.0.insert(key, source);
                 acc.insert(name, value);
             }
         }

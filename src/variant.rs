@@ -14,8 +14,8 @@ pub(crate) const TYPE_KEY: &str = "type";
 ///
 /// A dict that already has `type`, or that names no variant, is returned unchanged (the
 /// schema check reports what is wrong with it). Mixing the forms is an error, because
-/// which one was meant cannot be decided.
-pub(crate) fn to_tagged_form(dict: Dict, variants: &[&str]) -> Result<Dict, String> {
+/// which one was meant cannot be decided; the error hands the dict back for reporting.
+pub(crate) fn to_tagged_form(dict: Dict, variants: &[&str]) -> Result<Dict, (String, Dict)> {
     let named: Vec<&String> = dict
         .keys()
         .filter(|k| variants.contains(&k.as_str()))
@@ -25,25 +25,31 @@ pub(crate) fn to_tagged_form(dict: Dict, variants: &[&str]) -> Result<Dict, Stri
     }
     if named.len() > 1 || dict.len() > 1 {
         let keys: Vec<&str> = dict.keys().map(String::as_str).collect();
-        return Err(format!(
+        let message = format!(
             "give exactly one of the tables {} or use `type = \"...\"`; found keys {}",
             quoted_list(variants),
             quoted_list(&keys)
-        ));
+        );
+        return Err((message, dict));
     }
-    let (variant, inner) = dict.into_iter().next().expect("one key checked above");
-    let mut tagged = match inner {
-        Value::Dict(_, inner) => inner,
-        other => {
-            return Err(format!(
-                "`{variant}` must be a table of settings, found {}",
-                crate::schema::describe(&other)
-            ))
+    let problem = match dict.values().next() {
+        Some(Value::Dict(_, inner)) if inner.contains_key(TYPE_KEY) => {
+            Some(format!("`{}` table must not contain `type`", named[0]))
         }
+        Some(Value::Dict(..)) => None,
+        Some(other) => Some(format!(
+            "`{}` must be a table of settings, found {}",
+            named[0],
+            crate::schema::describe(other)
+        )),
+        None => None,
     };
-    if tagged.contains_key(TYPE_KEY) {
-        return Err(format!("`{variant}` table must not contain `type`"));
+    if let Some(message) = problem {
+        return Err((message, dict));
     }
+    let Some((variant, Value::Dict(_, mut tagged))) = dict.into_iter().next() else {
+        unreachable!("one table checked above")
+    };
     tagged.insert(TYPE_KEY.to_string(), Value::from(variant));
     Ok(tagged)
 }
@@ -77,7 +83,7 @@ where
             )))
         }
     };
-    let tagged = to_tagged_form(dict, variants).map_err(D::Error::custom)?;
+    let tagged = to_tagged_form(dict, variants).map_err(|(message, _)| D::Error::custom(message))?;
     Value::from(tagged)
         .deserialize::<R>()
         .map_err(|e| D::Error::custom(e.to_string()))
