@@ -75,7 +75,12 @@ fn inputs() -> Inputs {
     std::fs::write(&system, &text).unwrap();
     std::fs::write(&user, &text).unwrap();
     let mut env: Vec<(OsString, OsString)> = (0..250)
-        .map(|i| (format!("UNRELATED_VARIABLE_{i}").into(), format!("/usr/lib/some/value/{i}:/opt/x").into()))
+        .map(|i| {
+            (
+                format!("UNRELATED_VARIABLE_{i}").into(),
+                format!("/usr/lib/some/value/{i}:/opt/x").into(),
+            )
+        })
         .collect();
     for (k, v) in [
         ("KVBM_TOKIO_MAX_BLOCKING_THREADS", "256"),
@@ -86,7 +91,12 @@ fn inputs() -> Inputs {
     ] {
         env.insert(env.len() / 2, (k.into(), v.into()));
     }
-    Inputs { _dir: dir, system, user, env }
+    Inputs {
+        _dir: dir,
+        system,
+        user,
+        env,
+    }
 }
 
 fn full_loader(inputs: &Inputs, role: Role) -> Loader {
@@ -137,14 +147,22 @@ fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     {
         let mut group = criterion.benchmark_group("load");
-        group.bench_function("leader_full", |b| b.iter(|| black_box(leader.load().unwrap())));
-        group.bench_function("defaults", |b| b.iter(|| black_box(defaults.load().unwrap())));
-        group.bench_function("worker_full", |b| b.iter(|| black_box(worker.load().unwrap())));
+        group.bench_function("leader_full", |b| {
+            b.iter(|| black_box(leader.load().unwrap()))
+        });
+        group.bench_function("defaults", |b| {
+            b.iter(|| black_box(defaults.load().unwrap()))
+        });
+        group.bench_function("worker_full", |b| {
+            b.iter(|| black_box(worker.load().unwrap()))
+        });
         group.finish();
     }
     {
         let mut group = criterion.benchmark_group("floor");
-        group.bench_function("parse", |b| b.iter(|| black_box(parse_floor(&inputs.system, &inputs.user, &inputs.env))));
+        group.bench_function("parse", |b| {
+            b.iter(|| black_box(parse_floor(&inputs.system, &inputs.user, &inputs.env)))
+        });
         group.finish();
     }
     criterion.final_summary();
@@ -163,6 +181,9 @@ fn main() {
     let floor_allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
     println!();
     println!("load/leader_full median {load:?}, floor/parse median {floor:?}");
-    println!("ratio load/leader_full ÷ floor/parse = {:.2} (target ≤ 2.0)", load.as_secs_f64() / floor.as_secs_f64());
+    println!(
+        "ratio load/leader_full ÷ floor/parse = {:.2} (target ≤ 2.0)",
+        load.as_secs_f64() / floor.as_secs_f64()
+    );
     println!("allocations: load/leader_full {allocations}, floor/parse {floor_allocations}");
 }

@@ -147,7 +147,11 @@ fn canonical(path: &[String]) -> (Option<Profile>, String) {
         };
         let (first, field) = after.split_once('.').unwrap_or((after, ""));
         if variants.contains(&first) {
-            key = if field.is_empty() { table.to_string() } else { format!("{table}.{field}") };
+            key = if field.is_empty() {
+                table.to_string()
+            } else {
+                format!("{table}.{field}")
+            };
         }
         break;
     }

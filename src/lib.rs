@@ -121,6 +121,14 @@ impl KvbmConfig {
     /// # Errors
     ///
     /// Every problem of every source; see [`ConfigError`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let config = kvbm_config::KvbmConfig::from_env()?;
+    /// println!("G2 size: {:?} GB", config.cache.host.cache_size_gb);
+    /// # Ok::<(), kvbm_config::ConfigError>(())
+    /// ```
     pub fn from_env() -> Result<Self, ConfigError> {
         load_logged(Loader::from_process())
     }
@@ -130,6 +138,14 @@ impl KvbmConfig {
     /// # Errors
     ///
     /// Every problem of every source; see [`ConfigError`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let leader = kvbm_config::KvbmConfig::from_env_for_leader()?;
+    /// println!("leader runs {} Tokio workers", leader.tokio.worker_threads);
+    /// # Ok::<(), kvbm_config::ConfigError>(())
+    /// ```
     pub fn from_env_for_leader() -> Result<Self, ConfigError> {
         load_logged(Loader::from_process().role(Role::Leader))
     }
@@ -139,6 +155,16 @@ impl KvbmConfig {
     /// # Errors
     ///
     /// Every problem of every source; see [`ConfigError`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let worker = kvbm_config::KvbmConfig::from_env_for_worker()?;
+    /// for (backend, params) in worker.nixl_backends().iter() {
+    ///     println!("{backend}: {params:?}");
+    /// }
+    /// # Ok::<(), kvbm_config::ConfigError>(())
+    /// ```
     pub fn from_env_for_worker() -> Result<Self, ConfigError> {
         load_logged(Loader::from_process().role(Role::Worker))
     }
@@ -148,6 +174,14 @@ impl KvbmConfig {
     /// # Errors
     ///
     /// Every problem of every source; see [`ConfigError`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let config = kvbm_config::KvbmConfig::from_figment_with_json(r#"{"rayon": {"num_threads": 4}}"#)?;
+    /// assert_eq!(config.rayon.num_threads, 4);
+    /// # Ok::<(), kvbm_config::ConfigError>(())
+    /// ```
     pub fn from_figment_with_json(json: &str) -> Result<Self, ConfigError> {
         load_logged(Loader::from_process().json(json))
     }
@@ -158,6 +192,16 @@ impl KvbmConfig {
     /// # Errors
     ///
     /// Every problem of every source; see [`ConfigError`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// // `kv_connector_extra_config` as vLLM passes it.
+    /// let json = r#"{"leader": {"cache": {"host": {"cache_size_gb": 4.0}}}, "worker": {}}"#;
+    /// let leader = kvbm_config::KvbmConfig::from_figment_with_json_for_leader(json)?;
+    /// assert_eq!(leader.cache.host.cache_size_gb, Some(4.0));
+    /// # Ok::<(), kvbm_config::ConfigError>(())
+    /// ```
     pub fn from_figment_with_json_for_leader(json: &str) -> Result<Self, ConfigError> {
         load_logged(Loader::from_process().json(json).role(Role::Leader))
     }
@@ -168,6 +212,15 @@ impl KvbmConfig {
     /// # Errors
     ///
     /// Every problem of every source; see [`ConfigError`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let json = r#"{"leader": {}, "worker": {"nixl": {"backends": {"UCX": {}, "GDS": {}}}}}"#;
+    /// let worker = kvbm_config::KvbmConfig::from_figment_with_json_for_worker(json)?;
+    /// assert_eq!(worker.nixl_backends().len(), 2);
+    /// # Ok::<(), kvbm_config::ConfigError>(())
+    /// ```
     pub fn from_figment_with_json_for_worker(json: &str) -> Result<Self, ConfigError> {
         load_logged(Loader::from_process().json(json).role(Role::Worker))
     }
@@ -175,6 +228,17 @@ impl KvbmConfig {
     /// Layers 2–4 of the process as a [`Figment`] (layer 1, the defaults, is supplied at
     /// extraction), for callers that merge their own provider and call
     /// [`KvbmConfig::extract_from`]. See [`Loader::figment`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use figment::providers::{Format, Toml};
+    /// use kvbm_config::KvbmConfig;
+    ///
+    /// let figment = KvbmConfig::figment().merge(Toml::string("[tokio]\nworker_threads = 1"));
+    /// let config = KvbmConfig::extract_from(figment)?;
+    /// # Ok::<(), kvbm_config::ConfigError>(())
+    /// ```
     pub fn figment() -> Figment {
         Loader::from_process().figment()
     }

@@ -328,7 +328,8 @@ impl Loader {
     fn merge_document(&self, doc: Dict, source_of: &SourceOf<'_>, assembly: &mut Assembly) {
         for (profile, table) in split_profiles(doc, source_of, &mut assembly.problems) {
             let table_source = |key: &str, value: &Value| source_of(profile, key, value);
-            let table = check_section(table, "", 0, &table_source, &mut assembly.problems);
+            let table = check_section(table, "", 0, &table_source, &mut assembly.problems)
+                .unwrap_or_default();
             if applies(profile, self.role) {
                 assembly.merge(table, &|key, value| table_source(key, value));
             }
@@ -391,7 +392,10 @@ impl Origins {
         let below = join(key, "");
         let doomed: Vec<String> = self
             .0
-            .range::<str, _>((std::ops::Bound::Included(below.as_str()), std::ops::Bound::Unbounded))
+            .range::<str, _>((
+                std::ops::Bound::Included(below.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
             .take_while(|(k, _)| k.starts_with(&below))
             .map(|(k, _)| k.clone())
             .collect();
@@ -455,21 +459,22 @@ fn applies(profile: Option<Profile>, role: Option<Role>) -> bool {
 
 /// Checks one table of one source against the schema, normalising as it goes (one-of
 /// tables to the tagged form, backend names to upper case). Returns the table without the
-/// entries that have problems, so the rest can still be merged and checked.
+/// entries that have problems, so the rest can still be merged and checked; `None` when
+/// the whole table is unusable (a one-of table mixing both spellings).
 fn check_section(
     table: Dict,
     path: &str,
     section: usize,
     source_of: &TableSourceOf<'_>,
     problems: &mut Vec<Problem>,
-) -> Dict {
+) -> Option<Dict> {
     let table = if let Some((_, variants)) = VARIANT_TABLES.iter().find(|(key, _)| *key == path) {
         match to_tagged_form(table, variants) {
             Ok(table) => table,
             Err((message, table)) => {
                 let source = source_of(path, &Value::from(table));
                 problems.push(Problem::new(ProblemKind::Conflict, path, source, message));
-                return Dict::new();
+                return None;
             }
         }
     } else {
@@ -496,8 +501,9 @@ fn check_section(
             }
             Some(Node::Section(id)) => match value {
                 Value::Dict(tag, inner) => {
-                    let inner = check_section(inner, &key, id, source_of, problems);
-                    checked.insert(name, Value::Dict(tag, inner));
+                    if let Some(inner) = check_section(inner, &key, id, source_of, problems) {
+                        checked.insert(name, Value::Dict(tag, inner));
+                    }
                 }
                 Value::Empty(..) if OPTIONAL_SECTIONS.contains(&key.as_str()) => {
                     checked.insert(name, value);
@@ -553,7 +559,7 @@ fn check_section(
             }
         }
     }
-    checked
+    Some(checked)
 }
 
 fn unknown_key_message(name: &str, candidates: Vec<&str>) -> String {
@@ -626,10 +632,10 @@ fn merge_into(
         let key = join(prefix, &name);
         let is_section = matches!(schema::index().node(&key), Some(Node::Section(_)));
         // An optional section's presence is itself a setting (`object = {}` turns G4 on),
-        // so it needs a source even when it holds no leaf.
-        let section_source = OPTIONAL_SECTIONS
-            .contains(&key.as_str())
-            .then(|| source_of(&key, &value));
+        // and so is a one-of table's: each needs a source even when it holds no leaf.
+        let presence_matters = OPTIONAL_SECTIONS.contains(&key.as_str())
+            || VARIANT_TABLES.iter().any(|(table, _)| *table == key);
+        let section_source = presence_matters.then(|| source_of(&key, &value));
         match value {
             Value::Dict(_, inner) if is_section => {
                 let replace = switches_variant(&key, acc.get(&name), &inner);

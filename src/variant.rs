@@ -83,7 +83,8 @@ where
             )))
         }
     };
-    let tagged = to_tagged_form(dict, variants).map_err(|(message, _)| D::Error::custom(message))?;
+    let tagged =
+        to_tagged_form(dict, variants).map_err(|(message, _)| D::Error::custom(message))?;
     Value::from(tagged)
         .deserialize::<R>()
         .map_err(|e| D::Error::custom(e.to_string()))

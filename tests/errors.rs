@@ -394,3 +394,26 @@ fn hostile_documents_give_errors_not_panics() {
         );
     }
 }
+
+#[test]
+fn an_empty_or_broken_one_of_table_names_its_source() {
+    let files = Files::new();
+    let path = files.write("kvbm.toml", "[object.client]\n");
+    let error = load_err(loader().user_file(&path));
+    let problem = error
+        .problem_for("object.client.type")
+        .expect("missing type");
+    assert!(
+        matches!(problem.source, Source::File { line: Some(1), .. }),
+        "{problem}"
+    );
+
+    let error = load_err(loader().json(r#"{"object": {"client": {"s3": {}, "x": 1}}}"#));
+    assert!(
+        error
+            .problems()
+            .iter()
+            .all(|p| p.source == Source::Json { profile: None }),
+        "{error}"
+    );
+}

@@ -7,10 +7,16 @@ use common::{loader, Files};
 use kvbm_config::cache::{CacheConfig, CacheParallelism, DiskCacheConfig, HostCacheConfig};
 use kvbm_config::nixl::NixlConfig;
 use kvbm_config::nova::{
-    DiscoveryConfig, EtcdDiscoveryConfig, FilesystemDiscoveryConfig, NovaBackendConfig, NovaConfig, P2pDiscoveryConfig,
+    DiscoveryConfig, EtcdDiscoveryConfig, FilesystemDiscoveryConfig, NovaBackendConfig, NovaConfig,
+    P2pDiscoveryConfig,
 };
-use kvbm_config::object::{NixlObjectClientConfig, ObjectClientConfig, ObjectConfig, S3ClientConfig};
-use kvbm_config::offload::{G1ToG2Config, G2ToG3Config, OffloadConfig, OffloadPolicy, OnboardConfig, OnboardMode, PresenceLfuConfig};
+use kvbm_config::object::{
+    NixlObjectClientConfig, ObjectClientConfig, ObjectConfig, S3ClientConfig,
+};
+use kvbm_config::offload::{
+    G1ToG2Config, G2ToG3Config, OffloadConfig, OffloadPolicy, OnboardConfig, OnboardMode,
+    PresenceLfuConfig,
+};
 use kvbm_config::rayon::RayonConfig;
 use kvbm_config::tokio::TokioConfig;
 use kvbm_config::{KvbmConfig, Role, Source};
@@ -38,7 +44,11 @@ fn path() -> impl Strategy<Value = std::path::PathBuf> {
 
 fn policies() -> impl Strategy<Value = Vec<OffloadPolicy>> {
     proptest::collection::vec(
-        prop_oneof![Just(OffloadPolicy::PassAll), Just(OffloadPolicy::Presence), Just(OffloadPolicy::PresenceLfu)],
+        prop_oneof![
+            Just(OffloadPolicy::PassAll),
+            Just(OffloadPolicy::Presence),
+            Just(OffloadPolicy::PresenceLfu)
+        ],
         0..4,
     )
 }
@@ -53,66 +63,131 @@ fn backend() -> impl Strategy<Value = NovaBackendConfig> {
         ip.prop_map(|ip| (Some(ip), None)),
         "[a-z][a-z0-9]{0,8}".prop_map(|i| (None, Some(i))),
     ];
-    (any::<u16>(), addr_or_interface).prop_map(|(tcp_port, (tcp_addr, tcp_interface))| NovaBackendConfig {
-        tcp_port,
-        tcp_addr,
-        tcp_interface,
+    (any::<u16>(), addr_or_interface).prop_map(|(tcp_port, (tcp_addr, tcp_interface))| {
+        NovaBackendConfig {
+            tcp_port,
+            tcp_addr,
+            tcp_interface,
+        }
     })
 }
 
 fn discovery() -> impl Strategy<Value = Option<DiscoveryConfig>> {
-    let etcd = (word(), proptest::collection::vec(url(), 1..3), 10u64..=600, 1u64..10_000, 0u32..=10).prop_map(
-        |(cluster_id, endpoints, ttl_secs, operation_timeout_secs, max_retries)| {
-            DiscoveryConfig::Etcd(EtcdDiscoveryConfig { cluster_id, endpoints, ttl_secs, operation_timeout_secs, max_retries })
-        },
-    );
-    let p2p = (word(), proptest::collection::vec("[a-z]{1,8}:[0-9]{2,5}", 0..3), any::<u16>(), 1usize..10, any::<bool>(), 1u64..100_000)
-        .prop_map(|(cluster_id, bootstrap_peers, listen_port, replication_factor, enable_mdns, record_ttl_secs)| {
-            DiscoveryConfig::P2p(P2pDiscoveryConfig {
+    let etcd = (
+        word(),
+        proptest::collection::vec(url(), 1..3),
+        10u64..=600,
+        1u64..10_000,
+        0u32..=10,
+    )
+        .prop_map(
+            |(cluster_id, endpoints, ttl_secs, operation_timeout_secs, max_retries)| {
+                DiscoveryConfig::Etcd(EtcdDiscoveryConfig {
+                    cluster_id,
+                    endpoints,
+                    ttl_secs,
+                    operation_timeout_secs,
+                    max_retries,
+                })
+            },
+        );
+    let p2p = (
+        word(),
+        proptest::collection::vec("[a-z]{1,8}:[0-9]{2,5}", 0..3),
+        any::<u16>(),
+        1usize..10,
+        any::<bool>(),
+        1u64..100_000,
+    )
+        .prop_map(
+            |(
                 cluster_id,
                 bootstrap_peers,
                 listen_port,
                 replication_factor,
                 enable_mdns,
                 record_ttl_secs,
-            })
-        });
-    let filesystem = path().prop_map(|path| DiscoveryConfig::Filesystem(FilesystemDiscoveryConfig { path }));
+            )| {
+                DiscoveryConfig::P2p(P2pDiscoveryConfig {
+                    cluster_id,
+                    bootstrap_peers,
+                    listen_port,
+                    replication_factor,
+                    enable_mdns,
+                    record_ttl_secs,
+                })
+            },
+        );
+    let filesystem =
+        path().prop_map(|path| DiscoveryConfig::Filesystem(FilesystemDiscoveryConfig { path }));
     proptest::option::of(prop_oneof![etcd, p2p, filesystem])
 }
 
 fn s3() -> impl Strategy<Value = S3ClientConfig> {
-    (proptest::option::of(url()), word(), word(), any::<bool>(), 1usize..1000).prop_map(
-        |(endpoint_url, bucket, region, force_path_style, max_concurrent_requests)| S3ClientConfig {
-            endpoint_url,
-            bucket,
-            region,
-            force_path_style,
-            max_concurrent_requests,
-        },
+    (
+        proptest::option::of(url()),
+        word(),
+        word(),
+        any::<bool>(),
+        1usize..1000,
     )
+        .prop_map(
+            |(endpoint_url, bucket, region, force_path_style, max_concurrent_requests)| {
+                S3ClientConfig {
+                    endpoint_url,
+                    bucket,
+                    region,
+                    force_path_style,
+                    max_concurrent_requests,
+                }
+            },
+        )
 }
 
 fn object() -> impl Strategy<Value = Option<ObjectConfig>> {
     let client = prop_oneof![
         s3().prop_map(ObjectClientConfig::S3),
-        (word(), s3()).prop_map(|(backend, s3)| ObjectClientConfig::Nixl(NixlObjectClientConfig { backend, s3 })),
+        (word(), s3()).prop_map(
+            |(backend, s3)| ObjectClientConfig::Nixl(NixlObjectClientConfig { backend, s3 })
+        ),
     ];
     proptest::option::of(client.prop_map(|client| ObjectConfig { client }))
 }
 
 fn nixl() -> impl Strategy<Value = NixlConfig> {
     let params = proptest::collection::btree_map("[a-z_]{1,8}", "[a-zA-Z0-9 ]{0,8}", 0..3);
-    proptest::collection::btree_map("[A-Z][A-Z0-9_]{0,8}", params, 0..4).prop_map(|backends| NixlConfig { backends })
+    proptest::collection::btree_map("[A-Z][A-Z0-9_]{0,8}", params, 0..4)
+        .prop_map(|backends| NixlConfig { backends })
 }
 
 fn cache() -> impl Strategy<Value = CacheConfig> {
-    let host = (size_gb(), blocks()).prop_map(|(cache_size_gb, num_blocks)| HostCacheConfig { cache_size_gb, num_blocks });
-    let disk = (size_gb(), blocks(), any::<bool>(), proptest::option::of(path())).prop_map(
-        |(cache_size_gb, num_blocks, use_gds, storage_path)| DiskCacheConfig { cache_size_gb, num_blocks, use_gds, storage_path },
-    );
-    let parallelism = prop_oneof![Just(CacheParallelism::TensorParallel), Just(CacheParallelism::ReplicatedData)];
-    (host, disk, parallelism).prop_map(|(host, disk, parallelism)| CacheConfig { host, disk, parallelism })
+    let host = (size_gb(), blocks()).prop_map(|(cache_size_gb, num_blocks)| HostCacheConfig {
+        cache_size_gb,
+        num_blocks,
+    });
+    let disk = (
+        size_gb(),
+        blocks(),
+        any::<bool>(),
+        proptest::option::of(path()),
+    )
+        .prop_map(
+            |(cache_size_gb, num_blocks, use_gds, storage_path)| DiskCacheConfig {
+                cache_size_gb,
+                num_blocks,
+                use_gds,
+                storage_path,
+            },
+        );
+    let parallelism = prop_oneof![
+        Just(CacheParallelism::TensorParallel),
+        Just(CacheParallelism::ReplicatedData)
+    ];
+    (host, disk, parallelism).prop_map(|(host, disk, parallelism)| CacheConfig {
+        host,
+        disk,
+        parallelism,
+    })
 }
 
 prop_compose! {
@@ -149,8 +224,13 @@ prop_compose! {
 /// Rewrites `nova.discovery` and `object.client` of a JSON config into the table form.
 fn to_table_form(mut json: serde_json::Value) -> serde_json::Value {
     for (section, table) in [("nova", "discovery"), ("object", "client")] {
-        if let Some(serde_json::Value::Object(tagged)) = json.get_mut(section).and_then(|s| s.get_mut(table)) {
-            let variant = tagged.remove("type").and_then(|t| t.as_str().map(str::to_string)).unwrap();
+        if let Some(serde_json::Value::Object(tagged)) =
+            json.get_mut(section).and_then(|s| s.get_mut(table))
+        {
+            let variant = tagged
+                .remove("type")
+                .and_then(|t| t.as_str().map(str::to_string))
+                .unwrap();
             let fields = std::mem::take(tagged);
             tagged.insert(variant, serde_json::Value::Object(fields));
         }
@@ -229,7 +309,11 @@ fn assert_errors_have_sources(loader: kvbm_config::Loader) {
     if let Err(error) = loader.load() {
         assert!(!error.problems().is_empty());
         for problem in error.problems() {
-            assert_ne!(problem.source, Source::Default, "a problem without a source: {problem}");
+            assert_ne!(
+                problem.source,
+                Source::Default,
+                "a problem without a source: {problem}"
+            );
             assert!(!problem.message.is_empty());
         }
     }
