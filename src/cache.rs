@@ -12,6 +12,7 @@ use validator::{Validate, ValidationError};
 use crate::error::BuildError;
 
 /// Settings of the cache tiers (`[cache]`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct CacheConfig {
@@ -31,6 +32,7 @@ pub struct CacheConfig {
 }
 
 /// How KV blocks are laid out across ranks (`cache.parallelism`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CacheParallelism {
@@ -47,6 +49,7 @@ impl CacheParallelism {
 }
 
 /// Host-memory cache, tier G2 (`[cache.host]`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct HostCacheConfig {
@@ -66,6 +69,7 @@ pub struct HostCacheConfig {
 }
 
 /// Local-disk cache, tier G3 (`[cache.disk]`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct DiskCacheConfig {

@@ -52,6 +52,8 @@
 pub mod cache;
 pub mod docs;
 pub mod error;
+#[cfg(feature = "schema")]
+pub mod json_schema;
 pub mod nixl;
 pub mod nova;
 pub mod object;
@@ -84,6 +86,7 @@ pub use source::{FileLayer, Profile, Role, Source};
 ///
 /// Build it with one of the `from_*` entry points (or a [`Loader`]); `Default` gives the
 /// built-in defaults, equal to a load with no sources.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct KvbmConfig {

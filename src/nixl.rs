@@ -20,6 +20,7 @@ pub type BackendParams = BTreeMap<String, String>;
 ///
 /// `Debug` hides the values of parameters whose names look like credentials
 /// (`secret_key`, `token`, ...); the map keeps the real values.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct NixlConfig {
@@ -29,6 +30,10 @@ pub struct NixlConfig {
     /// no parameters, e.g. `UCX,POSIX,GDS`). Constraint: names not empty. A source that
     /// sets this gives the complete set (see the module docs).
     #[validate(custom(function = "backend_names_valid"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::json_schema::backends_schema")
+    )]
     pub backends: BTreeMap<String, BackendParams>,
 }
 

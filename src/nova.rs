@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use validator::{Validate, ValidationError, ValidationErrors};
 
 /// Settings of the Nova transport (`[nova]`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct NovaConfig {
@@ -31,6 +32,7 @@ pub struct NovaConfig {
 /// Where Nova's TCP backend binds (`[nova.backend]`).
 ///
 /// If neither `tcp_addr` nor `tcp_interface` is set, Nova binds to `0.0.0.0`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 #[validate(schema(
@@ -124,6 +126,7 @@ impl Validate for DiscoveryConfig {
 /// Etcd discovery (`type = "etcd"`).
 ///
 /// `Debug` redacts passwords in `endpoints`; the field keeps the real values.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct EtcdDiscoveryConfig {
@@ -175,6 +178,7 @@ impl Default for EtcdDiscoveryConfig {
 }
 
 /// Peer-to-peer discovery (`type = "p2p"`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct P2pDiscoveryConfig {
@@ -228,6 +232,7 @@ impl Default for P2pDiscoveryConfig {
 }
 
 /// Filesystem discovery (`type = "filesystem"`): peers register in a shared file.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct FilesystemDiscoveryConfig {

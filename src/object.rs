@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use validator::{Validate, ValidationErrors};
 
 /// Settings of the object-storage tier (`[object]`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectConfig {
@@ -91,6 +92,7 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 /// S3 client settings (`type = "s3"`).
 ///
 /// `Debug` redacts a password in `endpoint_url`; the field keeps the real value.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct S3ClientConfig {
@@ -138,6 +140,7 @@ impl Default for S3ClientConfig {
 }
 
 /// NixL object backend settings (`type = "nixl"`): the S3 settings plus the NixL backend.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default)]
 pub struct NixlObjectClientConfig {

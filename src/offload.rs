@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 /// Offload policies per hop (`[offload]`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct OffloadConfig {
@@ -20,6 +21,7 @@ pub struct OffloadConfig {
 }
 
 /// An offload filter (`"pass_all"`, `"presence"`, `"presence_lfu"`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OffloadPolicy {
@@ -37,6 +39,7 @@ impl OffloadPolicy {
 }
 
 /// GPU → host offload (`[offload.g1_to_g2]`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct G1ToG2Config {
@@ -57,6 +60,7 @@ impl Default for G1ToG2Config {
 }
 
 /// Host → disk offload (`[offload.g2_to_g3]`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct G2ToG3Config {
@@ -82,6 +86,7 @@ impl Default for G2ToG3Config {
 }
 
 /// Settings of the `presence_lfu` policy.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct PresenceLfuConfig {
@@ -99,6 +104,7 @@ impl Default for PresenceLfuConfig {
 }
 
 /// Onboard settings (`[onboard]`): how blocks come back from G2/G3 to the GPU.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct OnboardConfig {
@@ -109,6 +115,7 @@ pub struct OnboardConfig {
 }
 
 /// Onboarding mode (`onboard.mode`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OnboardMode {

@@ -552,6 +552,28 @@ pub fn field_spec(key: &str) -> Option<&'static FieldSpec> {
     }
 }
 
+/// The registered key closest to `key`, for "did you mean ...?".
+///
+/// A near spelling of the whole key wins; failing that, a key of the same section whose
+/// last part contains the given one (`cache.host.size` → `cache.host.cache_size_gb`).
+pub fn closest_key(key: &str) -> Option<&'static str> {
+    if let Some(near) = crate::suggest::closest(key, FIELDS.iter().map(|f| f.key)) {
+        return Some(near);
+    }
+    let (section, leaf) = key.rsplit_once('.')?;
+    let leaf = leaf.to_ascii_lowercase();
+    FIELDS.iter().map(|f| f.key).find(|candidate| {
+        candidate
+            .rsplit_once('.')
+            .is_some_and(|(s, l)| s == section && !leaf.is_empty() && l.contains(leaf.as_str()))
+    })
+}
+
+/// The `KVBM_*` variable closest to `var`, for "did you mean ...?".
+pub fn closest_env(var: &str) -> Option<&'static str> {
+    crate::suggest::closest(var, FIELDS.iter().map(|f| f.env).chain([CONFIG_PATH_ENV]))
+}
+
 /// Looks up the setting a `KVBM_*` variable maps to.
 pub fn field_for_env(var: &str) -> Option<&'static FieldSpec> {
     index().by_env(var)

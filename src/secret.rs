@@ -63,6 +63,34 @@ pub fn is_secret_name(name: &str) -> bool {
     .any(|word| name.contains(word))
 }
 
+/// A serializable view of `value` with every URL password and every credential-named
+/// entry (`secret_key = ...`) replaced by `***`, for printing a whole config.
+pub fn redacted<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    fn walk(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) => {
+                if let Cow::Owned(clean) = redact_urls(text) {
+                    *text = clean;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(entries) => {
+                for (key, entry) in entries.iter_mut() {
+                    if is_secret_name(key) && entry.is_string() {
+                        *entry = serde_json::Value::from(REDACTED);
+                    } else {
+                        walk(entry);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut json = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+    walk(&mut json);
+    json
+}
+
 /// A `Debug` wrapper printing a string with its URL credentials redacted.
 pub(crate) struct RedactedStr<'a>(pub &'a str);
 

@@ -15,6 +15,7 @@ pub const DEFAULT_WORKER_THREADS: usize = 1;
 pub const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
 
 /// Settings of the Tokio runtime (`[tokio]`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default, deny_unknown_fields)]
 pub struct TokioConfig {

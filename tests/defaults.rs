@@ -174,7 +174,9 @@ fn the_registry_lists_exactly_the_models_settings() {
 fn each_field_doc_states_its_env_variable_and_default() {
     let sources: String = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))
         .unwrap()
-        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+        .map(|path| std::fs::read_to_string(path).unwrap())
         .collect();
     for spec in FIELDS.iter().filter(|f| !f.is_variant_tag()) {
         let env = format!("Env: `{}`", spec.env);

@@ -51,13 +51,13 @@ fn the_readme_set_up_has_the_two_commands() {
     assert_eq!(
         commands,
         [
-            "cargo run --example effective_config -- kvbm.example.toml kvbm.example.json",
-            "cargo test"
+            "cargo run --features cli -- show --role leader --config kvbm.example.toml --json kvbm.example.json --origin",
+            "cargo test --all-features"
         ]
     );
     let ci = repo_file(".ci/run");
     assert!(
-        ci.lines().any(|l| l.trim() == "cargo test"),
+        ci.lines().any(|l| l.trim() == commands[1]),
         ".ci/run runs the README's test command"
     );
 }

@@ -1,0 +1,517 @@
+//! `kvbm-config`: show, check and explain the KVBM configuration of a pod, without Rust.
+//!
+//! ```text
+//! kvbm-config --role leader --json extra_config.json show --origin
+//! kvbm-config --role all check --strict        # in a CI job or an init container
+//! kvbm-config explain cache.host.cache_size_gb
+//! ```
+//!
+//! It reads the same sources as a KVBM process (the system file, `KVBM_CONFIG_PATH`, the
+//! `KVBM_*` and `DYN_KVBM_*` variables, and the JSON given with `--json`); the options
+//! replace or drop any of them. Exit codes: 0 success, 1 an invalid config, 2 a usage error.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kvbm_config::schema::{self, FieldSpec, FIELDS};
+use kvbm_config::{ConfigError, Loaded, Loader, Role, SYSTEM_CONFIG_PATH};
+
+#[derive(Parser)]
+#[command(
+    name = "kvbm-config",
+    version,
+    about = "Show, check and explain KVBM configuration"
+)]
+struct Cli {
+    #[command(flatten)]
+    sources: Sources,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the configuration comes from.
+#[derive(Args)]
+struct Sources {
+    /// Apply the profile tables of this role; `all` does each role in turn.
+    #[arg(long, value_enum, global = true)]
+    role: Option<RoleArg>,
+    /// The vLLM `kv_connector_extra_config` JSON document; `-` reads standard input.
+    #[arg(long, value_name = "FILE|-", global = true)]
+    json: Option<String>,
+    /// Read this file as the user config, instead of the one `KVBM_CONFIG_PATH` names.
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
+    /// Read this file as the system config, instead of /opt/dynamo/etc/kvbm.toml.
+    #[arg(long, value_name = "FILE", global = true)]
+    system_file: Option<PathBuf>,
+    /// Ignore the process environment (KVBM_*, DYN_KVBM_* and KVBM_CONFIG_PATH).
+    #[arg(long, global = true)]
+    no_env: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RoleArg {
+    Leader,
+    Worker,
+    All,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Toml,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the effective config (credentials redacted).
+    Show {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "toml")]
+        format: Format,
+        /// Print every setting with the source of its value instead.
+        #[arg(long)]
+        origin: bool,
+    },
+    /// Check the config: exit 0 when valid (warnings printed), 1 listing every problem.
+    Check {
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Explain one setting: doc, type, default, variable, constraint and current value.
+    Explain {
+        /// A dotted key (`tokio.worker_threads`) or its variable (`KVBM_TOKIO_WORKER_THREADS`).
+        key: String,
+    },
+    /// List every KVBM variable with its key, default and current value.
+    Env,
+    /// Print a commented TOML file of every setting with its default.
+    Template,
+    /// Print the JSON Schema of config files and of the vLLM JSON document.
+    Schema,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ui = Ui::detect();
+    let result = match &cli.command {
+        Command::Show { format, origin } => show(&cli.sources, *format, *origin, &ui),
+        Command::Check { strict } => check(&cli.sources, *strict, &ui),
+        Command::Explain { key } => explain(&cli.sources, key, &ui),
+        Command::Env => env_table(&cli.sources, &ui),
+        Command::Template => {
+            print!("{}", kvbm_config::docs::template());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            let schema = kvbm_config::json_schema::document_schema();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).expect("a schema serializes")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("{} {message}", ui.error("error:"));
+        ExitCode::from(2)
+    })
+}
+
+/// A usage problem (unreadable `--json` file, ...): exit code 2.
+type Usage = String;
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
+struct Ui {
+    stdout: bool,
+    stderr: bool,
+}
+
+impl Ui {
+    fn detect() -> Ui {
+        let allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Ui {
+            stdout: allowed && std::io::stdout().is_terminal(),
+            stderr: allowed && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn paint(on: bool, code: &str, text: &str) -> String {
+        if on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn error(&self, text: &str) -> String {
+        Self::paint(self.stderr, "1;31", text)
+    }
+
+    fn warning(&self, text: &str) -> String {
+        Self::paint(self.stderr, "1;33", text)
+    }
+
+    fn heading(&self, text: &str) -> String {
+        Self::paint(self.stdout, "1", text)
+    }
+
+    fn dim(&self, text: &str) -> String {
+        Self::paint(self.stdout, "2", text)
+    }
+}
+
+impl Sources {
+    /// The roles to load: none, one, or both for `--role all`.
+    fn roles(&self) -> Vec<Option<Role>> {
+        match self.role {
+            None => vec![None],
+            Some(RoleArg::Leader) => vec![Some(Role::Leader)],
+            Some(RoleArg::Worker) => vec![Some(Role::Worker)],
+            Some(RoleArg::All) => vec![Some(Role::Leader), Some(Role::Worker)],
+        }
+    }
+
+    /// The process environment, unless `--no-env`.
+    fn environment(&self) -> Vec<(OsString, OsString)> {
+        if self.no_env {
+            Vec::new()
+        } else {
+            std::env::vars_os().collect()
+        }
+    }
+
+    /// One loader per role, all over the same sources (the JSON is read once).
+    fn loaders(&self) -> Result<Vec<(Option<Role>, Loader)>, Usage> {
+        let json = match self.json.as_deref() {
+            None => None,
+            Some("-") => {
+                let mut text = String::new();
+                std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                    format!("cannot read the JSON document from standard input: {e}")
+                })?;
+                Some(text)
+            }
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read --json {path}: {e}"))?,
+            ),
+        };
+        let mut base = Loader::new()
+            .system_file(
+                self.system_file
+                    .clone()
+                    .unwrap_or_else(|| SYSTEM_CONFIG_PATH.into()),
+            )
+            .env(self.environment());
+        if let Some(path) = &self.config {
+            base = base.user_file(path);
+        }
+        if let Some(json) = json {
+            base = base.json(json);
+        }
+        Ok(self
+            .roles()
+            .into_iter()
+            .map(|role| {
+                let loader = match role {
+                    Some(role) => base.clone().role(role),
+                    None => base.clone(),
+                };
+                (role, loader)
+            })
+            .collect())
+    }
+}
+
+fn role_name(role: Option<Role>) -> String {
+    role.map_or_else(|| "config".to_string(), |r| format!("{r} config"))
+}
+
+fn print_problems(role: Option<Role>, error: &ConfigError, ui: &Ui) {
+    eprintln!("{} the {} is invalid:", ui.error("error:"), role_name(role));
+    for problem in error.problems() {
+        eprintln!("  {problem}");
+    }
+}
+
+fn print_warnings(loaded: &Loaded, ui: &Ui) {
+    for warning in loaded.report.warnings() {
+        eprintln!("{} {warning}", ui.warning("warning:"));
+    }
+}
+
+fn show(sources: &Sources, format: Format, origin: bool, ui: &Ui) -> Result<ExitCode, Usage> {
+    let loaders = sources.loaders()?;
+    let several = loaders.len() > 1;
+    let mut json_out = serde_json::Map::new();
+    for (role, loader) in loaders {
+        let loaded = match loader.load() {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                print_problems(role, &error, ui);
+                return Ok(ExitCode::from(1));
+            }
+        };
+        print_warnings(&loaded, ui);
+        let value = match (format, origin) {
+            (Format::Json, false) => kvbm_config::secret::redacted(&loaded.config),
+            (Format::Json, true) => origins_json(&loaded),
+            (Format::Toml, _) => {
+                if several {
+                    println!(
+                        "{}",
+                        ui.heading(&format!("# ===== {} =====", role_name(role)))
+                    );
+                }
+                if origin {
+                    print_origins(&loaded, ui);
+                } else {
+                    let redacted = kvbm_config::secret::redacted(&loaded.config);
+                    print!(
+                        "{}",
+                        toml::to_string(&redacted)
+                            .map_err(|e| format!("cannot render TOML: {e}"))?
+                    );
+                }
+                continue;
+            }
+        };
+        match role {
+            Some(role) if several => {
+                json_out.insert(role.to_string(), value);
+            }
+            _ => println!(
+                "{}",
+                serde_json::to_string_pretty(&value).expect("JSON values serialize")
+            ),
+        }
+    }
+    if several && format == Format::Json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json_out).expect("JSON values serialize")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_origins(loaded: &Loaded, ui: &Ui) {
+    for line in loaded.show_origin().lines() {
+        match line.split_once("    # ") {
+            Some((setting, origin)) => println!("{setting}    {}", ui.dim(&format!("# {origin}"))),
+            None => println!("{line}"),
+        }
+    }
+}
+
+/// `--format json --origin`: every setting with its value and source, sorted by key.
+fn origins_json(loaded: &Loaded) -> serde_json::Value {
+    let entries: Vec<serde_json::Value> = loaded
+        .entries()
+        .into_iter()
+        .map(|entry| {
+            serde_json::json!({
+                "key": entry.key,
+                "value": entry.value,
+                "origin": entry.source.to_string(),
+            })
+        })
+        .collect();
+    serde_json::Value::from(entries)
+}
+
+fn check(sources: &Sources, strict: bool, ui: &Ui) -> Result<ExitCode, Usage> {
+    let mut failed = false;
+    for (role, loader) in sources.loaders()? {
+        match loader.strict(strict).load() {
+            Ok(loaded) => {
+                print_warnings(&loaded, ui);
+                let warnings = loaded.report.warnings().len();
+                let note = match warnings {
+                    0 => String::new(),
+                    1 => " (1 warning)".to_string(),
+                    n => format!(" ({n} warnings)"),
+                };
+                println!("ok: the {} is valid{note}", role_name(role));
+            }
+            Err(error) => {
+                print_problems(role, &error, ui);
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn explain(sources: &Sources, key: &str, ui: &Ui) -> Result<ExitCode, Usage> {
+    let spec = schema::field_spec(key).or_else(|| schema::field_for_env(key));
+    let Some(spec) = spec else {
+        let hint = schema::closest_key(key)
+            .or_else(|| schema::closest_env(key))
+            .map(|near| format!("; did you mean `{near}`?"))
+            .unwrap_or_else(|| "; `kvbm-config template` lists every setting".into());
+        return Err(format!("unknown setting `{key}`{hint}"));
+    };
+    print_spec(spec, ui);
+    for (role, loader) in sources.loaders()? {
+        let label = match role {
+            Some(role) => format!("value ({role})"),
+            None => "value".to_string(),
+        };
+        match loader.load() {
+            Ok(loaded) => match loaded.entries().into_iter().find(|e| e.key == spec.key) {
+                Some(entry) => {
+                    let value = entry.value.unwrap_or_else(|| "(unset)".into());
+                    println!(
+                        "  {:<17}{value}    {}",
+                        format!("{label}:"),
+                        ui.dim(&format!("# {}", entry.source))
+                    );
+                }
+                None => println!(
+                    "  {:<17}(does not apply to the configured variant)",
+                    format!("{label}:")
+                ),
+            },
+            Err(error) => println!(
+                "  {:<17}(the config does not load: {} problems; see `kvbm-config check`)",
+                format!("{label}:"),
+                error.problems().len()
+            ),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_spec(spec: &FieldSpec, ui: &Ui) {
+    println!("{}", ui.heading(spec.key));
+    println!("  {}.", spec.doc);
+    let kind = match spec.kind {
+        schema::Kind::Choice(names) | schema::Kind::ChoiceList(names) => {
+            format!("{} ({})", spec.kind.type_name(), names.join(", "))
+        }
+        kind => kind.type_name().to_string(),
+    };
+    println!("  {:<12}{kind}", "type:");
+    println!("  {:<12}{}", "default:", spec.default_text());
+    println!("  {:<12}{}", "env:", spec.env);
+    if !spec.constraint.is_empty() {
+        println!("  {:<12}{}", "constraint:", spec.constraint);
+    }
+    if !spec.applies_to.is_empty() {
+        println!(
+            "  {:<12}type = {}",
+            "applies to:",
+            spec.applies_to.join(" | ")
+        );
+    }
+}
+
+fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
+    let env: Vec<(String, String)> = sources
+        .environment()
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.to_string_lossy().into_owned())))
+        .collect();
+    let current = |var: &str| env.iter().find(|(k, _)| k == var).map(|(_, v)| v.as_str());
+    let rows: Vec<[String; 4]> = std::iter::once(schema::CONFIG_PATH_ENV)
+        .map(|var| {
+            [
+                var.to_string(),
+                "(user config file)".to_string(),
+                "-".to_string(),
+                shown(current(var)),
+            ]
+        })
+        .chain(FIELDS.iter().map(|f| {
+            [
+                f.env.to_string(),
+                f.key.to_string(),
+                f.default_text(),
+                shown(current(f.env)),
+            ]
+        }))
+        .collect();
+    let widths: Vec<usize> = (0..3)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    println!(
+        "{}",
+        ui.heading(&format!(
+            "{:<w0$}  {:<w1$}  {:<w2$}  CURRENT",
+            "VARIABLE",
+            "KEY",
+            "DEFAULT",
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        ))
+    );
+    for row in &rows {
+        println!(
+            "{:<w0$}  {:<w1$}  {:<w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
+    }
+    let known = |var: &str| var == schema::CONFIG_PATH_ENV || schema::field_for_env(var).is_some();
+    let mut strays: Vec<&(String, String)> = env
+        .iter()
+        .filter(|(k, _)| k.starts_with("KVBM_") && !known(k))
+        .collect();
+    strays.sort();
+    for (var, _) in strays {
+        let hint = schema::closest_env(var)
+            .map(|near| format!("; did you mean `{near}`?"))
+            .unwrap_or_default();
+        println!(
+            "{} {var} is set but is not a KVBM setting{hint}",
+            ui.warning("unknown:")
+        );
+    }
+    let mut v1: Vec<&(String, String)> = env
+        .iter()
+        .filter(|(k, _)| {
+            kvbm_config::v1::V1_VARS.iter().any(|v| v.var == k.as_str())
+                || k.starts_with(kvbm_config::v1::NIXL_BACKEND_PREFIX)
+        })
+        .collect();
+    v1.sort();
+    for (var, _) in v1 {
+        let replacement = kvbm_config::v1::V1_VARS
+            .iter()
+            .find(|v| {
+                v.var == var.as_str()
+                    || (var.starts_with(kvbm_config::v1::NIXL_BACKEND_PREFIX)
+                        && v.key == "nixl.backends")
+            })
+            .map_or("", |v| v.replacement);
+        println!(
+            "{} {var} is a deprecated KVBM v1 variable; use {replacement}",
+            ui.warning("deprecated:")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A current value for the env listing: `-` when unset, credentials redacted.
+fn shown(value: Option<&str>) -> String {
+    match value {
+        None => "-".into(),
+        Some(value) => format!("{:?}", kvbm_config::secret::redact_urls(value)),
+    }
+}

@@ -1,0 +1,289 @@
+//! The `kvbm-config` command, driven as a real binary with an injected environment.
+#![cfg(feature = "cli")]
+
+mod common;
+
+use assert_cmd::Command;
+use common::Files;
+
+/// The command with an empty environment and no system file, so tests see only what they set.
+fn kvbm(files: &Files) -> Command {
+    let mut command =
+        Command::cargo_bin("kvbm-config").expect("the binary is built with --features cli");
+    command
+        .env_clear()
+        .arg("--system-file")
+        .arg(files.missing("no-system.toml"));
+    command
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[test]
+fn show_prints_the_effective_config_as_toml() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .env("KVBM_TOKIO_MAX_BLOCKING_THREADS", "77")
+        .arg("show")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let config: toml::Table = toml::from_str(&stdout(&output)).expect("TOML output");
+    assert_eq!(
+        config["tokio"]["max_blocking_threads"].as_integer(),
+        Some(77)
+    );
+}
+
+#[test]
+fn show_origin_names_the_variable_the_file_line_and_the_profile() {
+    let files = Files::new();
+    let user = files.write("user.toml", "[rayon]\nnum_threads = 3\n");
+    let json = files.write(
+        "extra.json",
+        r#"{"leader": {"cache": {"host": {"cache_size_gb": 2.0}}}}"#,
+    );
+    let output = kvbm(&files)
+        .env("KVBM_TOKIO_MAX_BLOCKING_THREADS", "77")
+        .args(["show", "--origin", "--role", "leader", "--json"])
+        .arg(&json)
+        .arg("--config")
+        .arg(&user)
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    let line = |key: &str| {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(
+        line("tokio.max_blocking_threads"),
+        "tokio.max_blocking_threads = 77 # env KVBM_TOKIO_MAX_BLOCKING_THREADS"
+    );
+    assert_eq!(
+        line("rayon.num_threads"),
+        format!("rayon.num_threads = 3 # file {}:2", user.display())
+    );
+    assert_eq!(
+        line("cache.host.cache_size_gb"),
+        "cache.host.cache_size_gb = 2.0 # JSON profile `leader`"
+    );
+    assert!(!text.contains('\x1b'), "no colour when not on a terminal");
+}
+
+#[test]
+fn show_json_is_machine_readable_for_each_role() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .args(["--role", "all", "--json", "-", "show", "--format", "json"])
+        .write_stdin(r#"{"leader": {"tokio": {"max_blocking_threads": 5}}, "worker": {"tokio": {"max_blocking_threads": 6}}}"#)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON output");
+    assert_eq!(json["leader"]["tokio"]["max_blocking_threads"], 5);
+    assert_eq!(json["worker"]["tokio"]["max_blocking_threads"], 6);
+
+    let origins = kvbm(&files)
+        .args(["show", "--format", "json", "--origin"])
+        .env("KVBM_ONBOARD_MODE", "intra")
+        .output()
+        .unwrap();
+    let origins: serde_json::Value = serde_json::from_str(&stdout(&origins)).unwrap();
+    let mode = origins
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == "onboard.mode")
+        .unwrap();
+    assert_eq!(
+        (mode["value"].as_str(), mode["origin"].as_str()),
+        (Some("\"intra\""), Some("env KVBM_ONBOARD_MODE"))
+    );
+}
+
+#[test]
+fn show_redacts_credentials() {
+    let files = Files::new();
+    for args in [
+        vec!["show"],
+        vec!["show", "--origin"],
+        vec!["show", "--format", "json"],
+        vec!["env"],
+        vec!["explain", "object.client.endpoint_url"],
+    ] {
+        let output = kvbm(&files)
+            .env("KVBM_OBJECT_CLIENT_TYPE", "s3")
+            .env(
+                "KVBM_OBJECT_CLIENT_ENDPOINT_URL",
+                "http://admin:hunter2@minio:9000",
+            )
+            .args(&args)
+            .output()
+            .unwrap();
+        let all = stdout(&output) + &stderr(&output);
+        assert!(all.contains("admin:***@minio"), "{args:?}: {all}");
+        assert!(!all.contains("hunter2"), "{args:?} leaked: {all}");
+    }
+}
+
+#[test]
+fn no_env_ignores_the_environment() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .env("KVBM_TOKIO_MAX_BLOCKING_THREADS", "77")
+        .args(["--no-env", "show"])
+        .output()
+        .unwrap();
+    let config: toml::Table = toml::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        config["tokio"]["max_blocking_threads"].as_integer(),
+        Some(512)
+    );
+}
+
+#[test]
+fn check_exits_0_with_warnings_1_with_every_problem_and_2_on_usage_errors() {
+    let files = Files::new();
+    let ok = kvbm(&files)
+        .env("KVBM_TOKIO_WORKER_THREAD", "2")
+        .args(["--role", "all", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+    assert_eq!(stdout(&ok).lines().count(), 2, "{}", stdout(&ok));
+    assert!(
+        stderr(&ok).contains("did you mean `KVBM_TOKIO_WORKER_THREADS`?"),
+        "{}",
+        stderr(&ok)
+    );
+
+    let strict = kvbm(&files)
+        .env("KVBM_TOKIO_WORKER_THREAD", "2")
+        .args(["check", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+
+    let user = files.write(
+        "bad.toml",
+        "[tokio]\nworker_threads = 0\n[cache.host]\ncache_size_gbb = 1.0\n",
+    );
+    let bad = kvbm(&files)
+        .env("KVBM_RAYON_NUM_THREADS", "x")
+        .arg("--config")
+        .arg(&user)
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = stderr(&bad);
+    for needle in [
+        "cache.host.cache_size_gbb",
+        "tokio.worker_threads",
+        "KVBM_RAYON_NUM_THREADS",
+    ] {
+        assert!(err.contains(needle), "{needle} missing from:\n{err}");
+    }
+
+    let usage = kvbm(&files)
+        .args(["check", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    let missing_json = kvbm(&files)
+        .args(["--json", "/no/such.json", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(missing_json.status.code(), Some(2));
+}
+
+#[test]
+fn explain_describes_a_setting_with_its_current_value_and_origin() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .env("KVBM_CACHE_HOST_SIZE_GB", "4")
+        .args(["explain", "cache.host.cache_size_gb"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    for needle in [
+        "Host (G2) cache size",
+        "f64",
+        "KVBM_CACHE_HOST_SIZE_GB",
+        "finite, > 0",
+        "4.0",
+        "# env KVBM_CACHE_HOST_SIZE_GB",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    let by_var = kvbm(&files)
+        .args(["explain", "KVBM_TOKIO_WORKER_THREADS"])
+        .output()
+        .unwrap();
+    assert!(stdout(&by_var).starts_with("tokio.worker_threads"));
+
+    let unknown = kvbm(&files)
+        .args(["explain", "cache.host.cache_size_gbb"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("did you mean `cache.host.cache_size_gb`?"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn env_lists_every_variable_and_flags_unknown_and_v1_ones() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .env("KVBM_CACHE_HOST_NUM_BLOCKS", "64")
+        .env("KVBM_CACHE_HOST_NUM_BLOCK", "64")
+        .env("DYN_KVBM_CPU_CACHE_GB", "4")
+        .arg("env")
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    for spec in kvbm_config::schema::FIELDS {
+        assert!(text.contains(spec.env), "{} missing", spec.env);
+    }
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("KVBM_CACHE_HOST_NUM_BLOCKS "))
+        .unwrap();
+    assert!(
+        row.contains("cache.host.num_blocks") && row.ends_with("\"64\""),
+        "{row}"
+    );
+    assert!(text.contains("KVBM_CACHE_HOST_NUM_BLOCK is set but is not a KVBM setting; did you mean `KVBM_CACHE_HOST_NUM_BLOCKS`?"), "{text}");
+    assert!(
+        text.contains(
+            "DYN_KVBM_CPU_CACHE_GB is a deprecated KVBM v1 variable; use KVBM_CACHE_HOST_SIZE_GB"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn template_and_schema_print_the_committed_files() {
+    let files = Files::new();
+    let template = kvbm(&files).arg("template").output().unwrap();
+    assert_eq!(stdout(&template), common::repo_file("kvbm.example.toml"));
+    let schema = kvbm(&files).arg("schema").output().unwrap();
+    let printed: serde_json::Value = serde_json::from_str(&stdout(&schema)).unwrap();
+    let committed: serde_json::Value =
+        serde_json::from_str(&common::repo_file("kvbm.schema.json")).unwrap();
+    assert_eq!(printed, committed);
+}
