@@ -38,26 +38,8 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// The spec's complete JSON example.
-const SPEC_JSON: &str = r#"{
-  "leader": {
-    "cache": { "host": { "cache_size_gb": 4.0 } },
-    "tokio": { "worker_threads": 2 },
-    "nova": { "discovery": { "type": "filesystem", "path": "/tmp/nova-discovery/cluster.json" } },
-    "offload": {
-      "g1_to_g2": { "policies": ["presence"] },
-      "g2_to_g3": { "policies": ["presence_lfu"], "presence_lfu": { "min_lfu_count": 8 } }
-    },
-    "object": { "client": { "type": "s3", "endpoint_url": "http://minio:9000", "bucket": "kvbm-blocks",
-                            "region": "us-east-1", "force_path_style": true, "max_concurrent_requests": 16 } }
-  },
-  "worker": {
-    "nixl": { "backends": { "UCX": {}, "POSIX": {} } },
-    "tokio": { "worker_threads": 1 },
-    "cache": { "host": { "cache_size_gb": 2.0 } }
-  },
-  "default": { "nova": { "backend": { "tcp_port": 0 } } }
-}"#;
+/// The spec's complete JSON example (shared with the tests).
+const SPEC_JSON: &str = include_str!("../tests/data/spec-complete-example.json");
 
 struct Inputs {
     _dir: tempfile::TempDir,

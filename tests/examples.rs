@@ -67,7 +67,7 @@ fn the_example_toml_is_the_generated_template() {
     assert_eq!(
         repo_file("kvbm.example.toml"),
         kvbm_config::docs::template(),
-        "kvbm.example.toml is stale: cargo run --example print_template > kvbm.example.toml"
+        "kvbm.example.toml is stale: cargo run --features cli -- template > kvbm.example.toml"
     );
 }
 
@@ -225,29 +225,8 @@ fn the_specs_discovery_snippets_load() {
     }
 }
 
-const SPEC_COMPLETE_EXAMPLE: &str = r#"{
-  "leader": {
-    "cache": { "host": { "cache_size_gb": 4.0 } },
-    "tokio": { "worker_threads": 2 },
-    "nova": { "discovery": { "type": "filesystem", "path": "/tmp/nova-discovery/cluster.json" } },
-    "offload": {
-      "g1_to_g2": { "policies": ["presence"] },
-      "g2_to_g3": { "policies": ["presence_lfu"], "presence_lfu": { "min_lfu_count": 8 } }
-    },
-    "object": {
-      "client": {
-        "type": "s3", "endpoint_url": "http://minio:9000", "bucket": "kvbm-blocks",
-        "region": "us-east-1", "force_path_style": true, "max_concurrent_requests": 16
-      }
-    }
-  },
-  "worker": {
-    "nixl": { "backends": { "UCX": {}, "POSIX": {} } },
-    "tokio": { "worker_threads": 1 },
-    "cache": { "host": { "cache_size_gb": 2.0 } }
-  },
-  "default": { "nova": { "backend": { "tcp_port": 0 } } }
-}"#;
+/// The spec's complete JSON example, as the spec prints it (shared with the benchmark).
+const SPEC_COMPLETE_EXAMPLE: &str = include_str!("data/spec-complete-example.json");
 
 #[test]
 fn the_specs_complete_json_example_loads_for_both_roles() {
