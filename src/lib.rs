@@ -68,6 +68,8 @@ pub mod v1;
 mod env;
 mod file;
 mod load;
+mod merge;
+mod provider;
 mod report;
 mod suggest;
 mod validation;
@@ -269,7 +271,7 @@ impl KvbmConfig {
     /// # Ok::<(), kvbm_config::ConfigError>(())
     /// ```
     pub fn extract_from(figment: Figment) -> Result<Self, ConfigError> {
-        load::extract(&figment, num_cpus::get())
+        provider::extract(&figment, num_cpus::get())
     }
 
     /// The NixL backends as a typed set in a stable order (by name).
@@ -296,7 +298,7 @@ impl KvbmConfig {
     /// come from a source).
     pub fn check(&self) -> Result<(), ConfigError> {
         let figment = Figment::from(figment::providers::Serialized::defaults(self));
-        load::extract(&figment, num_cpus::get()).map(|_| ())
+        provider::extract(&figment, num_cpus::get()).map(|_| ())
     }
 }
 

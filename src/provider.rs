@@ -1,0 +1,146 @@
+//! The figment side: the sources as figment providers, and extraction from a figment.
+//!
+//! [`crate::Loader::figment`] hands callers one provider per source, each named after it,
+//! so figment's own metadata says where every value came from. [`extract`] runs a
+//! caller-built figment through the same checks as a load.
+
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Metadata, Provider};
+
+use crate::env::insert_at;
+use crate::error::{ConfigError, Problem, ProblemKind};
+use crate::merge::{finish, Assembly, Origins};
+use crate::source::Source;
+use crate::{KvbmConfig, Loader};
+
+/// The sources of an assembly as a figment: one provider per source, or one carrying the
+/// problems found while reading them.
+pub(crate) fn figment_of(assembly: Assembly) -> Figment {
+    if !assembly.problems.is_empty() {
+        return Figment::from(FailedSources(assembly.problems));
+    }
+    partition(&assembly.merged, &assembly.origins)
+        .into_iter()
+        .fold(Figment::new(), |figment, slice| figment.merge(slice))
+}
+
+/// Splits the merged tree by source: one figment provider per source, holding exactly the
+/// leaves that source won. Merged in any order they rebuild the tree, and figment then
+/// knows the true source of every value.
+fn partition(merged: &Dict, origins: &Origins) -> Vec<SourceSlice> {
+    let mut slices: Vec<SourceSlice> = Vec::new();
+    for (key, source) in &origins.0 {
+        let Some(value) = Value::from(merged.clone()).find(key) else {
+            continue;
+        };
+        let slice = match slices.iter_mut().position(|s| &s.source == source) {
+            Some(i) => &mut slices[i],
+            None => {
+                slices.push(SourceSlice {
+                    source: source.clone(),
+                    dict: Dict::new(),
+                });
+                slices.last_mut().expect("pushed above")
+            }
+        };
+        insert_at(&mut slice.dict, key, value);
+    }
+    slices
+}
+
+/// The leaves one source won, as a figment provider named after the source.
+struct SourceSlice {
+    source: Source,
+    dict: Dict,
+}
+
+impl Provider for SourceSlice {
+    fn metadata(&self) -> Metadata {
+        let metadata = Metadata::named(self.source.to_string());
+        match &self.source {
+            Source::File { path, .. } => metadata.source(figment::Source::File(path.clone())),
+            _ => metadata,
+        }
+    }
+
+    fn data(&self) -> Result<Map<figment::Profile, Dict>, figment::Error> {
+        Ok(Map::from([(figment::Profile::Default, self.dict.clone())]))
+    }
+}
+
+/// Key under which [`FailedSources`] stores its problems in the figment.
+const PROBLEMS_KEY: &str = "__kvbm_config_problems";
+
+/// A provider standing for sources that could not be read. It carries their problems as
+/// data, so that [`KvbmConfig::extract_from`] reports each with its key, value and source.
+/// (figment's own errors would lose them: it re-tags an error with the provider's name and
+/// keeps only part of a chain.) A plain `figment.extract()` fails on the unknown key.
+struct FailedSources(Vec<Problem>);
+
+impl Provider for FailedSources {
+    fn metadata(&self) -> Metadata {
+        Metadata::named("KVBM config sources (with problems)")
+    }
+
+    fn data(&self) -> Result<Map<figment::Profile, Dict>, figment::Error> {
+        let problems = Value::serialize(&self.0)?;
+        let dict = Dict::from([(PROBLEMS_KEY.to_string(), problems)]);
+        Ok(Map::from([(figment::Profile::Default, dict)]))
+    }
+}
+
+/// Extracts, checks and validates a caller-built figment (see [`KvbmConfig::extract_from`]).
+pub(crate) fn extract(figment: &Figment, cpu_count: usize) -> Result<KvbmConfig, ConfigError> {
+    let mut assembly = Assembly::default();
+    let provider = |value: &Value| {
+        let name = figment
+            .get_metadata(value.tag())
+            .map_or_else(|| "figment".to_string(), |m| m.name.to_string());
+        Source::Provider { name }
+    };
+    match figment.find_value("") {
+        Ok(Value::Dict(_, mut doc)) => {
+            if let Some(problems) = doc.remove(PROBLEMS_KEY) {
+                match problems.deserialize::<Vec<Problem>>() {
+                    Ok(mut problems) => assembly.problems.append(&mut problems),
+                    Err(e) => assembly.problems.push(Problem::new(
+                        ProblemKind::InvalidValue,
+                        PROBLEMS_KEY,
+                        provider(&problems),
+                        format!("reserved key holds no problem list: {e}"),
+                    )),
+                }
+            }
+            let loader = Loader::new();
+            loader.merge_document(doc, &|_, _, value| provider(value), &mut assembly);
+        }
+        Ok(other) => assembly.problems.push(Problem::new(
+            ProblemKind::InvalidType,
+            "",
+            provider(&other),
+            "the figment does not hold a table of settings",
+        )),
+        Err(errors) => {
+            for error in errors {
+                let name = error
+                    .metadata
+                    .as_ref()
+                    .map_or_else(|| "figment".to_string(), |m| m.name.to_string());
+                let message = error.kind.to_string();
+                let key = error.path.join(".");
+                assembly.problems.push(Problem::new(
+                    ProblemKind::InvalidValue,
+                    key,
+                    Source::Provider { name },
+                    message,
+                ));
+            }
+            return Err(ConfigError::new(assembly.problems));
+        }
+    }
+    let config = finish(&mut assembly, cpu_count);
+    match config {
+        Some(config) if assembly.problems.is_empty() => Ok(config),
+        _ => Err(ConfigError::new(assembly.problems)),
+    }
+}
