@@ -417,3 +417,17 @@ fn an_empty_or_broken_one_of_table_names_its_source() {
         "{error}"
     );
 }
+
+#[test]
+fn a_config_path_starting_with_a_tilde_is_under_the_home_directory() {
+    let home = dirs::home_dir().expect("the test machine has a home directory");
+    let error = load_err(loader().env([("KVBM_CONFIG_PATH", "~/kvbm-config-test-absent.toml")]));
+    let problem = error
+        .problem_for("KVBM_CONFIG_PATH")
+        .expect("unreadable file");
+    let expected = home.join("kvbm-config-test-absent.toml");
+    assert_eq!(
+        problem.value.as_deref(),
+        Some(format!("{:?}", expected.display().to_string()).as_str())
+    );
+}
