@@ -51,9 +51,17 @@ impl TomlFile {
         Ok(file)
     }
 
-    /// The line of `key` in the profile table `profile`, if the file has it.
+    /// The line of `key` in the profile table `profile`; for a key the file does not spell
+    /// out (the `type` implied by `[nova.discovery.etcd]`), the line of its nearest table.
     pub(crate) fn line(&self, profile: Option<Profile>, key: &str) -> Option<u32> {
-        self.lines[slot(profile)].get(key).copied()
+        let lines = &self.lines[slot(profile)];
+        let mut key = key;
+        loop {
+            if let Some(line) = lines.get(key) {
+                return Some(*line);
+            }
+            key = key.rsplit_once('.')?.0;
+        }
     }
 
     fn table(&mut self, table: &Table, starts: &[usize], path: &mut Vec<String>) -> Dict {
@@ -193,6 +201,11 @@ mod tests {
         );
         assert_eq!(file.line(Some(Profile::Worker), "nixl.backends"), Some(7));
         assert_eq!(file.line(None, "leader"), Some(4));
+        assert_eq!(
+            file.line(Some(Profile::Leader), "nova.discovery.type"),
+            Some(4),
+            "implied by the table"
+        );
     }
 
     #[test]
