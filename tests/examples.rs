@@ -253,3 +253,26 @@ fn the_specs_complete_json_example_loads_for_both_roles() {
         (None, None)
     );
 }
+
+#[test]
+fn the_readme_error_sample_is_what_a_load_prints() {
+    let readme = repo_file("README.md");
+    let section = between(
+        &readme,
+        "## Errors, warnings and secrets",
+        "`ConfigError::problems()`",
+    );
+    let sample = between(section, "```text\n", "```");
+    let files = Files::new();
+    let system = files.write("kvbm.toml", "[tokio]\nworker_threads = \"four\"\n");
+    let error = common::load_err(
+        loader()
+            .system_file(&system)
+            .env([("KVBM_CACHE_HOST_NUM_BLOCKS", "lots")])
+            .json(r#"{"offload": {"g1_to_g2": {"policies": ["presense"]}}}"#),
+    );
+    let printed = error
+        .to_string()
+        .replace(&system.display().to_string(), "/opt/dynamo/etc/kvbm.toml");
+    assert_eq!(sample.trim_end(), printed);
+}
