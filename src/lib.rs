@@ -294,11 +294,13 @@ impl KvbmConfig {
     ///
     /// # Errors
     ///
-    /// Every broken constraint, with [`Source::Default`] as the source (the values did not
-    /// come from a source).
+    /// Every broken constraint, with [`Source::Code`] as the source.
     pub fn check(&self) -> Result<(), ConfigError> {
-        let figment = Figment::from(figment::providers::Serialized::defaults(self));
-        provider::extract(&figment, num_cpus::get()).map(|_| ())
+        let problems = merge::problems_in_code(self, num_cpus::get());
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(ConfigError::new(problems)),
+        }
     }
 }
 

@@ -558,3 +558,16 @@ fn violation_problem(
     problem.value = value;
     problem
 }
+
+/// The broken constraints of a config built in code, each with [`Source::Code`].
+pub(crate) fn problems_in_code(config: &KvbmConfig, cpu_count: usize) -> Vec<Problem> {
+    let tree = Value::serialize(config).unwrap_or_else(|_| Value::from(Dict::new()));
+    let origins = Origins::default();
+    crate::validation::violations(config, cpu_count)
+        .into_iter()
+        .map(|violation| Problem {
+            source: Source::Code,
+            ..violation_problem(violation, &tree, &origins)
+        })
+        .collect()
+}

@@ -104,6 +104,8 @@ pub enum Source {
         /// The profile the value sits in; `None` for a flat document.
         profile: Option<Profile>,
     },
+    /// A value the program set itself (a config built or changed in code).
+    Code,
     /// A provider of a caller-built [`figment::Figment`], by its metadata name.
     Provider {
         /// The provider's metadata name.
@@ -133,6 +135,7 @@ impl fmt::Display for Source {
             Source::Env { var } => write!(f, "env {var}"),
             Source::Json { profile: Some(p) } => write!(f, "JSON profile `{}`", p.name()),
             Source::Json { profile: None } => f.write_str("flat JSON"),
+            Source::Code => f.write_str("set in code"),
             Source::Provider { name } => f.write_str(name),
         }
     }

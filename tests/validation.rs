@@ -233,11 +233,19 @@ fn check_validates_a_config_built_in_code() {
     let mut config = kvbm_config::KvbmConfig::default();
     assert!(config.check().is_ok());
     config.offload.g2_to_g3.presence_lfu.min_lfu_count = 0;
+    config.cache.host.cache_size_gb = Some(f64::NAN);
     let error = config.check().unwrap_err();
+    let keys: Vec<&str> = error.problems().iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "cache.host.cache_size_gb",
+            "offload.g2_to_g3.presence_lfu.min_lfu_count"
+        ]
+    );
     assert!(
-        error
-            .problem_for("offload.g2_to_g3.presence_lfu.min_lfu_count")
-            .is_some(),
+        error.problems().iter().all(|p| p.source == Source::Code),
         "{error}"
     );
+    assert!(error.to_string().contains("(nan, set in code)"), "{error}");
 }
