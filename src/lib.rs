@@ -12,7 +12,8 @@
 //! 1. **defaults** in code (each field's docs say its default);
 //! 2. the **system file** `/opt/dynamo/etc/kvbm.toml` (skipped if missing);
 //! 3. the **user file** named by `KVBM_CONFIG_PATH` (must exist if named);
-//! 4. **`KVBM_*` environment variables** (see [`schema::FIELDS`] for the table);
+//! 4. **`KVBM_*` environment variables** (see [`schema::FIELDS`] for the table; the
+//!    deprecated v1 `DYN_KVBM_*` variables sit just below them, see [`v1`]);
 //! 5. a **JSON document**, e.g. vLLM's `kv_connector_extra_config`.
 //!
 //! Files and JSON may have `default`, `leader` and `worker` tables beside plain ones. Each
@@ -44,8 +45,10 @@
 //! ## Modules
 //!
 //! One module per section ([`tokio`], [`rayon`], [`nova`], [`nixl`], [`cache`], [`offload`],
-//! [`object`]) owns its types, defaults and validation. [`schema`] registers every setting;
-//! [`Loader`] reads and merges the sources; [`error`] holds problems and warnings.
+//! [`object`]) owns its types, defaults, validation and builders. [`schema`] registers every
+//! setting; [`Loader`] reads and merges the sources; [`error`] holds problems and warnings;
+//! [`LoadReport`] says where each value came from; [`secret`] redacts credentials; [`docs`]
+//! renders the template and the README tables; [`v1`] maps the deprecated variables.
 
 #![deny(missing_docs)]
 

@@ -4,6 +4,8 @@
 //!  1 defaults  <  2 system file  <  3 KVBM_CONFIG_PATH file  <  4 KVBM_* env  <  5 JSON
 //! ```
 //!
+//! (The deprecated v1 `DYN_KVBM_*` variables sit just below `KVBM_*`; see [`crate::v1`].)
+//!
 //! Each source is handled on its own first. A file or JSON document is parsed, split into
 //! its plain tables and its `default` / `leader` / `worker` profile tables, and every table is
 //! checked against [`crate::schema::FIELDS`] (unknown keys, types, names), so each problem
@@ -13,12 +15,10 @@
 //! came from. (figment's own profiles cannot do this: a selected profile beats `default`
 //! regardless of provider order, so a file's `[leader]` value would beat an env variable.)
 //!
-//! Merging replaces leaves and merges tables, with two exceptions: lists and
-//! `nixl.backends` are leaves (a source gives the complete value), and a one-of table whose
-//! `type` changes is replaced, not merged into the other variant's fields.
-//!
-//! Every leaf set remembers its [`Source`], which feeds both error messages and the
-//! [`LoadReport`]. The merged tree is then deserialized into [`KvbmConfig`] and validated.
+//! How tables are checked and merged is in `merge.rs`: lists and `nixl.backends` replace
+//! whole, and a one-of table whose `type` changes is replaced. Every leaf set remembers its
+//! [`Source`], which feeds both error messages and the [`LoadReport`]. The merged tree is
+//! then deserialized into [`KvbmConfig`](crate::KvbmConfig) and validated.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
