@@ -29,8 +29,9 @@ pub(crate) fn figment_of(assembly: Assembly) -> Figment {
 /// knows the true source of every value.
 fn partition(merged: &Dict, origins: &Origins) -> Vec<SourceSlice> {
     let mut slices: Vec<SourceSlice> = Vec::new();
+    let tree = Value::from(merged.clone());
     for (key, source) in &origins.0 {
-        let Some(value) = Value::from(merged.clone()).find(key) else {
+        let Some(value) = tree.find_ref(key).cloned() else {
             continue;
         };
         let slice = match slices.iter_mut().position(|s| &s.source == source) {
