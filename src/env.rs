@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use figment::value::{Dict, Value};
 
 use crate::error::{Problem, ProblemKind, Warning};
-use crate::schema::{self, CONFIG_PATH_ENV, ENV_PREFIX, FIELDS};
+use crate::schema::{self, CONFIG_PATH_ENV, ENV_PREFIX};
 use crate::source::Source;
 
 /// What the `KVBM_*` variables of one environment snapshot set.
@@ -84,10 +84,7 @@ impl EnvLayer {
             };
             match schema::parse_env_value(spec.kind, value) {
                 Ok(parsed) => layer.insert(spec.key, parsed, name),
-                Err(message) => problems.push(
-                    Problem::new(ProblemKind::InvalidValue, spec.key, source, message)
-                        .with_value(format!("{:?}", crate::secret::redact_urls(value))),
-                ),
+                Err(message) => problems.push(bad_value(spec.key, name, value, message)),
             }
         }
         layer.v1 = crate::v1::V1Layer::build(&v1_vars, &layer.vars, problems, warnings);
@@ -122,9 +119,18 @@ pub(crate) fn insert_at(dict: &mut Dict, key: &str, value: Value) {
     }
 }
 
+/// An environment value that does not parse as its setting's type: the problem names the
+/// variable and shows the value, credentials redacted.
+pub(crate) fn bad_value(key: &str, var: &str, value: &str, message: String) -> Problem {
+    let source = Source::Env {
+        var: var.to_string(),
+    };
+    Problem::new(ProblemKind::InvalidValue, key, source, message)
+        .with_value(format!("{:?}", crate::secret::redact_urls(value)))
+}
+
 fn unknown_variable(name: &str, source: Source) -> Warning {
-    let known = FIELDS.iter().map(|f| f.env).chain([CONFIG_PATH_ENV]);
-    let message = match crate::suggest::closest(name, known) {
+    let message = match schema::closest_env(name) {
         Some(near) => format!("is not a KVBM setting, so it is ignored; did you mean `{near}`?"),
         None => "is not a KVBM setting, so it is ignored".to_string(),
     };

@@ -15,8 +15,8 @@ use std::collections::HashMap;
 
 use figment::value::{Dict, Value};
 
-use crate::env::insert_at;
-use crate::error::{Problem, ProblemKind, Warning};
+use crate::env::{bad_value, insert_at};
+use crate::error::{Problem, Warning};
 use crate::schema;
 use crate::source::Source;
 
@@ -259,18 +259,6 @@ fn without_object(var: &str, why: &str) -> Warning {
         },
         message: format!("is ignored because {why}, as in KVBM v1"),
     }
-}
-
-fn bad_value(key: &str, var: &str, value: &str, message: String) -> Problem {
-    Problem::new(
-        ProblemKind::InvalidValue,
-        key,
-        Source::Env {
-            var: var.to_string(),
-        },
-        message,
-    )
-    .with_value(format!("{:?}", crate::secret::redact_urls(value)))
 }
 
 /// The Markdown table of the v1 variables (the README's migration table).
