@@ -117,12 +117,7 @@ pub fn reference_table() -> String {
             [] => format!("`{}`", spec.key),
             variants => format!("`{}` ({})", spec.key, variants.join(", ")),
         };
-        let kind = match spec.kind {
-            crate::schema::Kind::Choice(names) | crate::schema::Kind::ChoiceList(names) => {
-                format!("{}: {}", spec.kind.type_name(), names.join(", "))
-            }
-            kind => kind.type_name().to_string(),
-        };
+        let kind = spec.kind.describe();
         let constraint = if spec.constraint.is_empty() {
             "-"
         } else {

@@ -75,6 +75,16 @@ impl UInt {
 }
 
 impl Kind {
+    /// The type with its accepted names, as the docs and `kvbm-config explain` print it.
+    pub fn describe(self) -> String {
+        match self {
+            Kind::Choice(names) | Kind::ChoiceList(names) => {
+                format!("{}: {}", self.type_name(), names.join(", "))
+            }
+            kind => kind.type_name().to_string(),
+        }
+    }
+
     /// The type as the reference tables print it.
     pub fn type_name(self) -> &'static str {
         match self {

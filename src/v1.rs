@@ -86,6 +86,15 @@ pub const V1_VARS: &[V1Var] = &[
     v1("DYN_KVBM_OBJECT_REGION", "object.client.region", "KVBM_OBJECT_CLIENT_REGION", "used only with `DYN_KVBM_OBJECT_ENABLED=true`"),
 ];
 
+/// The entry of [`V1_VARS`] for the variable `var`, if it is one this crate honours
+/// (`DYN_KVBM_NIXL_BACKEND_GDS` is the `DYN_KVBM_NIXL_BACKEND_<NAME>` entry).
+pub fn lookup(var: &str) -> Option<&'static V1Var> {
+    match var.strip_prefix(NIXL_BACKEND_PREFIX) {
+        Some(name) if !name.is_empty() => V1_VARS.iter().find(|v| v.key == "nixl.backends"),
+        _ => V1_VARS.iter().find(|v| v.var == var),
+    }
+}
+
 /// What the v1 variables of one environment snapshot set.
 #[derive(Debug, Default)]
 pub(crate) struct V1Layer {
@@ -108,10 +117,7 @@ impl V1Layer {
         let mut backends: Option<Dict> = None;
         let mut object: Vec<(&V1Var, &str, &str)> = Vec::new();
         for &(name, value) in vars {
-            let spec = match name.strip_prefix(NIXL_BACKEND_PREFIX) {
-                Some(_) => V1_VARS.iter().find(|v| v.key == "nixl.backends"),
-                None => V1_VARS.iter().find(|v| v.var == name),
-            };
+            let spec = lookup(name);
             // Other DYN_KVBM_* variables belong to other Dynamo components: not ours to judge.
             let Some(spec) = spec else { continue };
             if let Some(v2_var) = v2.get(spec.key) {

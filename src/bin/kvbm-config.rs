@@ -395,13 +395,7 @@ fn explain(sources: &Sources, key: &str, ui: &Ui) -> Result<ExitCode, Usage> {
 fn print_spec(spec: &FieldSpec, ui: &Ui) {
     println!("{}", ui.heading(spec.key));
     println!("  {}.", spec.doc);
-    let kind = match spec.kind {
-        schema::Kind::Choice(names) | schema::Kind::ChoiceList(names) => {
-            format!("{} ({})", spec.kind.type_name(), names.join(", "))
-        }
-        kind => kind.type_name().to_string(),
-    };
-    println!("  {:<12}{kind}", "type:");
+    println!("  {:<12}{}", "type:", spec.kind.describe());
     println!("  {:<12}{}", "default:", spec.default_text());
     println!("  {:<12}{}", "env:", spec.env);
     if !spec.constraint.is_empty() {
@@ -483,26 +477,16 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
             ui.warning("unknown:")
         );
     }
-    let mut v1: Vec<&(String, String)> = env
+    let mut v1: Vec<(&str, &kvbm_config::v1::V1Var)> = env
         .iter()
-        .filter(|(k, _)| {
-            kvbm_config::v1::V1_VARS.iter().any(|v| v.var == k.as_str())
-                || k.starts_with(kvbm_config::v1::NIXL_BACKEND_PREFIX)
-        })
+        .filter_map(|(var, _)| Some((var.as_str(), kvbm_config::v1::lookup(var)?)))
         .collect();
-    v1.sort();
-    for (var, _) in v1 {
-        let replacement = kvbm_config::v1::V1_VARS
-            .iter()
-            .find(|v| {
-                v.var == var.as_str()
-                    || (var.starts_with(kvbm_config::v1::NIXL_BACKEND_PREFIX)
-                        && v.key == "nixl.backends")
-            })
-            .map_or("", |v| v.replacement);
+    v1.sort_by_key(|(var, _)| *var);
+    for (var, entry) in v1 {
         println!(
-            "{} {var} is a deprecated KVBM v1 variable; use {replacement}",
-            ui.warning("deprecated:")
+            "{} {var} is a deprecated KVBM v1 variable; use {}",
+            ui.warning("deprecated:"),
+            entry.replacement
         );
     }
     Ok(ExitCode::SUCCESS)
