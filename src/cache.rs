@@ -7,28 +7,28 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use validator::{Validate, ValidationError};
 
 use crate::error::BuildError;
+use crate::settings::{Absent, Kind, SettingType, View};
 
-/// Settings of the cache tiers (`[cache]`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct CacheConfig {
-    /// Host-memory cache, tier G2 (`[cache.host]`).
-    #[validate(nested)]
-    pub host: HostCacheConfig,
-
-    /// Local-disk cache, tier G3 (`[cache.disk]`).
-    #[validate(nested)]
-    pub disk: DiskCacheConfig,
-
-    /// How KV blocks are laid out across the ranks of a model.
-    ///
-    /// Default: `"tensor_parallel"`. Env: `KVBM_CACHE_PARALLELISM`.
-    /// Constraint: `"tensor_parallel"` or `"replicated_data"`.
-    pub parallelism: CacheParallelism,
+crate::settings::settings! {
+    /// Settings of the cache tiers (`[cache]`).
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct CacheConfig {
+        /// Block layout across ranks.
+        ///
+        /// How KV blocks are laid out across the ranks of a model.
+        pub parallelism: CacheParallelism = {
+            default: CacheParallelism::TensorParallel,
+            env: "KVBM_CACHE_PARALLELISM",
+        },
+        /// Host-memory cache, tier G2 (`[cache.host]`).
+        pub host: HostCacheConfig = section,
+        /// Local-disk cache, tier G3 (`[cache.disk]`).
+        pub disk: DiskCacheConfig = section,
+    }
 }
 
 /// How KV blocks are laid out across ranks (`cache.parallelism`).
@@ -48,64 +48,77 @@ impl CacheParallelism {
     pub const NAMES: &'static [&'static str] = &["tensor_parallel", "replicated_data"];
 }
 
-/// Host-memory cache, tier G2 (`[cache.host]`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct HostCacheConfig {
-    /// Cache size in decimal GB (10⁹ bytes) per process.
-    ///
-    /// Default: none. Env: `KVBM_CACHE_HOST_SIZE_GB`. Constraint: finite and `> 0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(custom(function = "positive_finite_gb"))]
-    pub cache_size_gb: Option<f64>,
-
-    /// Explicit block count per process; wins over `cache_size_gb`.
-    ///
-    /// Default: none. Env: `KVBM_CACHE_HOST_NUM_BLOCKS`. Constraint: `≥ 1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(range(min = 1, message = "must be at least 1"))]
-    pub num_blocks: Option<usize>,
-}
-
-/// Local-disk cache, tier G3 (`[cache.disk]`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct DiskCacheConfig {
-    /// Cache size in decimal GB (10⁹ bytes) per process.
-    ///
-    /// Default: none. Env: `KVBM_CACHE_DISK_SIZE_GB`. Constraint: finite and `> 0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(custom(function = "positive_finite_gb"))]
-    pub cache_size_gb: Option<f64>,
-
-    /// Explicit block count per process; wins over `cache_size_gb`.
-    ///
-    /// Default: none. Env: `KVBM_CACHE_DISK_NUM_BLOCKS`. Constraint: `≥ 1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(range(min = 1, message = "must be at least 1"))]
-    pub num_blocks: Option<usize>,
-
-    /// Read and write the disk tier with GPUDirect Storage.
-    ///
-    /// Default: `false`. Env: `KVBM_CACHE_DISK_USE_GDS`.
-    pub use_gds: bool,
-
-    /// Directory for the cache files.
-    ///
-    /// Default: none. Env: `KVBM_CACHE_DISK_STORAGE_PATH`. Constraint: not empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(custom(function = "crate::validation::non_empty_path"))]
-    pub storage_path: Option<PathBuf>,
-}
-
-fn positive_finite_gb(gb: f64) -> Result<(), ValidationError> {
-    if gb.is_finite() && gb > 0.0 {
-        return Ok(());
+impl SettingType for CacheParallelism {
+    const KIND: Kind = Kind::Choice(Self::NAMES);
+    fn view(&self) -> View<'_> {
+        View::Opaque
     }
-    Err(ValidationError::new("positive_finite")
-        .with_message("must be a finite number greater than 0".into()))
+}
+
+impl Absent for CacheParallelism {}
+
+crate::settings::settings! {
+    /// Host-memory cache, tier G2 (`[cache.host]`).
+    ///
+    /// Sizes are per worker process: 8 workers with `cache_size_gb = 64.0` pin 512 GB (477 GiB).
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct HostCacheConfig {
+        /// Host (G2) cache size in GB (10⁹ bytes) per process.
+        pub cache_size_gb: Option<f64> = {
+            default: None,
+            env: "KVBM_CACHE_HOST_SIZE_GB",
+            check: [positive_finite],
+            example: "4.0",
+        },
+        /// Host (G2) block count per process (wins over cache_size_gb).
+        pub num_blocks: Option<usize> = {
+            default: None,
+            env: "KVBM_CACHE_HOST_NUM_BLOCKS",
+            check: [min(1)],
+            example: "1024",
+        },
+    }
+}
+
+crate::settings::settings! {
+    /// Local-disk cache, tier G3 (`[cache.disk]`).
+    ///
+    /// Sizes are per worker process: 8 workers with `cache_size_gb = 100.0` write 800 GB (745 GiB).
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct DiskCacheConfig {
+        /// Disk (G3) cache size in GB (10⁹ bytes) per process.
+        pub cache_size_gb: Option<f64> = {
+            default: None,
+            env: "KVBM_CACHE_DISK_SIZE_GB",
+            check: [positive_finite],
+            example: "100.0",
+        },
+        /// Disk (G3) block count per process (wins over cache_size_gb).
+        pub num_blocks: Option<usize> = {
+            default: None,
+            env: "KVBM_CACHE_DISK_NUM_BLOCKS",
+            check: [min(1)],
+            example: "16384",
+        },
+        /// Use GPUDirect Storage.
+        ///
+        /// Read and write the disk tier with GPUDirect Storage.
+        pub use_gds: bool = {
+            default: false,
+            env: "KVBM_CACHE_DISK_USE_GDS",
+        },
+        /// Directory for cache files.
+        pub storage_path: Option<PathBuf> = {
+            default: None,
+            env: "KVBM_CACHE_DISK_STORAGE_PATH",
+            check: [not_empty],
+            example: r#""/mnt/kvbm-cache""#,
+        },
+    }
 }
 
 /// Bytes in a decimal gigabyte, as KVBM counts them.

@@ -1,4 +1,4 @@
-//! Documents generated from [`crate::schema::FIELDS`] and the `Default` impls, so that they
+//! Documents generated from the declared settings ([`crate::schema::fields`]), so that they
 //! cannot drift from the code: the commented TOML [`template`] (`kvbm.example.toml` is this
 //! text) and the Markdown [`reference_table`] and [`env_table`] of the README (tests keep
 //! both equal).
@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use crate::schema::{FieldSpec, FIELDS, VARIANT_TABLES};
+use crate::schema::{self, fields, render, FieldSpec, CONFIG_PATH_ENV};
 
 const HEADER: &str = "\
 # kvbm.toml: every KVBM setting, with its default and its environment variable.
@@ -38,12 +38,12 @@ const FOOTER: &str = "
 pub fn template() -> String {
     let mut out = String::from(HEADER);
     let mut section = "";
-    for spec in FIELDS {
-        let (parent, name) = spec.key.rsplit_once('.').unwrap_or(("", spec.key));
-        if let Some((table, variants)) = VARIANT_TABLES.iter().find(|(t, _)| *t == parent) {
+    for spec in fields() {
+        let (parent, name) = (spec.table(), spec.name());
+        if let Some(variants) = schema::registry().variants_of(parent) {
             if section != parent {
                 section = parent;
-                write_variant_table(&mut out, table, variants);
+                write_variant_table(&mut out, parent, variants);
             }
             continue;
         }
@@ -60,7 +60,7 @@ pub fn template() -> String {
 fn write_field(out: &mut String, spec: &FieldSpec, name: &str, prefix: &str) {
     let _ = writeln!(out, "{prefix}# {}.", spec.doc);
     let mut facts = Vec::new();
-    if spec.default_text().starts_with("none") || spec.key == "rayon.num_threads" {
+    if spec.default_text().starts_with("none") || spec.machine_default.is_some() {
         facts.push(format!("Default: {}", spec.default_text()));
     }
     if !spec.constraint.is_empty() {
@@ -68,9 +68,9 @@ fn write_field(out: &mut String, spec: &FieldSpec, name: &str, prefix: &str) {
     }
     facts.push(format!("Env: {}", spec.env));
     let _ = writeln!(out, "{prefix}# {}.", facts.join(". "));
-    match (crate::schema::default_value(spec), spec.example) {
-        (Some(default), _) if spec.key != "rayon.num_threads" => {
-            let _ = writeln!(out, "{prefix}{name} = {}", crate::schema::render(&default));
+    match (spec.default_value(), spec.example) {
+        (Some(default), _) if spec.machine_default.is_none() => {
+            let _ = writeln!(out, "{prefix}{name} = {}", render(&default));
         }
         (_, Some(example)) => {
             let _ = writeln!(out, "{prefix}# {name} = {example}");
@@ -89,14 +89,14 @@ fn write_variant_table(out: &mut String, table: &str, variants: &[&str]) {
     );
     for variant in variants {
         let _ = write!(out, "#\n# [{table}]\n# type = \"{variant}\"\n");
-        let fields = FIELDS.iter().filter(|spec| {
-            spec.key.rsplit_once('.').is_some_and(|(p, _)| p == table)
-                && spec.applies_to.contains(variant)
-        });
-        for spec in fields {
-            let name = spec.key.rsplit('.').next().unwrap_or(spec.key);
-            let value = crate::schema::default_value_for(spec, variant)
-                .map(|v| crate::schema::render(&v))
+        let members = fields()
+            .iter()
+            .filter(|spec| spec.table() == table && spec.applies_to.contains(variant));
+        for spec in members {
+            let name = spec.name();
+            let value = spec
+                .default_value()
+                .map(|v| render(&v))
                 .or(spec.example.map(str::to_string));
             let _ = writeln!(out, "# # {}. Env: {}", spec.doc, spec.env);
             if let Some(value) = value {
@@ -112,7 +112,7 @@ pub fn reference_table() -> String {
         "| Key | Type | Default | Env var | Constraint | Description |\n\
          |-----|------|---------|---------|------------|-------------|\n",
     );
-    for spec in FIELDS {
+    for spec in fields() {
         let key = match spec.applies_to {
             [] => format!("`{}`", spec.key),
             variants => format!("`{}` ({})", spec.key, variants.join(", ")),
@@ -124,7 +124,7 @@ pub fn reference_table() -> String {
             spec.constraint
         };
         let default = match spec.default_text() {
-            text if text.starts_with("none") || text == "CPU count" => text,
+            text if text.starts_with("none") || spec.machine_default.is_some() => text,
             value => format!("`{value}`"),
         };
         let _ = writeln!(
@@ -142,9 +142,9 @@ pub fn env_table() -> String {
     let _ = writeln!(
         out,
         "| `{}` | path of the user config file (layer 3) |",
-        crate::schema::CONFIG_PATH_ENV
+        CONFIG_PATH_ENV
     );
-    for spec in FIELDS {
+    for spec in fields() {
         let _ = writeln!(out, "| `{}` | `{}` |", spec.env, spec.key);
     }
     out

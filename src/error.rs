@@ -11,9 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::source::Source;
 
-/// Validation code of the `tcp_addr` / `tcp_interface` exclusion.
-pub(crate) const EXCLUSIVE_CODE: &str = "mutually_exclusive";
-
 /// What kind of problem a [`Problem`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

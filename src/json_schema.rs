@@ -3,9 +3,11 @@
 //! [`document_schema`] describes what a TOML file or the vLLM JSON may hold: the sections
 //! of [`KvbmConfig`] and the `default`, `leader` and `worker` profile tables, each again a
 //! config. It is derived with `schemars` from the same structs the loader fills, so every
-//! description carries the field's default, variable and constraint, and unknown keys are
-//! rejected (`additionalProperties: false`) as the loader rejects them. The one-of tables
-//! accept both spellings. `kvbm.schema.json` is this schema; a test keeps it current.
+//! description carries the field's default, variable and constraint (the paragraph the
+//! declaration generates), the declared rules give `minimum` / `maximum` / `minLength` /
+//! `minItems`, and unknown keys are rejected (`additionalProperties: false`) as the loader
+//! rejects them. The one-of tables accept both spellings. `kvbm.schema.json` is this
+//! schema; a test keeps it current.
 
 use std::borrow::Cow;
 
@@ -15,7 +17,8 @@ use serde_json::{json, Map, Value};
 use crate::nova::{
     DiscoveryConfig, EtcdDiscoveryConfig, FilesystemDiscoveryConfig, P2pDiscoveryConfig,
 };
-use crate::object::{ObjectClientConfig, S3ClientConfig};
+use crate::object::{NixlObjectClientConfig, ObjectClientConfig, S3ClientConfig};
+use crate::schema::{fields, FieldSpec};
 use crate::KvbmConfig;
 
 /// The schema of a config document: the sections plus `default` / `leader` / `worker`.
@@ -58,20 +61,127 @@ pub fn document_schema() -> Value {
         .expect("$defs is an object")
         .insert("KvbmConfig".into(), inner);
     object.insert("$defs".into(), defs);
-    drop_machine_defaults(&mut root);
+    apply_declarations(&mut root);
     root
 }
 
-/// The Rayon thread count defaults to this machine's CPU count: leave it out of the schema
-/// (its description says so), or the schema would differ from machine to machine.
-fn drop_machine_defaults(root: &mut Value) {
-    for path in [
-        "/properties/rayon",
-        "/$defs/KvbmConfig/properties/rayon",
-        "/$defs/RayonConfig/properties/num_threads",
-    ] {
-        if let Some(Value::Object(schema)) = root.pointer_mut(path) {
-            schema.remove("default");
+/// Applies every declared setting to its property schemas (a one-of variant's settings
+/// appear twice, in the tagged and the table form): the declared rules as bounds, the
+/// default as TOML writes it in the description, and no default where it depends on the
+/// machine (the Rayon thread count), or the schema would differ from machine to machine.
+fn apply_declarations(root: &mut Value) {
+    for spec in fields() {
+        let variants: Vec<Option<&str>> = match spec.applies_to {
+            [] => vec![None],
+            variants => variants.iter().copied().map(Some).collect(),
+        };
+        for variant in variants {
+            let mut found = Vec::new();
+            // The document's own sections, and the config that its profiles refer to.
+            for start in ["", "/$defs/KvbmConfig"] {
+                find_properties(root, start.to_string(), spec.key, variant, &mut found);
+            }
+            for (pointer, ancestors) in found {
+                if let Some(Value::Object(property)) = root.pointer_mut(&pointer) {
+                    apply_spec(spec, property);
+                }
+                if spec.machine_default.is_some() {
+                    for ancestor in ancestors {
+                        if let Some(Value::Object(table)) = root.pointer_mut(&ancestor) {
+                            table.remove("default");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The JSON pointers of every property schema of `key` below the schema at `at`, each
+/// with the pointers of the table properties on the way (whose defaults hold its default).
+fn find_properties(
+    root: &Value,
+    at: String,
+    key: &str,
+    variant: Option<&str>,
+    found: &mut Vec<(String, Vec<String>)>,
+) {
+    let Some(schema) = root.pointer(&at) else {
+        return;
+    };
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let target = reference.trim_start_matches('#').to_string();
+        return find_properties(root, target, key, variant, found);
+    }
+    for branch in ["anyOf", "oneOf"] {
+        if let Some(forms) = schema.get(branch).and_then(Value::as_array) {
+            for i in 0..forms.len() {
+                find_properties(root, format!("{at}/{branch}/{i}"), key, variant, found);
+            }
+            return;
+        }
+    }
+    let (part, rest) = key.split_once('.').unwrap_or((key, ""));
+    let properties = format!("{at}/properties");
+    // The table form of a one-of variant: `{ "etcd": { fields } }`.
+    if let Some(variant) = variant {
+        if root.pointer(&format!("{properties}/{variant}")).is_some()
+            && root.pointer(&format!("{properties}/{part}")).is_none()
+        {
+            return find_properties(root, format!("{properties}/{variant}"), key, None, found);
+        }
+        let tag = root.pointer(&format!("{properties}/type/const"));
+        if tag.is_some_and(|t| t != variant) {
+            return;
+        }
+    }
+    let here = format!("{properties}/{part}");
+    if root.pointer(&here).is_none() {
+        return;
+    }
+    if rest.is_empty() {
+        found.push((here, Vec::new()));
+        return;
+    }
+    let before = found.len();
+    find_properties(root, here.clone(), rest, variant, found);
+    for (_, ancestors) in &mut found[before..] {
+        ancestors.push(here.clone());
+    }
+}
+
+fn apply_spec(spec: &FieldSpec, property: &mut Map<String, Value>) {
+    if spec.machine_default.is_some() {
+        property.remove("default");
+    }
+    let (low, high) = spec.bounds();
+    if let Some(low) = low {
+        property.insert("minimum".into(), json!(low));
+    }
+    if let Some(high) = high {
+        property.insert("maximum".into(), json!(high));
+    }
+    if spec.requires_text() {
+        property.insert("minLength".into(), json!(1));
+    }
+    if spec.requires_an_item() {
+        property.insert("minItems".into(), json!(1));
+    }
+    // Editors show the description to people writing TOML or JSON: give the default as
+    // they write it, rather than the Rust expression the rustdoc paragraph shows.
+    if let Some(Value::String(description)) = property.get_mut("description") {
+        let cut = description
+            .rfind("\n\nDefault: ")
+            .or_else(|| description.rfind("\n\nThe same setting as"))
+            .unwrap_or(description.len());
+        description.truncate(cut);
+        description.push_str(&format!(
+            "\n\nDefault: {}. Env: {}.",
+            spec.default_text(),
+            spec.env
+        ));
+        if !spec.constraint.is_empty() {
+            description.push_str(&format!(" Constraint: {}.", spec.constraint));
         }
     }
 }
@@ -79,7 +189,6 @@ fn drop_machine_defaults(root: &mut Value) {
 /// `nixl.backends`: name → parameters (scalars, kept as strings), or a list of names.
 pub(crate) fn backends_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
-        "description": "NixL backends by name (any case, upper-cased at load) with their parameters; a source that sets this gives the complete set. Default: { UCX = {}, POSIX = {} }. Env: KVBM_NIXL_BACKENDS (comma-separated names).",
         "oneOf": [
             {
                 "type": "object",
@@ -150,12 +259,10 @@ impl JsonSchema for ObjectClientConfig {
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let s3 = S3ClientConfig::json_schema(generator);
-        let mut nixl = s3.clone().to_value();
-        if let Some(properties) = nixl.get_mut("properties").and_then(Value::as_object_mut) {
-            properties.insert(
-                "backend".into(),
-                json!({ "type": "string", "minLength": 1, "default": "s3", "description": "NixL object backend to use. Default: `\"s3\"`. Env: `KVBM_OBJECT_CLIENT_BACKEND`." }),
-            );
+        // The NixL variant flattens the S3 settings; it rejects unknown keys as they do.
+        let mut nixl = NixlObjectClientConfig::json_schema(generator).to_value();
+        if let Some(object) = nixl.as_object_mut() {
+            object.insert("additionalProperties".into(), json!(false));
         }
         let nixl = Schema::try_from(nixl).expect("an object schema");
         one_of(

@@ -12,7 +12,7 @@
 //! 1. **defaults** in code (each field's docs say its default);
 //! 2. the **system file** `/opt/dynamo/etc/kvbm.toml` (skipped if missing);
 //! 3. the **user file** named by `KVBM_CONFIG_PATH` (must exist if named);
-//! 4. **`KVBM_*` environment variables** (see [`schema::FIELDS`] for the table; the
+//! 4. **`KVBM_*` environment variables** (see [`schema::fields`] for the table; the
 //!    deprecated v1 `DYN_KVBM_*` variables sit just below them, see [`v1`]);
 //! 5. a **JSON document**, e.g. vLLM's `kv_connector_extra_config`.
 //!
@@ -45,10 +45,28 @@
 //! ## Modules
 //!
 //! One module per section ([`tokio`], [`rayon`], [`nova`], [`nixl`], [`cache`], [`offload`],
-//! [`object`]) owns its types, defaults, validation and builders. [`schema`] registers every
-//! setting; [`Loader`] reads and merges the sources; [`error`] holds problems and warnings;
-//! [`LoadReport`] says where each value came from; [`secret`] redacts credentials; [`docs`]
-//! renders the template and the README tables; [`v1`] maps the deprecated variables.
+//! [`object`]) declares its settings, each once, with its doc, type, default, variable and
+//! constraint together, and owns its builders. [`schema`] lists every declared setting;
+//! [`Loader`] reads, checks, merges and validates the sources (the private `load` folder
+//! holds one module per stage); [`error`] holds problems and warnings; [`LoadReport`] says
+//! where each value came from; [`secret`] redacts credentials; [`docs`] renders the
+//! template and the README tables; [`v1`] maps the deprecated variables.
+//!
+//! ## Adding a setting
+//!
+//! Add one entry to the `settings!` table of its section module: doc, type, default,
+//! variable and `check: [...]` rules. The registry, the `Default` impl, the rustdoc's
+//! "Default / Env / Constraint" paragraph, the env mapping, the JSON Schema, the template
+//! and the README tables all follow from it (regenerate the committed files with the
+//! command, as the README says).
+//!
+//! ## Validation
+//!
+//! [`KvbmConfig::check`] is the one validation entry point for a config built or changed
+//! in code; loads run the same declared rules. The crate uses `validator`'s checks (IP
+//! addresses, URLs) inside those rules but gives [`KvbmConfig`] no `validator::Validate`
+//! impl, which could not take the CPU count of the target machine and so would apply a
+//! different rule set.
 
 #![deny(missing_docs)]
 
@@ -66,60 +84,48 @@ pub mod schema;
 pub mod secret;
 pub mod source;
 pub mod tokio;
-pub mod v1;
 
-mod env;
-mod file;
 mod load;
-mod merge;
-mod provider;
-mod report;
+mod settings;
 mod suggest;
-mod validation;
 mod variant;
 
 use figment::Figment;
 use serde::{Deserialize, Serialize};
-use validator::Validate;
 
 pub use error::{BuildError, ConfigError, Problem, ProblemKind, Warning};
+pub use load::report::{LoadReport, Loaded, ReportEntry};
+pub use load::v1;
 pub use load::{Loader, SYSTEM_CONFIG_PATH};
-pub use report::{LoadReport, Loaded, ReportEntry};
 pub use source::{FileLayer, Profile, Role, Source};
 
-/// The complete KVBM configuration.
-///
-/// Build it with one of the `from_*` entry points (or a [`Loader`]); `Default` gives the
-/// built-in defaults, equal to a load with no sources.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct KvbmConfig {
-    /// Tokio runtime (`[tokio]`).
-    #[validate(nested)]
-    pub tokio: tokio::TokioConfig,
-    /// Rayon thread pool (`[rayon]`).
-    #[validate(nested)]
-    pub rayon: rayon::RayonConfig,
-    /// Nova transport and discovery (`[nova]`).
-    #[validate(nested)]
-    pub nova: nova::NovaConfig,
-    /// NixL backends (`[nixl]`).
-    #[validate(nested)]
-    pub nixl: nixl::NixlConfig,
-    /// Host and disk cache tiers (`[cache]`).
-    #[validate(nested)]
-    pub cache: cache::CacheConfig,
-    /// Offload policies (`[offload]`).
-    #[validate(nested)]
-    pub offload: offload::OffloadConfig,
-    /// Onboard mode (`[onboard]`).
-    #[validate(nested)]
-    pub onboard: offload::OnboardConfig,
-    /// Object storage, tier G4 (`[object]`). Default: none (no G4 tier).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub object: Option<object::ObjectConfig>,
+crate::settings::settings! {
+    /// The complete KVBM configuration.
+    ///
+    /// Build it with one of the `from_*` entry points (or a [`Loader`]); `Default` gives the
+    /// built-in defaults, equal to a load with no sources. [`KvbmConfig::check`] checks a
+    /// config built or changed in code against every declared constraint.
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct KvbmConfig {
+        /// Tokio runtime (`[tokio]`).
+        pub tokio: tokio::TokioConfig = section,
+        /// Rayon thread pool (`[rayon]`).
+        pub rayon: rayon::RayonConfig = section,
+        /// Nova transport and discovery (`[nova]`).
+        pub nova: nova::NovaConfig = section,
+        /// NixL backends (`[nixl]`).
+        pub nixl: nixl::NixlConfig = section,
+        /// Host and disk cache tiers (`[cache]`).
+        pub cache: cache::CacheConfig = section,
+        /// Offload policies (`[offload]`).
+        pub offload: offload::OffloadConfig = section,
+        /// Onboard mode (`[onboard]`).
+        pub onboard: offload::OnboardConfig = section,
+        /// Object storage, tier G4 (`[object]`); none means no G4 tier.
+        pub object: Option<object::ObjectConfig> = section,
+    }
 }
 
 impl KvbmConfig {
@@ -274,7 +280,7 @@ impl KvbmConfig {
     /// # Ok::<(), kvbm_config::ConfigError>(())
     /// ```
     pub fn extract_from(figment: Figment) -> Result<Self, ConfigError> {
-        provider::extract(&figment, num_cpus::get())
+        load::extract(&figment, num_cpus::get())
     }
 
     /// The NixL backends as a typed set in a stable order (by name).
@@ -299,7 +305,7 @@ impl KvbmConfig {
     ///
     /// Every broken constraint, with [`Source::Code`] as the source.
     pub fn check(&self) -> Result<(), ConfigError> {
-        let problems = merge::problems_in_code(self, num_cpus::get());
+        let problems = load::problems_in_code(self, num_cpus::get());
         match problems.is_empty() {
             true => Ok(()),
             false => Err(ConfigError::new(problems)),

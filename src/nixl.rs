@@ -11,48 +11,34 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use validator::{Validate, ValidationError};
 
 /// Parameters of one NixL backend (string to string, passed to the plugin as is).
 pub type BackendParams = BTreeMap<String, String>;
 
-/// Settings of NixL (`[nixl]`).
-///
-/// `Debug` hides the values of parameters whose names look like credentials
-/// (`secret_key`, `token`, ...); the map keeps the real values.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct NixlConfig {
-    /// Backends to create, by upper-case name, with their parameters.
+crate::settings::settings! {
+    /// Settings of NixL (`[nixl]`).
     ///
-    /// Default: `{ UCX = {}, POSIX = {} }`. Env: `KVBM_NIXL_BACKENDS` (comma-separated names,
-    /// no parameters, e.g. `UCX,POSIX,GDS`). Constraint: names not empty. A source that
-    /// sets this gives the complete set (see the module docs).
-    #[validate(custom(function = "backend_names_valid"))]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(schema_with = "crate::json_schema::backends_schema")
-    )]
-    pub backends: BTreeMap<String, BackendParams>,
-}
-
-impl Default for NixlConfig {
-    fn default() -> Self {
-        let backends = ["UCX", "POSIX"]
-            .into_iter()
-            .map(|name| (name.to_string(), BackendParams::new()))
-            .collect();
-        Self { backends }
+    /// `Debug` hides the values of parameters whose names look like credentials
+    /// (`secret_key`, `token`, ...); the map keeps the real values.
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct NixlConfig {
+        /// NixL backends and their parameters (a source gives the complete set).
+        ///
+        /// Backends by upper-case name. `KVBM_NIXL_BACKENDS` takes comma-separated names
+        /// without parameters, e.g. `UCX,POSIX,GDS`. A source that sets this gives the
+        /// complete set (see the module docs).
+        #[cfg_attr(
+            feature = "schema",
+            schemars(schema_with = "crate::json_schema::backends_schema")
+        )]
+        pub backends: BTreeMap<String, BackendParams> = {
+            default: NixlBackend::DEFAULT_SET.iter().map(|b| (b.name().to_string(), BackendParams::new())).collect(),
+            env: "KVBM_NIXL_BACKENDS",
+            check: [backend_names],
+        },
     }
-}
-
-fn backend_names_valid(backends: &BTreeMap<String, BackendParams>) -> Result<(), ValidationError> {
-    if backends.keys().any(|name| name.trim().is_empty()) {
-        return Err(ValidationError::new("backend_name")
-            .with_message("backend names must not be empty".into()));
-    }
-    Ok(())
 }
 
 impl std::fmt::Debug for NixlConfig {
@@ -80,86 +66,68 @@ impl std::fmt::Debug for NixlConfig {
     }
 }
 
-/// A NixL backend: one NixL knows by name, or a plugin this crate does not know.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NixlBackend {
-    /// `UCX`: Unified Communication X (network and GPU memory).
-    Ucx,
-    /// `UCX_MO`: UCX with multiple objects.
-    UcxMo,
-    /// `POSIX`: plain POSIX file I/O.
-    Posix,
-    /// `GDS`: NVIDIA GPUDirect Storage.
-    Gds,
-    /// `GDS_MT`: multi-threaded GPUDirect Storage.
-    GdsMt,
-    /// `OBJ`: object storage (S3).
-    Obj,
-    /// `MOONCAKE`: the Mooncake transfer engine.
-    Mooncake,
-    /// `HF3FS`: the 3FS file system.
-    Hf3fs,
-    /// `LIBFABRIC`: OFI libfabric.
-    Libfabric,
-    /// `GPUNETIO`: DOCA GPUNetIO.
-    Gpunetio,
-    /// A backend this crate does not know, by its upper-case name (a NixL plugin).
-    Plugin(String),
+/// Declares [`NixlBackend`] from one list of (variant, name, doc): the enum, its names and
+/// the lookup by name cannot disagree.
+macro_rules! known_backends {
+    ($($variant:ident => $name:literal, $doc:literal;)*) => {
+        /// A NixL backend: one NixL knows by name, or a plugin this crate does not know.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum NixlBackend {
+            $(#[doc = concat!("`", $name, "`: ", $doc)] $variant,)*
+            /// A backend this crate does not know, by its upper-case name (a NixL plugin).
+            Plugin(String),
+        }
+
+        impl NixlBackend {
+            /// The names of the backends this crate knows.
+            pub const KNOWN: &'static [&'static str] = &[$($name),*];
+
+            /// The backend a name (any case) stands for.
+            pub fn from_name(name: &str) -> NixlBackend {
+                let upper = name.to_ascii_uppercase();
+                match upper.as_str() {
+                    $($name => NixlBackend::$variant,)*
+                    _ => NixlBackend::Plugin(upper),
+                }
+            }
+
+            /// The name NixL knows the backend by.
+            pub fn name(&self) -> &str {
+                match self {
+                    $(NixlBackend::$variant => $name,)*
+                    NixlBackend::Plugin(name) => name,
+                }
+            }
+        }
+    };
+}
+
+known_backends! {
+    Ucx => "UCX", "Unified Communication X (network and GPU memory).";
+    UcxMo => "UCX_MO", "UCX with multiple objects.";
+    Posix => "POSIX", "plain POSIX file I/O.";
+    Gds => "GDS", "NVIDIA GPUDirect Storage.";
+    GdsMt => "GDS_MT", "multi-threaded GPUDirect Storage.";
+    Obj => "OBJ", "object storage (S3).";
+    Mooncake => "MOONCAKE", "the Mooncake transfer engine.";
+    Hf3fs => "HF3FS", "the 3FS file system.";
+    Libfabric => "LIBFABRIC", "OFI libfabric.";
+    Gpunetio => "GPUNETIO", "DOCA GPUNetIO.";
 }
 
 impl NixlBackend {
-    /// The names of the backends this crate knows.
-    pub const KNOWN: &'static [&'static str] = &[
-        "UCX",
-        "UCX_MO",
-        "POSIX",
-        "GDS",
-        "GDS_MT",
-        "OBJ",
-        "MOONCAKE",
-        "HF3FS",
-        "LIBFABRIC",
-        "GPUNETIO",
-    ];
-
-    /// The backend a name (any case) stands for.
-    pub fn from_name(name: &str) -> NixlBackend {
-        match name.to_ascii_uppercase().as_str() {
-            "UCX" => NixlBackend::Ucx,
-            "UCX_MO" => NixlBackend::UcxMo,
-            "POSIX" => NixlBackend::Posix,
-            "GDS" => NixlBackend::Gds,
-            "GDS_MT" => NixlBackend::GdsMt,
-            "OBJ" => NixlBackend::Obj,
-            "MOONCAKE" => NixlBackend::Mooncake,
-            "HF3FS" => NixlBackend::Hf3fs,
-            "LIBFABRIC" => NixlBackend::Libfabric,
-            "GPUNETIO" => NixlBackend::Gpunetio,
-            other => NixlBackend::Plugin(other.to_string()),
-        }
-    }
-
-    /// The name NixL knows the backend by.
-    pub fn name(&self) -> &str {
-        match self {
-            NixlBackend::Ucx => "UCX",
-            NixlBackend::UcxMo => "UCX_MO",
-            NixlBackend::Posix => "POSIX",
-            NixlBackend::Gds => "GDS",
-            NixlBackend::GdsMt => "GDS_MT",
-            NixlBackend::Obj => "OBJ",
-            NixlBackend::Mooncake => "MOONCAKE",
-            NixlBackend::Hf3fs => "HF3FS",
-            NixlBackend::Libfabric => "LIBFABRIC",
-            NixlBackend::Gpunetio => "GPUNETIO",
-            NixlBackend::Plugin(name) => name,
-        }
-    }
+    /// The backends a config has when no source names any: UCX and POSIX, as the spec says.
+    pub const DEFAULT_SET: &'static [NixlBackend] = &[NixlBackend::Ucx, NixlBackend::Posix];
 
     /// `false` for a plugin this crate does not know.
     pub fn is_known(&self) -> bool {
         !matches!(self, NixlBackend::Plugin(_))
+    }
+
+    /// `name` as NixL knows it: upper case. Every source's names pass through here.
+    pub fn normalize_name(name: &str) -> String {
+        name.to_ascii_uppercase()
     }
 }
 

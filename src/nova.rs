@@ -10,67 +10,54 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize};
-use validator::{Validate, ValidationError, ValidationErrors};
 
-/// Settings of the Nova transport (`[nova]`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct NovaConfig {
-    /// Where the TCP backend binds (`[nova.backend]`).
-    #[validate(nested)]
-    pub backend: NovaBackendConfig,
+use crate::settings::{Absent, Context, Declared, Member, Section, Violation};
 
-    /// Peer discovery for multi-node set-ups (`[nova.discovery]`).
-    ///
-    /// Default: none (single node). Env: `KVBM_NOVA_DISCOVERY_TYPE` plus the variant's fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub discovery: Option<DiscoveryConfig>,
-}
-
-/// Where Nova's TCP backend binds (`[nova.backend]`).
-///
-/// If neither `tcp_addr` nor `tcp_interface` is set, Nova binds to `0.0.0.0`.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-#[validate(schema(
-    function = "addr_and_interface_exclusive",
-    skip_on_field_errors = false
-))]
-pub struct NovaBackendConfig {
-    /// TCP port; `0` lets the OS choose.
-    ///
-    /// Default: `0`. Env: `KVBM_NOVA_BACKEND_TCP_PORT`. Constraint: `0 ≤ x ≤ 65535`.
-    pub tcp_port: u16,
-
-    /// IP address to bind (IPv4 or IPv6).
-    ///
-    /// Default: none. Env: `KVBM_NOVA_BACKEND_TCP_ADDR`.
-    /// Constraint: a valid IP address; mutually exclusive with `tcp_interface`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(ip(message = "must be a valid IPv4 or IPv6 address"))]
-    pub tcp_addr: Option<String>,
-
-    /// Network interface whose address to bind (e.g. `eth0`).
-    ///
-    /// Default: none. Env: `KVBM_NOVA_BACKEND_TCP_INTERFACE`.
-    /// Constraint: not empty; mutually exclusive with `tcp_addr`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(length(min = 1, message = "must not be empty"))]
-    pub tcp_interface: Option<String>,
-}
-
-fn addr_and_interface_exclusive(backend: &NovaBackendConfig) -> Result<(), ValidationError> {
-    if backend.tcp_addr.is_some() && backend.tcp_interface.is_some() {
-        return Err(
-            ValidationError::new(crate::error::EXCLUSIVE_CODE).with_message(
-                "`tcp_addr` and `tcp_interface` are mutually exclusive; set only one".into(),
-            ),
-        );
+crate::settings::settings! {
+    /// Settings of the Nova transport (`[nova]`).
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct NovaConfig {
+        /// Where the TCP backend binds (`[nova.backend]`).
+        pub backend: NovaBackendConfig = section,
+        /// Peer discovery for multi-node set-ups (`[nova.discovery]`); none for a single node.
+        pub discovery: Option<DiscoveryConfig> = section,
     }
-    Ok(())
+}
+
+crate::settings::settings! {
+    /// Where Nova's TCP backend binds (`[nova.backend]`).
+    ///
+    /// If neither `tcp_addr` nor `tcp_interface` is set, Nova binds to `0.0.0.0`.
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct NovaBackendConfig {
+        /// TCP port (0 = OS-assigned).
+        pub tcp_port: u16 = {
+            default: 0,
+            env: "KVBM_NOVA_BACKEND_TCP_PORT",
+        },
+        /// IP address to bind.
+        ///
+        /// IPv4 or IPv6.
+        pub tcp_addr: Option<String> = {
+            default: None,
+            env: "KVBM_NOVA_BACKEND_TCP_ADDR",
+            check: [ip, not_with(tcp_interface)],
+            example: r#""10.0.0.5""#,
+        },
+        /// Network interface name.
+        ///
+        /// Nova binds the interface's first IPv4 address (e.g. of `eth0`).
+        pub tcp_interface: Option<String> = {
+            default: None,
+            env: "KVBM_NOVA_BACKEND_TCP_INTERFACE",
+            check: [not_empty, not_with(tcp_addr)],
+            example: r#""eth0""#,
+        },
+    }
 }
 
 /// Peer discovery method (`[nova.discovery]`), one of three.
@@ -111,136 +98,138 @@ impl<'de> Deserialize<'de> for DiscoveryConfig {
     }
 }
 
-// `validator` cannot derive on enums: validate the active variant, whose errors then carry
-// the same field names as the config keys under `nova.discovery`.
-impl Validate for DiscoveryConfig {
-    fn validate(&self) -> Result<(), ValidationErrors> {
+impl Absent for DiscoveryConfig {}
+
+// The one-of table: its `type` setting, then each variant's settings.
+impl Section for DiscoveryConfig {
+    const MEMBERS: &'static [Member] = &[
+        Member::Setting(Declared::variant_tag(
+            "Discovery method",
+            "KVBM_NOVA_DISCOVERY_TYPE",
+            Self::TYPES,
+        )),
+        Member::Variant {
+            name: "etcd",
+            declare: <EtcdDiscoveryConfig as Section>::declare,
+        },
+        Member::Variant {
+            name: "p2p",
+            declare: <P2pDiscoveryConfig as Section>::declare,
+        },
+        Member::Variant {
+            name: "filesystem",
+            declare: <FilesystemDiscoveryConfig as Section>::declare,
+        },
+    ];
+
+    fn check(&self, prefix: &str, context: Context, found: &mut Vec<Violation>) {
         match self {
-            Self::Etcd(c) => c.validate(),
-            Self::P2p(c) => c.validate(),
-            Self::Filesystem(c) => c.validate(),
+            Self::Etcd(c) => c.check(prefix, context, found),
+            Self::P2p(c) => c.check(prefix, context, found),
+            Self::Filesystem(c) => c.check(prefix, context, found),
         }
     }
 }
 
-/// Etcd discovery (`type = "etcd"`).
-///
-/// `Debug` redacts passwords in `endpoints`; the field keeps the real values.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct EtcdDiscoveryConfig {
-    /// Name of the KVBM cluster; peers with the same id find each other.
+crate::settings::settings! {
+    /// Etcd discovery (`type = "etcd"`).
     ///
-    /// Default: none (required). Env: `KVBM_NOVA_DISCOVERY_CLUSTER_ID`. Constraint: not empty.
-    #[validate(length(min = 1, message = "must not be empty"))]
-    pub cluster_id: String,
-
-    /// Etcd endpoints.
-    ///
-    /// Default: `["http://localhost:2379"]`. Env: `KVBM_NOVA_DISCOVERY_ENDPOINTS`
-    /// (comma-separated). Constraint: at least one, none empty.
-    #[validate(
-        length(min = 1, message = "must list at least one endpoint"),
-        custom(function = "crate::validation::no_empty_items")
-    )]
-    pub endpoints: Vec<String>,
-
-    /// Lease time-to-live in seconds.
-    ///
-    /// Default: `60`. Env: `KVBM_NOVA_DISCOVERY_TTL_SECS`. Constraint: `10 ≤ x ≤ 600`.
-    #[validate(range(min = 10, max = 600, message = "must be between 10 and 600"))]
-    pub ttl_secs: u64,
-
-    /// Timeout of one etcd operation in seconds.
-    ///
-    /// Default: `30`. Env: `KVBM_NOVA_DISCOVERY_OPERATION_TIMEOUT_SECS`. Constraint: `≥ 1`.
-    #[validate(range(min = 1, message = "must be at least 1"))]
-    pub operation_timeout_secs: u64,
-
-    /// Retries of a failed etcd operation.
-    ///
-    /// Default: `3`. Env: `KVBM_NOVA_DISCOVERY_MAX_RETRIES`. Constraint: `0 ≤ x ≤ 10`.
-    #[validate(range(max = 10, message = "must be between 0 and 10"))]
-    pub max_retries: u32,
-}
-
-impl Default for EtcdDiscoveryConfig {
-    fn default() -> Self {
-        Self {
-            cluster_id: String::new(),
-            endpoints: vec!["http://localhost:2379".to_string()],
-            ttl_secs: 60,
-            operation_timeout_secs: 30,
-            max_retries: 3,
-        }
+    /// `Debug` redacts passwords in `endpoints`; the field keeps the real values.
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct EtcdDiscoveryConfig {
+        /// Cluster name shared by peers.
+        ///
+        /// Peers with the same id find each other. Required.
+        pub cluster_id: String = {
+            default: String::new(),
+            env: "KVBM_NOVA_DISCOVERY_CLUSTER_ID",
+            check: [not_empty],
+            example: r#""my-cluster""#,
+        },
+        /// Etcd endpoints.
+        pub endpoints: Vec<String> = {
+            default: vec!["http://localhost:2379".to_string()],
+            env: "KVBM_NOVA_DISCOVERY_ENDPOINTS",
+            check: [non_empty_list],
+        },
+        /// Etcd lease TTL in seconds.
+        pub ttl_secs: u64 = {
+            default: 60,
+            env: "KVBM_NOVA_DISCOVERY_TTL_SECS",
+            check: [range(10, 600)],
+        },
+        /// Etcd operation timeout in seconds.
+        pub operation_timeout_secs: u64 = {
+            default: 30,
+            env: "KVBM_NOVA_DISCOVERY_OPERATION_TIMEOUT_SECS",
+            check: [min(1)],
+        },
+        /// Etcd operation retries.
+        pub max_retries: u32 = {
+            default: 3,
+            env: "KVBM_NOVA_DISCOVERY_MAX_RETRIES",
+            check: [range(0, 10)],
+        },
     }
 }
 
-/// Peer-to-peer discovery (`type = "p2p"`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct P2pDiscoveryConfig {
-    /// Name of the KVBM cluster; peers with the same id find each other.
-    ///
-    /// Default: none (required). Env: `KVBM_NOVA_DISCOVERY_CLUSTER_ID`. Constraint: not empty.
-    #[validate(length(min = 1, message = "must not be empty"))]
-    pub cluster_id: String,
-
-    /// Peers to contact first, as `host:port`.
-    ///
-    /// Default: `[]`. Env: `KVBM_NOVA_DISCOVERY_BOOTSTRAP_PEERS` (comma-separated).
-    /// Constraint: no empty entry.
-    #[validate(custom(function = "crate::validation::no_empty_items"))]
-    pub bootstrap_peers: Vec<String>,
-
-    /// Port the discovery service listens on; `0` lets the OS choose.
-    ///
-    /// Default: `0`. Env: `KVBM_NOVA_DISCOVERY_LISTEN_PORT`. Constraint: `0 ≤ x ≤ 65535`.
-    pub listen_port: u16,
-
-    /// Number of peers each record is stored on.
-    ///
-    /// Default: `3`. Env: `KVBM_NOVA_DISCOVERY_REPLICATION_FACTOR`. Constraint: `≥ 1`.
-    #[validate(range(min = 1, message = "must be at least 1"))]
-    pub replication_factor: usize,
-
-    /// Also find peers on the local network with mDNS.
-    ///
-    /// Default: `false`. Env: `KVBM_NOVA_DISCOVERY_ENABLE_MDNS`.
-    pub enable_mdns: bool,
-
-    /// Lifetime of a published record in seconds.
-    ///
-    /// Default: `600`. Env: `KVBM_NOVA_DISCOVERY_RECORD_TTL_SECS`. Constraint: `≥ 1`.
-    #[validate(range(min = 1, message = "must be at least 1"))]
-    pub record_ttl_secs: u64,
-}
-
-impl Default for P2pDiscoveryConfig {
-    fn default() -> Self {
-        Self {
-            cluster_id: String::new(),
-            bootstrap_peers: Vec::new(),
-            listen_port: 0,
-            replication_factor: 3,
-            enable_mdns: false,
-            record_ttl_secs: 600,
-        }
+crate::settings::settings! {
+    /// Peer-to-peer discovery (`type = "p2p"`).
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct P2pDiscoveryConfig {
+        /// Cluster name shared by peers.
+        pub cluster_id: String = { same_as: EtcdDiscoveryConfig },
+        /// Peers to contact first (host:port).
+        pub bootstrap_peers: Vec<String> = {
+            default: Vec::new(),
+            env: "KVBM_NOVA_DISCOVERY_BOOTSTRAP_PEERS",
+            check: [no_empty_items],
+        },
+        /// P2P listen port (0 = OS-assigned).
+        pub listen_port: u16 = {
+            default: 0,
+            env: "KVBM_NOVA_DISCOVERY_LISTEN_PORT",
+        },
+        /// Peers each record is stored on.
+        pub replication_factor: usize = {
+            default: 3,
+            env: "KVBM_NOVA_DISCOVERY_REPLICATION_FACTOR",
+            check: [min(1)],
+        },
+        /// Also discover peers with mDNS.
+        pub enable_mdns: bool = {
+            default: false,
+            env: "KVBM_NOVA_DISCOVERY_ENABLE_MDNS",
+        },
+        /// P2P record lifetime in seconds.
+        pub record_ttl_secs: u64 = {
+            default: 600,
+            env: "KVBM_NOVA_DISCOVERY_RECORD_TTL_SECS",
+            check: [min(1)],
+        },
     }
 }
 
-/// Filesystem discovery (`type = "filesystem"`): peers register in a shared file.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct FilesystemDiscoveryConfig {
-    /// Path of the shared discovery file.
-    ///
-    /// Default: none (required). Env: `KVBM_NOVA_DISCOVERY_PATH`. Constraint: not empty.
-    #[validate(custom(function = "crate::validation::non_empty_path"))]
-    pub path: PathBuf,
+crate::settings::settings! {
+    /// Filesystem discovery (`type = "filesystem"`): peers register in a shared file.
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct FilesystemDiscoveryConfig {
+        /// Shared discovery file.
+        ///
+        /// Required.
+        pub path: PathBuf = {
+            default: PathBuf::new(),
+            env: "KVBM_NOVA_DISCOVERY_PATH",
+            check: [not_empty],
+            example: r#""/tmp/kvbm-discovery/cluster.json""#,
+        },
+    }
 }
 
 impl std::fmt::Debug for EtcdDiscoveryConfig {

@@ -7,18 +7,36 @@
 //! Credentials never belong here: the S3 client takes them from its usual environment.
 
 use serde::{Deserialize, Deserializer, Serialize};
-use validator::{Validate, ValidationErrors};
+
+use crate::settings::{Absent, Context, Declared, Member, Section, Violation};
 
 /// Settings of the object-storage tier (`[object]`).
+///
+/// Written by hand rather than with `settings!`: its one field is required, so it has no
+/// `Default`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectConfig {
     /// The client that talks to the object store (`[object.client]`).
     ///
     /// Env: `KVBM_OBJECT_CLIENT_TYPE` plus the variant's fields.
-    #[validate(nested)]
     pub client: ObjectClientConfig,
+}
+
+impl Absent for ObjectConfig {}
+
+impl Section for ObjectConfig {
+    const MEMBERS: &'static [Member] = &[Member::Section {
+        name: "client",
+        flatten: false,
+        declare: <ObjectClientConfig as Section>::declare,
+    }];
+
+    fn check(&self, prefix: &str, context: Context, found: &mut Vec<Violation>) {
+        let prefix = crate::settings::join(prefix, "client");
+        self.client.check(&prefix, context, found);
+    }
 }
 
 /// The object-store client (`[object.client]`), one of two.
@@ -63,104 +81,95 @@ impl<'de> Deserialize<'de> for ObjectClientConfig {
     }
 }
 
-// `validator` cannot derive on enums. The NixL variant flattens its S3 settings, so its
-// errors are the S3 errors plus its own, all named like the keys under `object.client`.
-impl Validate for ObjectClientConfig {
-    fn validate(&self) -> Result<(), ValidationErrors> {
+impl Absent for ObjectClientConfig {}
+
+// The one-of table: its `type` setting, then each variant's settings. The NixL variant
+// flattens the S3 settings, so they apply to both.
+impl Section for ObjectClientConfig {
+    const MEMBERS: &'static [Member] = &[
+        Member::Setting(Declared::variant_tag(
+            "Object client (G4 tier); unset = no G4",
+            "KVBM_OBJECT_CLIENT_TYPE",
+            Self::TYPES,
+        )),
+        Member::Variant {
+            name: "s3",
+            declare: <S3ClientConfig as Section>::declare,
+        },
+        Member::Variant {
+            name: "nixl",
+            declare: <NixlObjectClientConfig as Section>::declare,
+        },
+    ];
+
+    fn check(&self, prefix: &str, context: Context, found: &mut Vec<Violation>) {
         match self {
-            Self::S3(c) => c.validate(),
-            Self::Nixl(c) => {
-                let mut errors = c.s3.validate().err().unwrap_or_default();
-                if let Err(own) = c.validate() {
-                    errors.0.extend(own.0);
-                }
-                if errors.is_empty() {
-                    Ok(())
-                } else {
-                    Err(errors)
-                }
-            }
+            Self::S3(c) => c.check(prefix, context, found),
+            Self::Nixl(c) => c.check(prefix, context, found),
         }
     }
 }
 
-/// Default for [`S3ClientConfig::bucket`].
-pub const DEFAULT_BUCKET: &str = "kvbm-blocks";
-/// Default for [`S3ClientConfig::region`].
-pub const DEFAULT_REGION: &str = "us-east-1";
-
-/// S3 client settings (`type = "s3"`).
-///
-/// `Debug` redacts a password in `endpoint_url`; the field keeps the real value.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct S3ClientConfig {
-    /// S3 endpoint URL; none means AWS S3. Set it for MinIO and other S3-compatible stores.
+crate::settings::settings! {
+    /// S3 client settings (`type = "s3"`).
     ///
-    /// Default: none. Env: `KVBM_OBJECT_CLIENT_ENDPOINT_URL`. Constraint: a URL, not empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(length(min = 1, message = "must not be empty"))]
-    pub endpoint_url: Option<String>,
-
-    /// Bucket holding the KV blocks.
-    ///
-    /// Default: `"kvbm-blocks"`. Env: `KVBM_OBJECT_CLIENT_BUCKET`. Constraint: not empty.
-    #[validate(length(min = 1, message = "must not be empty"))]
-    pub bucket: String,
-
-    /// AWS region.
-    ///
-    /// Default: `"us-east-1"`. Env: `KVBM_OBJECT_CLIENT_REGION`. Constraint: not empty.
-    #[validate(length(min = 1, message = "must not be empty"))]
-    pub region: String,
-
-    /// Use path-style URLs (`endpoint/bucket/key`), as MinIO needs.
-    ///
-    /// Default: `false`. Env: `KVBM_OBJECT_CLIENT_FORCE_PATH_STYLE`.
-    pub force_path_style: bool,
-
-    /// Upper bound of S3 requests in flight.
-    ///
-    /// Default: `16`. Env: `KVBM_OBJECT_CLIENT_MAX_CONCURRENT_REQUESTS`. Constraint: `≥ 1`.
-    #[validate(range(min = 1, message = "must be at least 1"))]
-    pub max_concurrent_requests: usize,
-}
-
-impl Default for S3ClientConfig {
-    fn default() -> Self {
-        Self {
-            endpoint_url: None,
-            bucket: DEFAULT_BUCKET.to_string(),
-            region: DEFAULT_REGION.to_string(),
-            force_path_style: false,
-            max_concurrent_requests: 16,
-        }
+    /// `Debug` redacts a password in `endpoint_url`; the field keeps the real value.
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct S3ClientConfig {
+        /// S3 endpoint (none = AWS S3).
+        ///
+        /// Set it for MinIO and other S3-compatible stores.
+        pub endpoint_url: Option<String> = {
+            default: None,
+            env: "KVBM_OBJECT_CLIENT_ENDPOINT_URL",
+            check: [url],
+            example: r#""http://minio:9000""#,
+        },
+        /// S3 bucket name.
+        pub bucket: String = {
+            default: "kvbm-blocks".to_string(),
+            env: "KVBM_OBJECT_CLIENT_BUCKET",
+            check: [not_empty],
+        },
+        /// S3 region.
+        pub region: String = {
+            default: "us-east-1".to_string(),
+            env: "KVBM_OBJECT_CLIENT_REGION",
+            check: [not_empty],
+        },
+        /// Path-style URLs (MinIO).
+        ///
+        /// `endpoint/bucket/key` instead of `bucket.endpoint/key`, as MinIO needs.
+        pub force_path_style: bool = {
+            default: false,
+            env: "KVBM_OBJECT_CLIENT_FORCE_PATH_STYLE",
+        },
+        /// Max concurrent S3 requests.
+        pub max_concurrent_requests: usize = {
+            default: 16,
+            env: "KVBM_OBJECT_CLIENT_MAX_CONCURRENT_REQUESTS",
+            check: [min(1)],
+        },
     }
 }
 
-/// NixL object backend settings (`type = "nixl"`): the S3 settings plus the NixL backend.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
-#[serde(default)]
-pub struct NixlObjectClientConfig {
-    /// NixL object backend to use.
-    ///
-    /// Default: `"s3"`. Env: `KVBM_OBJECT_CLIENT_BACKEND`. Constraint: not empty.
-    #[validate(length(min = 1, message = "must not be empty"))]
-    pub backend: String,
-
-    /// The S3 settings, written beside `backend` (flattened).
-    #[serde(flatten)]
-    pub s3: S3ClientConfig,
-}
-
-impl Default for NixlObjectClientConfig {
-    fn default() -> Self {
-        Self {
-            backend: "s3".to_string(),
-            s3: S3ClientConfig::default(),
-        }
+crate::settings::settings! {
+    /// NixL object backend settings (`type = "nixl"`): the S3 settings plus the NixL backend.
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct NixlObjectClientConfig {
+        /// NixL object backend.
+        pub backend: String = {
+            default: "s3".to_string(),
+            env: "KVBM_OBJECT_CLIENT_BACKEND",
+            check: [not_empty],
+        },
+        /// The S3 settings, written beside `backend`.
+        #[serde(flatten)]
+        pub s3: S3ClientConfig = flatten,
     }
 }
 

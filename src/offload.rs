@@ -4,20 +4,20 @@
 //! only if every policy lets it pass.
 
 use serde::{Deserialize, Serialize};
-use validator::Validate;
 
-/// Offload policies per hop (`[offload]`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct OffloadConfig {
-    /// GPU → host hop (`[offload.g1_to_g2]`).
-    #[validate(nested)]
-    pub g1_to_g2: G1ToG2Config,
+use crate::settings::{Absent, Kind, SettingType, View};
 
-    /// Host → disk hop (`[offload.g2_to_g3]`).
-    #[validate(nested)]
-    pub g2_to_g3: G2ToG3Config,
+crate::settings::settings! {
+    /// Offload policies per hop (`[offload]`).
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct OffloadConfig {
+        /// GPU → host hop (`[offload.g1_to_g2]`).
+        pub g1_to_g2: G1ToG2Config = section,
+        /// Host → disk hop (`[offload.g2_to_g3]`).
+        pub g2_to_g3: G2ToG3Config = section,
+    }
 }
 
 /// An offload filter (`"pass_all"`, `"presence"`, `"presence_lfu"`).
@@ -38,80 +38,78 @@ impl OffloadPolicy {
     pub const NAMES: &'static [&'static str] = &["pass_all", "presence", "presence_lfu"];
 }
 
-/// GPU → host offload (`[offload.g1_to_g2]`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct G1ToG2Config {
-    /// Policies to apply, in order, all of which must pass.
-    ///
-    /// Default: `["presence"]` (no duplicate transfer when a sequence is enqueued twice).
-    /// Env: `KVBM_OFFLOAD_G1_TO_G2_POLICIES` (comma-separated).
-    /// Constraint: each of `pass_all`, `presence`, `presence_lfu`.
-    pub policies: Vec<OffloadPolicy>,
-}
-
-impl Default for G1ToG2Config {
-    fn default() -> Self {
-        Self {
-            policies: vec![OffloadPolicy::Presence],
-        }
+impl SettingType for Vec<OffloadPolicy> {
+    const KIND: Kind = Kind::ChoiceList(OffloadPolicy::NAMES);
+    fn view(&self) -> View<'_> {
+        View::Opaque
     }
 }
 
-/// Host → disk offload (`[offload.g2_to_g3]`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct G2ToG3Config {
-    /// Policies to apply, in order, all of which must pass.
-    ///
-    /// Default: `["presence_lfu"]` (only hot blocks reach disk).
-    /// Env: `KVBM_OFFLOAD_G2_TO_G3_POLICIES` (comma-separated).
-    /// Constraint: each of `pass_all`, `presence`, `presence_lfu`.
-    pub policies: Vec<OffloadPolicy>,
+impl Absent for Vec<OffloadPolicy> {}
 
-    /// Settings of the `presence_lfu` policy (`[offload.g2_to_g3.presence_lfu]`).
-    #[validate(nested)]
-    pub presence_lfu: PresenceLfuConfig,
-}
-
-impl Default for G2ToG3Config {
-    fn default() -> Self {
-        Self {
-            policies: vec![OffloadPolicy::PresenceLfu],
-            presence_lfu: PresenceLfuConfig::default(),
-        }
+crate::settings::settings! {
+    /// GPU → host offload (`[offload.g1_to_g2]`).
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct G1ToG2Config {
+        /// G1 → G2 offload policies (all must pass).
+        ///
+        /// The default, `presence`, avoids a second transfer when a sequence is enqueued twice.
+        pub policies: Vec<OffloadPolicy> = {
+            default: vec![OffloadPolicy::Presence],
+            env: "KVBM_OFFLOAD_G1_TO_G2_POLICIES",
+        },
     }
 }
 
-/// Settings of the `presence_lfu` policy.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct PresenceLfuConfig {
-    /// Accesses a block needs before it is offloaded.
-    ///
-    /// Default: `8`. Env: `KVBM_OFFLOAD_G2_TO_G3_PRESENCE_LFU_MIN_LFU_COUNT`. Constraint: `≥ 1`.
-    #[validate(range(min = 1, message = "must be at least 1"))]
-    pub min_lfu_count: u32,
-}
-
-impl Default for PresenceLfuConfig {
-    fn default() -> Self {
-        Self { min_lfu_count: 8 }
+crate::settings::settings! {
+    /// Host → disk offload (`[offload.g2_to_g3]`).
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct G2ToG3Config {
+        /// G2 → G3 offload policies (all must pass).
+        ///
+        /// The default, `presence_lfu`, lets only hot blocks reach disk.
+        pub policies: Vec<OffloadPolicy> = {
+            default: vec![OffloadPolicy::PresenceLfu],
+            env: "KVBM_OFFLOAD_G2_TO_G3_POLICIES",
+        },
+        /// Settings of the `presence_lfu` policy (`[offload.g2_to_g3.presence_lfu]`).
+        pub presence_lfu: PresenceLfuConfig = section,
     }
 }
 
-/// Onboard settings (`[onboard]`): how blocks come back from G2/G3 to the GPU.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Validate)]
-#[serde(default, deny_unknown_fields)]
-pub struct OnboardConfig {
-    /// Onboarding mode.
-    ///
-    /// Default: `"inter"`. Env: `KVBM_ONBOARD_MODE`. Constraint: `"inter"` or `"intra"`.
-    pub mode: OnboardMode,
+crate::settings::settings! {
+    /// Settings of the `presence_lfu` policy.
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct PresenceLfuConfig {
+        /// Minimum access count for G2 → G3 offload.
+        ///
+        /// Accesses a block needs before it is offloaded.
+        pub min_lfu_count: u32 = {
+            default: 8,
+            env: "KVBM_OFFLOAD_G2_TO_G3_PRESENCE_LFU_MIN_LFU_COUNT",
+            check: [min(1)],
+        },
+    }
+}
+
+crate::settings::settings! {
+    /// Onboard settings (`[onboard]`): how blocks come back from G2/G3 to the GPU.
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct OnboardConfig {
+        /// Onboarding mode.
+        pub mode: OnboardMode = {
+            default: OnboardMode::Inter,
+            env: "KVBM_ONBOARD_MODE",
+        },
+    }
 }
 
 /// Onboarding mode (`onboard.mode`).
@@ -130,3 +128,12 @@ impl OnboardMode {
     /// The accepted names.
     pub const NAMES: &'static [&'static str] = &["inter", "intra"];
 }
+
+impl SettingType for OnboardMode {
+    const KIND: Kind = Kind::Choice(Self::NAMES);
+    fn view(&self) -> View<'_> {
+        View::Opaque
+    }
+}
+
+impl Absent for OnboardMode {}

@@ -7,6 +7,8 @@
 
 use figment::value::{Dict, Value};
 
+use crate::schema::value::quoted_list;
+
 /// The key that names the variant in the tagged form.
 pub(crate) const TYPE_KEY: &str = "type";
 
@@ -40,7 +42,7 @@ pub(crate) fn to_tagged_form(dict: Dict, variants: &[&str]) -> Result<Dict, (Str
         Some(other) => Some(format!(
             "`{}` must be a table of settings, found {}",
             named[0],
-            crate::schema::describe(other)
+            crate::schema::value::describe(other)
         )),
         None => None,
     };
@@ -52,15 +54,6 @@ pub(crate) fn to_tagged_form(dict: Dict, variants: &[&str]) -> Result<Dict, (Str
     };
     tagged.insert(TYPE_KEY.to_string(), Value::from(variant));
     Ok(tagged)
-}
-
-/// Renders names as `` `a`, `b` `` for messages.
-pub(crate) fn quoted_list(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Deserializes a tagged enum from either spelling; used by the enums' `Deserialize` impls.
@@ -79,7 +72,7 @@ where
         other => {
             return Err(D::Error::custom(format!(
                 "expected a table, found {}",
-                crate::schema::describe(&other)
+                crate::schema::value::describe(&other)
             )))
         }
     };

@@ -5,7 +5,7 @@ mod common;
 
 use common::{loader, Files};
 use figment::value::{Dict, Value};
-use kvbm_config::schema::{render, FieldSpec, Kind, FIELDS};
+use kvbm_config::schema::{fields, render, FieldSpec, Kind};
 use kvbm_config::{KvbmConfig, Loader, Role, Source};
 
 /// Four distinct valid values of a setting, as TOML literals: one per layer 2..=5.
@@ -19,6 +19,12 @@ fn samples(spec: &FieldSpec) -> [&'static str; 4] {
             r#""10.0.0.2""#,
             r#""::1""#,
             r#""10.0.0.4""#,
+        ],
+        ("object.client.endpoint_url", _) => [
+            r#""http://one:9000""#,
+            r#""http://two:9000""#,
+            r#""https://three""#,
+            r#""http://four:9000""#,
         ],
         (_, Kind::Unsigned(_)) => ["11", "12", "13", "14"],
         (_, Kind::Float) => ["1.5", "2.5", "3.5", "4.5"],
@@ -193,7 +199,7 @@ fn load_layers(spec: &FieldSpec, files: &Files, on: Layers) -> (String, Source) 
 #[test]
 fn every_setting_obeys_the_five_layers() {
     let files = Files::new();
-    for spec in FIELDS {
+    for spec in fields() {
         let values = samples(spec).map(|s| render(&literal(s)));
         let all = |system, user, env, json| Layers {
             system,
@@ -254,7 +260,7 @@ fn every_setting_obeys_the_five_layers() {
         );
 
         let (value, source) = load_layers(spec, &files, all(false, false, false, false));
-        let default = kvbm_config::schema::default_value(spec).map(|v| render(&v));
+        let default = spec.default_value().map(|v| render(&v));
         if !spec.is_variant_tag() && spec.applies_to.is_empty() {
             assert_eq!(
                 Some(value),
@@ -292,8 +298,8 @@ fn the_spec_env_table_maps_each_variable_to_its_key() {
             .unwrap_or_else(|| panic!("{var} is not mapped"));
         assert_eq!(spec.key, key);
     }
-    let env_names: std::collections::HashSet<&str> = FIELDS.iter().map(|f| f.env).collect();
-    assert_eq!(env_names.len(), FIELDS.len(), "one variable per setting");
+    let env_names: std::collections::HashSet<&str> = fields().iter().map(|f| f.env).collect();
+    assert_eq!(env_names.len(), fields().len(), "one variable per setting");
 }
 
 #[test]

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use kvbm_config::schema::{self, FieldSpec, FIELDS};
+use kvbm_config::schema::{self, FieldSpec};
 use kvbm_config::{ConfigError, Loaded, Loader, Role, SYSTEM_CONFIG_PATH};
 
 #[derive(Parser)]
@@ -301,11 +301,14 @@ fn show(sources: &Sources, format: Format, origin: bool, ui: &Ui) -> Result<Exit
 }
 
 fn print_origins(loaded: &Loaded, ui: &Ui) {
-    for line in loaded.show_origin().lines() {
-        match line.split_once("    # ") {
-            Some((setting, origin)) => println!("{setting}    {}", ui.dim(&format!("# {origin}"))),
-            None => println!("{line}"),
-        }
+    let entries = loaded.entries();
+    let lines: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| (e.assignment(), format!("# {}", e.source)))
+        .collect();
+    let width = kvbm_config::ReportEntry::column_width(&entries);
+    for (assignment, origin) in lines {
+        println!("{assignment:<width$}    {}", ui.dim(&origin));
     }
 }
 
@@ -426,7 +429,7 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
                 shown(current(var)),
             ]
         })
-        .chain(FIELDS.iter().map(|f| {
+        .chain(schema::fields().iter().map(|f| {
             [
                 f.env.to_string(),
                 f.key.to_string(),
@@ -462,20 +465,16 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
             w2 = widths[2]
         );
     }
-    let known = |var: &str| var == schema::CONFIG_PATH_ENV || schema::field_for_env(var).is_some();
-    let mut strays: Vec<&(String, String)> = env
-        .iter()
-        .filter(|(k, _)| k.starts_with("KVBM_") && !known(k))
+    // The unknown variables are the loader's own warnings, so the two cannot disagree.
+    let loader = Loader::new().env(sources.environment());
+    let mut strays: Vec<String> = loader
+        .unknown_variables()
+        .into_iter()
+        .map(|warning| format!("{} {}", warning.key, warning.message))
         .collect();
     strays.sort();
-    for (var, _) in strays {
-        let hint = schema::closest_env(var)
-            .map(|near| format!("; did you mean `{near}`?"))
-            .unwrap_or_default();
-        println!(
-            "{} {var} is set but is not a KVBM setting{hint}",
-            ui.warning("unknown:")
-        );
+    for stray in strays {
+        println!("{} {stray}", ui.warning("unknown:"));
     }
     let mut v1: Vec<(&str, &kvbm_config::v1::V1Var)> = env
         .iter()

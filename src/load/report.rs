@@ -4,15 +4,15 @@
 //! while it merges, and values are rendered only when [`Loaded::entries`] or
 //! [`Loaded::show_origin`] is called.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use figment::value::Value;
 
+use super::merge::Origins;
 use crate::error::Warning;
 use crate::nova::DiscoveryConfig;
 use crate::offload::OffloadPolicy;
-use crate::schema::{self, FIELDS};
+use crate::schema::{self, render};
 use crate::source::{Role, Source};
 use crate::KvbmConfig;
 
@@ -29,7 +29,7 @@ pub struct Loaded {
 /// Where the values of a load came from, and what looked wrong.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadReport {
-    pub(crate) origins: BTreeMap<String, Source>,
+    pub(crate) origins: Origins,
     pub(crate) warnings: Vec<Warning>,
 }
 
@@ -45,15 +45,38 @@ pub struct ReportEntry {
     pub source: Source,
 }
 
+impl ReportEntry {
+    /// `key = value` as the report prints it (`(unset)` for an unset setting).
+    pub fn assignment(&self) -> String {
+        format!(
+            "{} = {}",
+            self.key,
+            self.value.as_deref().unwrap_or("(unset)")
+        )
+    }
+
+    /// The width the report pads assignments to, so that origins line up (at most 64).
+    pub fn column_width(entries: &[ReportEntry]) -> usize {
+        entries
+            .iter()
+            .map(|e| e.assignment().chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(64)
+    }
+}
+
 impl LoadReport {
-    /// The source of the value at the dotted `key`; [`Source::Default`] when no source set it.
+    /// The source of the value at the dotted `key`: the source that set it, else that of
+    /// the nearest table above it that a source set (to `null`, say), else, for a table,
+    /// that of the first key below it; [`Source::Default`] when no source set any of them.
     pub fn origin(&self, key: &str) -> Source {
-        self.origins.get(key).cloned().unwrap_or(Source::Default)
+        self.origins.source_for(key)
     }
 
     /// Every key some source set, with its source, sorted by key.
     pub fn origins(&self) -> impl Iterator<Item = (&str, &Source)> {
-        self.origins.iter().map(|(k, s)| (k.as_str(), s))
+        self.origins.iter()
     }
 
     /// Settings that loaded but will probably not do what was meant.
@@ -80,7 +103,7 @@ impl Loaded {
                 .and_then(Value::as_str)
                 .map(str::to_string)
         };
-        let mut entries: Vec<ReportEntry> = FIELDS
+        let mut entries: Vec<ReportEntry> = schema::fields()
             .iter()
             .filter(|spec| {
                 let table = spec.key.rsplit_once('.').map_or("", |(t, _)| t);
@@ -89,7 +112,7 @@ impl Loaded {
             })
             .map(|spec| ReportEntry {
                 key: spec.key.to_string(),
-                value: tree.find_ref(spec.key).map(schema::render),
+                value: tree.find_ref(spec.key).map(render),
                 source: self.report.origin(spec.key),
             })
             .collect();
@@ -101,17 +124,10 @@ impl Loaded {
     /// `key = value    # origin`, sorted by key, credentials redacted.
     pub fn show_origin(&self) -> String {
         let entries = self.entries();
-        let assignment =
-            |e: &ReportEntry| format!("{} = {}", e.key, e.value.as_deref().unwrap_or("(unset)"));
-        let width = entries
-            .iter()
-            .map(|e| assignment(e).chars().count())
-            .max()
-            .unwrap_or(0)
-            .min(64);
+        let width = ReportEntry::column_width(&entries);
         let mut out = String::new();
         for entry in &entries {
-            let _ = writeln!(out, "{:<width$}    # {}", assignment(entry), entry.source);
+            let _ = writeln!(out, "{:<width$}    # {}", entry.assignment(), entry.source);
         }
         out
     }
@@ -120,10 +136,10 @@ impl Loaded {
 /// Settings that load but will probably not do what the user thinks.
 pub(crate) fn semantic_warnings(
     config: &KvbmConfig,
-    origins: &BTreeMap<String, Source>,
+    origins: &Origins,
     role: Option<Role>,
 ) -> Vec<Warning> {
-    let origin = |key: &str| origins.get(key).cloned().unwrap_or(Source::Default);
+    let origin = |key: &str| origins.source_for(key);
     let mut warnings = Vec::new();
     let tiers = [
         (

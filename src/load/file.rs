@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use figment::value::{Dict, Value};
 use toml_edit::{ImDocument, Item, Table};
 
-use crate::schema::VARIANT_TABLES;
+use crate::schema;
 use crate::source::Profile;
 
 /// The settings of one TOML file, and the line of each key as a profile table and a
@@ -149,7 +149,7 @@ fn canonical(path: &[String]) -> (Option<Profile>, String) {
     };
     let mut key = rest.join(".");
     // Only the table spelling of a one-of table (`nova.discovery.etcd.x`) needs rewriting.
-    for (table, variants) in VARIANT_TABLES {
+    for &(table, variants) in &schema::registry().variant_tables {
         let Some(after) = key.strip_prefix(table).and_then(|k| k.strip_prefix('.')) else {
             continue;
         };
@@ -178,7 +178,13 @@ fn line_of(starts: &[usize], offset: usize) -> u32 {
 }
 
 fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    // toml_edit's offset may fall inside a multi-byte character: back up to its start
+    // rather than slice there (which would panic).
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = text.get(..end).unwrap_or_default();
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
@@ -206,6 +212,15 @@ mod tests {
             Some(4),
             "implied by the table"
         );
+    }
+
+    #[test]
+    fn an_offset_inside_a_multi_byte_character_does_not_panic() {
+        let text = "# é\nkey = \"ü\" = 1\n";
+        let inside_e = text.find('é').unwrap() + 1;
+        assert_eq!(line_and_column(text, inside_e), (1, 3));
+        let error = TomlFile::parse("[tokio]\nname = \"日本\" x\n").unwrap_err();
+        assert!(error.starts_with("invalid TOML at line 2"), "{error}");
     }
 
     #[test]

@@ -8,17 +8,24 @@
 //!
 //! Each source is handled on its own first. A file or JSON document is parsed, split into
 //! its plain tables and its `default` / `leader` / `worker` profile tables, and every table is
-//! checked against [`crate::schema::FIELDS`] (unknown keys, types, names), so each problem
+//! checked against [`crate::schema::fields`] (unknown keys, types, names), so each problem
 //! is reported with the exact source it came from. Within a source the plain tables, then
 //! `default`, then the selected role's table are merged. Only then are the sources merged,
 //! lowest first, so a higher layer always beats a lower one, whatever profile either value
 //! came from. (figment's own profiles cannot do this: a selected profile beats `default`
 //! regardless of provider order, so a file's `[leader]` value would beat an env variable.)
 //!
-//! How tables are checked and merged is in `merge.rs`: lists and `nixl.backends` replace
-//! whole, and a one-of table whose `type` changes is replaced. Every leaf set remembers its
-//! [`Source`], which feeds both error messages and the [`LoadReport`]. The merged tree is
-//! then deserialized into [`KvbmConfig`](crate::KvbmConfig) and validated.
+//! The stages, one module each, in the order data flows (defaults come from serde and the
+//! declarations when the merged tree is deserialized):
+//!
+//! | stage | module | does |
+//! |-------|--------|------|
+//! | sources | `env`, `v1`, `file` | read the environment snapshot and the TOML files |
+//! | check | `check` | check each table of each source against the registry |
+//! | merge | `merge` | merge sources lowest first, remembering each leaf's [`Source`] |
+//! | validate | `finish` | one-of tables, deserialization, the declared rules |
+//! | report | `report` | origins, warnings, [`Loaded`] |
+//! | adapter | `adapter` | the same pipeline behind figment's `Provider` |
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -26,13 +33,26 @@ use std::path::{Path, PathBuf};
 use figment::value::{Dict, Value};
 use figment::Figment;
 
-use crate::env::EnvLayer;
+mod adapter;
+mod check;
+mod env;
+mod file;
+mod finish;
+mod merge;
+pub(crate) mod report;
+pub mod v1;
+
+use self::check::merge_document;
+use self::env::EnvLayer;
+use self::file::TomlFile;
+use self::merge::Assembly;
+use self::report::{LoadReport, Loaded};
 use crate::error::{ConfigError, Problem, ProblemKind};
-use crate::file::TomlFile;
-use crate::merge::{applies, check_section, finish, split_profiles, Assembly, SourceOf};
-use crate::report::{LoadReport, Loaded};
 use crate::schema::CONFIG_PATH_ENV;
 use crate::source::{FileLayer, Role, Source};
+
+pub(crate) use self::adapter::extract;
+pub(crate) use self::finish::problems_in_code;
 
 /// Path of the system config file (layer 2) that [`Loader::from_process`] reads.
 pub const SYSTEM_CONFIG_PATH: &str = "/opt/dynamo/etc/kvbm.toml";
@@ -170,26 +190,21 @@ impl Loader {
     /// failed constraints.
     pub fn load(&self) -> Result<Loaded, ConfigError> {
         let mut assembly = self.assemble();
-        let config = finish(&mut assembly, self.cpu_count);
+        let config = finish::finish(&mut assembly, self.cpu_count);
         if let Some(config) = &config {
-            let found = crate::report::semantic_warnings(config, &assembly.origins.0, self.role);
-            assembly.warnings.extend(found);
+            let found = report::semantic_warnings(config, assembly.origins(), self.role);
+            assembly.warnings(found);
         }
         if self.strict {
-            let warnings = std::mem::take(&mut assembly.warnings);
-            assembly
-                .problems
-                .extend(warnings.into_iter().map(Problem::from_warning));
+            assembly.warnings_as_problems();
         }
+        let (_, origins, problems, warnings) = assembly.into_parts();
         match config {
-            Some(config) if assembly.problems.is_empty() => Ok(Loaded {
+            Some(config) if problems.is_empty() => Ok(Loaded {
                 config,
-                report: LoadReport {
-                    origins: assembly.origins.0,
-                    warnings: assembly.warnings,
-                },
+                report: LoadReport { origins, warnings },
             }),
-            _ => Err(ConfigError::new(assembly.problems)),
+            _ => Err(ConfigError::new(problems)),
         }
     }
 
@@ -202,10 +217,17 @@ impl Loader {
     /// reading the sources surface as errors of the figment's extraction.
     pub fn figment(&self) -> Figment {
         let assembly = self.assemble();
-        for warning in &assembly.warnings {
-            tracing::warn!(target: "kvbm_config", "{warning}");
-        }
-        crate::provider::figment_of(assembly)
+        assembly.log_warnings();
+        adapter::figment_of(assembly)
+    }
+
+    /// The warnings about `KVBM_*` variables that are set but name no setting, with the
+    /// closest known name; the same ones a load gives.
+    pub fn unknown_variables(&self) -> Vec<crate::Warning> {
+        EnvLayer::scan(&self.env)
+            .unknown_variables()
+            .cloned()
+            .collect()
     }
 
     /// Reads every source once and merges them in precedence order.
@@ -213,21 +235,23 @@ impl Loader {
         let mut assembly = Assembly::default();
         // The environment is scanned first (it may name the user file) but its problems are
         // reported in layer order, after the files'.
-        let mut env_problems = Vec::new();
-        let mut env = EnvLayer::scan(&self.env, &mut env_problems, &mut assembly.warnings);
+        let mut env = EnvLayer::scan(&self.env);
+        let v1 = v1::V1Layer::build(
+            &env.v1_vars,
+            &env.slice,
+            &mut env.problems,
+            &mut env.warnings,
+        );
+        assembly.warnings(std::mem::take(&mut env.warnings));
         if let Some(path) = &self.system_file {
             if let Err(reason) = self.merge_file(path, FileLayer::System, &mut assembly) {
-                assembly
-                    .problems
-                    .push(unreadable(path, FileLayer::System, &reason));
+                assembly.problems([unreadable(path, FileLayer::System, &reason)]);
             }
         }
         match (&self.user_file, &env.config_path) {
             (Some(path), _) => {
                 if let Err(reason) = self.merge_file(path, FileLayer::User, &mut assembly) {
-                    assembly
-                        .problems
-                        .push(unreadable(path, FileLayer::User, &reason));
+                    assembly.problems([unreadable(path, FileLayer::User, &reason)]);
                 }
             }
             (None, Some(path)) => {
@@ -238,38 +262,30 @@ impl Loader {
                     };
                     let message = format!("cannot read the config file it names: {reason}");
                     let problem = Problem::new(ProblemKind::Io, CONFIG_PATH_ENV, source, message);
-                    assembly
-                        .problems
-                        .push(problem.with_value(format!("{:?}", path.display().to_string())));
+                    assembly.problems([
+                        problem.with_value(format!("{:?}", path.display().to_string()))
+                    ]);
                 }
             }
             (None, None) => {}
         }
-        let v1_dict = std::mem::take(&mut env.v1.dict);
-        let v1_source = |key: &str, _: &Value| match env.v1.vars.get(key) {
-            Some(var) => Source::Env { var: var.clone() },
-            None => Source::Default,
-        };
-        assembly.merge(v1_dict, &v1_source);
-        let env_source = |key: &str, _: &Value| match env.vars.get(key) {
-            Some(var) => Source::Env { var: var.clone() },
-            None => Source::Default,
-        };
-        assembly.problems.append(&mut env_problems);
-        assembly.merge(env.dict, &env_source);
+        v1.merge_into(&mut assembly);
+        assembly.problems(env.problems);
+        env.slice.merge_into(&mut assembly);
         if let Some(json) = &self.json {
             match serde_json::from_str::<Dict>(json) {
-                Ok(doc) => self.merge_document(
+                Ok(doc) => merge_document(
                     doc,
+                    self.role,
                     &|profile, _, _| Source::Json { profile },
                     &mut assembly,
                 ),
-                Err(e) => assembly.problems.push(Problem::new(
+                Err(e) => assembly.problems([Problem::new(
                     ProblemKind::Syntax,
                     "",
                     Source::Json { profile: None },
                     format!("not a valid JSON config document: {e}"),
-                )),
+                )]),
             }
         }
         assembly
@@ -305,33 +321,16 @@ impl Loader {
                 let doc = std::mem::take(&mut file.dict);
                 let source_of =
                     |profile, key: &str, _: &Value| source(profile, file.line(profile, key));
-                self.merge_document(doc, &source_of, assembly);
+                merge_document(doc, self.role, &source_of, assembly);
             }
-            Err(message) => assembly.problems.push(Problem::new(
+            Err(message) => assembly.problems([Problem::new(
                 ProblemKind::Syntax,
                 "",
                 source(None, None),
                 message,
-            )),
+            )]),
         }
         Ok(())
-    }
-
-    /// Checks every table of one document and merges plain, `default`, then the role's.
-    pub(crate) fn merge_document(
-        &self,
-        doc: Dict,
-        source_of: &SourceOf<'_>,
-        assembly: &mut Assembly,
-    ) {
-        for (profile, table) in split_profiles(doc, source_of, &mut assembly.problems) {
-            let table_source = |key: &str, value: &Value| source_of(profile, key, value);
-            let table = check_section(table, "", 0, &table_source, &mut assembly.problems)
-                .unwrap_or_default();
-            if applies(profile, self.role) {
-                assembly.merge(table, &|key, value| table_source(key, value));
-            }
-        }
     }
 }
 

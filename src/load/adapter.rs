@@ -7,19 +7,22 @@
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Provider};
 
-use crate::env::insert_at;
+use super::check::merge_document;
+use super::env::insert_at;
+use super::finish::finish;
+use super::merge::{Assembly, Origins};
 use crate::error::{ConfigError, Problem, ProblemKind};
-use crate::merge::{finish, Assembly, Origins};
 use crate::source::Source;
-use crate::{KvbmConfig, Loader};
+use crate::KvbmConfig;
 
 /// The sources of an assembly as a figment: one provider per source, or one carrying the
 /// problems found while reading them.
 pub(crate) fn figment_of(assembly: Assembly) -> Figment {
-    if !assembly.problems.is_empty() {
-        return Figment::from(FailedSources(assembly.problems));
+    if assembly.has_problems() {
+        let (_, _, problems, _) = assembly.into_parts();
+        return Figment::from(FailedSources(problems));
     }
-    partition(&assembly.merged, &assembly.origins)
+    partition(assembly.tree(), assembly.origins())
         .into_iter()
         .fold(Figment::new(), |figment, slice| figment.merge(slice))
 }
@@ -30,7 +33,7 @@ pub(crate) fn figment_of(assembly: Assembly) -> Figment {
 fn partition(merged: &Dict, origins: &Origins) -> Vec<SourceSlice> {
     let mut slices: Vec<SourceSlice> = Vec::new();
     let tree = Value::from(merged.clone());
-    for (key, source) in &origins.0 {
+    for (key, source) in origins.iter() {
         let Some(value) = tree.find_ref(key).cloned() else {
             continue;
         };
@@ -103,45 +106,45 @@ pub(crate) fn extract(figment: &Figment, cpu_count: usize) -> Result<KvbmConfig,
         Ok(Value::Dict(_, mut doc)) => {
             if let Some(problems) = doc.remove(PROBLEMS_KEY) {
                 match problems.deserialize::<Vec<Problem>>() {
-                    Ok(mut problems) => assembly.problems.append(&mut problems),
-                    Err(e) => assembly.problems.push(Problem::new(
+                    Ok(problems) => assembly.problems(problems),
+                    Err(e) => assembly.problems([Problem::new(
                         ProblemKind::InvalidValue,
                         PROBLEMS_KEY,
                         provider(&problems),
                         format!("reserved key holds no problem list: {e}"),
-                    )),
+                    )]),
                 }
             }
-            let loader = Loader::new();
-            loader.merge_document(doc, &|_, _, value| provider(value), &mut assembly);
+            merge_document(doc, None, &|_, _, value| provider(value), &mut assembly);
         }
-        Ok(other) => assembly.problems.push(Problem::new(
+        Ok(other) => assembly.problems([Problem::new(
             ProblemKind::InvalidType,
             "",
             provider(&other),
             "the figment does not hold a table of settings",
-        )),
+        )]),
         Err(errors) => {
-            for error in errors {
+            let problems = errors.into_iter().map(|error| {
                 let name = error
                     .metadata
                     .as_ref()
                     .map_or_else(|| "figment".to_string(), |m| m.name.to_string());
                 let message = error.kind.to_string();
                 let key = error.path.join(".");
-                assembly.problems.push(Problem::new(
+                Problem::new(
                     ProblemKind::InvalidValue,
                     key,
                     Source::Provider { name },
                     message,
-                ));
-            }
-            return Err(ConfigError::new(assembly.problems));
+                )
+            });
+            return Err(ConfigError::new(problems.collect()));
         }
     }
     let config = finish(&mut assembly, cpu_count);
+    let (_, _, problems, _) = assembly.into_parts();
     match config {
-        Some(config) if assembly.problems.is_empty() => Ok(config),
-        _ => Err(ConfigError::new(assembly.problems)),
+        Some(config) if problems.is_empty() => Ok(config),
+        _ => Err(ConfigError::new(problems)),
     }
 }

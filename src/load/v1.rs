@@ -11,20 +11,17 @@
 //! set too, it wins and the warning says the v1 variable was ignored. [`V1_VARS`] is the
 //! single table of the mapping; the README's migration table is rendered from it.
 
-use std::collections::HashMap;
-
 use figment::value::{Dict, Value};
 
-use crate::env::{bad_value, insert_at};
+use super::env::{bad_value, parse_bool, parse_env_value, EnvSlice};
+use super::merge::Assembly;
 use crate::error::{Problem, Warning};
-use crate::schema;
+use crate::nixl::NixlBackend;
+use crate::schema::{self, Kind};
 use crate::source::Source;
 
-/// Prefix of the v1 variables.
-pub const V1_PREFIX: &str = "DYN_KVBM_";
-
 /// Prefix of the v1 per-backend switches, `DYN_KVBM_NIXL_BACKEND_<NAME>=true|false`.
-pub const NIXL_BACKEND_PREFIX: &str = "DYN_KVBM_NIXL_BACKEND_";
+const NIXL_BACKEND_PREFIX: &str = "DYN_KVBM_NIXL_BACKEND_";
 
 /// One v1 variable (or family of variables) and what it maps to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,39 +95,39 @@ pub fn lookup(var: &str) -> Option<&'static V1Var> {
 /// What the v1 variables of one environment snapshot set.
 #[derive(Debug, Default)]
 pub(crate) struct V1Layer {
-    /// The settings, nested like a file.
-    pub dict: Dict,
-    /// For each dotted key set, the v1 variable that set it.
-    pub vars: HashMap<String, String>,
+    slice: EnvSlice,
 }
 
 impl V1Layer {
-    /// Maps the v1 variables `vars`; `v2` holds the keys the `KVBM_*` variables set (and by
-    /// which variable), which win.
+    /// Maps the v1 variables `vars`; `v2` holds what the `KVBM_*` variables set (and by
+    /// which variable), which wins.
     pub(crate) fn build(
-        vars: &[(&str, &str)],
-        v2: &HashMap<&'static str, String>,
+        vars: &[(String, String)],
+        v2: &EnvSlice,
         problems: &mut Vec<Problem>,
         warnings: &mut Vec<Warning>,
     ) -> V1Layer {
         let mut layer = V1Layer::default();
         let mut backends: Option<Dict> = None;
         let mut object: Vec<(&V1Var, &str, &str)> = Vec::new();
-        for &(name, value) in vars {
-            let spec = lookup(name);
+        for (name, value) in vars {
+            let (name, value) = (name.as_str(), value.as_str());
             // Other DYN_KVBM_* variables belong to other Dynamo components: not ours to judge.
-            let Some(spec) = spec else { continue };
-            if let Some(v2_var) = v2.get(spec.key) {
+            let Some(spec) = lookup(name) else { continue };
+            if let Some(v2_var) = v2.var_of(spec.key) {
                 warnings.push(ignored(name, v2_var));
                 continue;
             }
             warnings.push(deprecated(name, spec));
             if let Some(backend) = name.strip_prefix(NIXL_BACKEND_PREFIX) {
-                match schema::parse_bool(value) {
+                match parse_bool(value) {
                     Ok(on) => {
                         let set = backends.get_or_insert_with(Dict::new);
                         if on {
-                            set.insert(backend.to_ascii_uppercase(), Value::from(Dict::new()));
+                            set.insert(
+                                NixlBackend::normalize_name(backend),
+                                Value::from(Dict::new()),
+                            );
                         }
                     }
                     Err(message) => problems.push(bad_value(spec.key, name, value, message)),
@@ -145,16 +142,20 @@ impl V1Layer {
             let var = vars
                 .iter()
                 .find(|(n, _)| n.starts_with(NIXL_BACKEND_PREFIX))
-                .map_or("", |(n, _)| n);
+                .map_or("", |(n, _)| n.as_str());
             layer.set("nixl.backends", Value::from(set), var);
         }
         layer.map_object(&object, problems, warnings);
         layer
     }
 
+    /// Merges the v1 settings on top of `assembly`, each naming its v1 variable.
+    pub(crate) fn merge_into(self, assembly: &mut Assembly) {
+        self.slice.merge_into(assembly);
+    }
+
     fn set(&mut self, key: &str, value: Value, var: &str) {
-        insert_at(&mut self.dict, key, value);
-        self.vars.insert(key.to_string(), var.to_string());
+        self.slice.set(key, value, var);
     }
 
     fn set_parsed(
@@ -164,10 +165,8 @@ impl V1Layer {
         value: &str,
         problems: &mut Vec<Problem>,
     ) {
-        let kind = schema::field_spec(key)
-            .map(|f| f.kind)
-            .unwrap_or(schema::Kind::Text);
-        match schema::parse_env_value(kind, value) {
+        let kind = schema::field_spec(key).map_or(Kind::Text, |f| f.kind);
+        match parse_env_value(kind, value) {
             Ok(parsed) => self.set(key, parsed, var),
             Err(message) => problems.push(bad_value(key, var, value, message)),
         }
@@ -184,19 +183,18 @@ impl V1Layer {
         let enabled = object
             .iter()
             .find(|(spec, _, _)| spec.var == OBJECT_ENABLED);
-        let enabled =
-            match enabled.map(|&(spec, var, value)| (spec, var, schema::parse_bool(value))) {
-                None => None,
-                Some((_, var, Ok(on))) => Some((var, on)),
-                Some((spec, var, Err(message))) => {
-                    let value = object
-                        .iter()
-                        .find(|(_, n, _)| *n == var)
-                        .map_or("", |(_, _, v)| v);
-                    problems.push(bad_value(spec.key, var, value, message));
-                    return;
-                }
-            };
+        let enabled = match enabled.map(|&(spec, var, value)| (spec, var, parse_bool(value))) {
+            None => None,
+            Some((_, var, Ok(on))) => Some((var, on)),
+            Some((spec, var, Err(message))) => {
+                let value = object
+                    .iter()
+                    .find(|(_, n, _)| *n == var)
+                    .map_or("", |(_, _, v)| v);
+                problems.push(bad_value(spec.key, var, value, message));
+                return;
+            }
+        };
         let fields = object
             .iter()
             .filter(|(spec, _, _)| spec.var != OBJECT_ENABLED);

@@ -1,0 +1,247 @@
+//! The environment layer (layer 4): `KVBM_*` variables, mapped through [`crate::schema::fields`],
+//! and the parsing of their text by the kind of the setting each one sets.
+//!
+//! The loader is handed one snapshot of the environment and scans it exactly once; nothing
+//! here reads the process environment, so tests inject whatever variables they need.
+//! Values are parsed by the type of the setting they map to, so an unparsable value is an
+//! error that names the variable itself (`env KVBM_TOKIO_WORKER_THREADS`).
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use figment::value::{Dict, Value};
+
+use super::merge::Assembly;
+use crate::error::{Problem, ProblemKind, Warning};
+use crate::nixl::NixlBackend;
+use crate::schema::value::{check_choice, integer_range};
+use crate::schema::{self, Kind, CONFIG_PATH_ENV, ENV_PREFIX};
+use crate::source::Source;
+
+/// Prefix of the deprecated KVBM v1 variables (mapped in `v1.rs`).
+pub(crate) const V1_PREFIX: &str = "DYN_KVBM_";
+
+/// Settings that variables set, nested like a file, and the variable behind each key.
+#[derive(Debug, Default)]
+pub(crate) struct EnvSlice {
+    dict: Dict,
+    vars: HashMap<String, String>,
+}
+
+impl EnvSlice {
+    /// Sets the dotted `key` to `value`, remembering the variable `var`.
+    pub(crate) fn set(&mut self, key: &str, value: Value, var: &str) {
+        insert_at(&mut self.dict, key, value);
+        self.vars.insert(key.to_string(), var.to_string());
+    }
+
+    /// The variable that set `key`, if one did.
+    pub(crate) fn var_of(&self, key: &str) -> Option<&str> {
+        self.vars.get(key).map(String::as_str)
+    }
+
+    /// Merges the settings on top of `assembly`, each value's source naming its variable.
+    pub(crate) fn merge_into(self, assembly: &mut Assembly) {
+        let EnvSlice { dict, vars } = self;
+        let source_of = |key: &str, _: &Value| match vars.get(key) {
+            Some(var) => Source::Env { var: var.clone() },
+            None => Source::Default,
+        };
+        assembly.merge(dict, &source_of);
+    }
+}
+
+/// What the `KVBM_*` variables of one environment snapshot set, and the `DYN_KVBM_*`
+/// variables found beside them (for the v1 layer).
+#[derive(Debug, Default)]
+pub(crate) struct EnvLayer {
+    /// The settings.
+    pub slice: EnvSlice,
+    /// The value of `KVBM_CONFIG_PATH`, if set and not empty.
+    pub config_path: Option<PathBuf>,
+    /// The non-empty `DYN_KVBM_*` variables, in the snapshot's order.
+    pub v1_vars: Vec<(String, String)>,
+    /// Unparsable values.
+    pub problems: Vec<Problem>,
+    /// Unknown and empty variables.
+    pub warnings: Vec<Warning>,
+    /// Which of `warnings` are about unknown `KVBM_*` variables.
+    unknown: Vec<usize>,
+}
+
+impl EnvLayer {
+    /// Scans `vars` once, keeping `KVBM_*` and the deprecated `DYN_KVBM_*` variables; other
+    /// variables are not even decoded.
+    pub(crate) fn scan(vars: &[(OsString, OsString)]) -> EnvLayer {
+        let mut layer = EnvLayer::default();
+        for (name, raw) in vars {
+            let Some(name) = name.to_str() else {
+                continue;
+            };
+            let is_v1 = name.starts_with(V1_PREFIX);
+            if !is_v1 && !name.starts_with(ENV_PREFIX) {
+                continue;
+            }
+            let source = Source::Env {
+                var: name.to_string(),
+            };
+            let Some(value) = raw.to_str() else {
+                let lossy = raw.to_string_lossy().into_owned();
+                layer.problems.push(
+                    Problem::new(
+                        ProblemKind::InvalidValue,
+                        name,
+                        source,
+                        "value is not valid UTF-8",
+                    )
+                    .with_value(format!("{:?}", crate::secret::redact_urls(&lossy))),
+                );
+                continue;
+            };
+            if value.trim().is_empty() {
+                layer.warnings.push(Warning {
+                    key: name.to_string(),
+                    source,
+                    message: "is set but empty, so it is ignored".into(),
+                });
+                continue;
+            }
+            if is_v1 {
+                layer.v1_vars.push((name.to_string(), value.to_string()));
+                continue;
+            }
+            if name == CONFIG_PATH_ENV {
+                layer.config_path = Some(PathBuf::from(value));
+                continue;
+            }
+            let Some(spec) = schema::field_for_env(name) else {
+                layer.unknown.push(layer.warnings.len());
+                layer.warnings.push(unknown_variable(name, source));
+                continue;
+            };
+            match parse_env_value(spec.kind, value) {
+                Ok(parsed) => layer.slice.set(spec.key, parsed, name),
+                Err(message) => layer
+                    .problems
+                    .push(bad_value(spec.key, name, value, message)),
+            }
+        }
+        layer
+    }
+
+    /// The warnings about `KVBM_*` variables that name no setting.
+    pub(crate) fn unknown_variables(&self) -> impl Iterator<Item = &Warning> {
+        self.unknown.iter().map(|&i| &self.warnings[i])
+    }
+}
+
+/// Inserts `value` at the dotted `key`, creating the tables on the way.
+pub(crate) fn insert_at(dict: &mut Dict, key: &str, value: Value) {
+    let mut parts = key.split('.').peekable();
+    let mut table = dict;
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            table.insert(part.to_string(), value);
+            return;
+        }
+        let slot = table
+            .entry(part.to_string())
+            .or_insert_with(|| Value::from(Dict::new()));
+        if !matches!(slot, Value::Dict(..)) {
+            *slot = Value::from(Dict::new());
+        }
+        let Value::Dict(_, inner) = slot else {
+            unreachable!("made a table just above")
+        };
+        table = inner;
+    }
+}
+
+/// An environment value that does not parse as its setting's type: the problem names the
+/// variable and shows the value, credentials redacted.
+pub(crate) fn bad_value(key: &str, var: &str, value: &str, message: String) -> Problem {
+    let source = Source::Env {
+        var: var.to_string(),
+    };
+    Problem::new(ProblemKind::InvalidValue, key, source, message)
+        .with_value(format!("{:?}", crate::secret::redact_urls(value)))
+}
+
+fn unknown_variable(name: &str, source: Source) -> Warning {
+    let message = match schema::closest_env(name) {
+        Some(near) => format!("is not a KVBM setting, so it is ignored; did you mean `{near}`?"),
+        None => "is not a KVBM setting, so it is ignored".to_string(),
+    };
+    Warning {
+        key: name.to_string(),
+        source,
+        message,
+    }
+}
+
+/// Parses the text of an environment variable as a value of `kind`.
+pub(crate) fn parse_env_value(kind: Kind, raw: &str) -> Result<Value, String> {
+    let text = raw.trim();
+    let value = match kind {
+        Kind::Bool => Value::from(parse_bool(text)?),
+        Kind::Unsigned(width) => {
+            let max = width.max();
+            let n: u64 = text
+                .parse()
+                .map_err(|_| format!("expected {}", integer_range(max)))?;
+            if n > max {
+                return Err(format!("must be at most {max}"));
+            }
+            Value::from(n)
+        }
+        Kind::Float => Value::from(
+            text.parse::<f64>()
+                .map_err(|_| "expected a number, e.g. 4.0".to_string())?,
+        ),
+        Kind::Text | Kind::Path => Value::from(text.to_string()),
+        Kind::Choice(names) => {
+            check_choice(names, text)?;
+            Value::from(text.to_string())
+        }
+        Kind::TextList => Value::from(split_list(text)),
+        Kind::ChoiceList(names) => {
+            let items = split_list(text);
+            items
+                .iter()
+                .try_for_each(|item| check_choice(names, item))?;
+            Value::from(items)
+        }
+        Kind::Backends => {
+            let mut backends = figment::value::Dict::new();
+            for name in split_list(text) {
+                let upper = NixlBackend::normalize_name(&name);
+                if backends.contains_key(&upper) {
+                    return Err(format!(
+                        "backend `{name}` is given twice; names ignore case"
+                    ));
+                }
+                backends.insert(upper, Value::from(figment::value::Dict::new()));
+            }
+            Value::from(backends)
+        }
+    };
+    Ok(value)
+}
+
+/// Parses `true/false/1/0/yes/no/on/off`, ignoring case.
+pub(crate) fn parse_bool(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err("expected a boolean: true/false, 1/0, yes/no or on/off".into()),
+    }
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
+}

@@ -1,0 +1,223 @@
+//! Checking the merged tree as a whole, deserializing it and running the declared rules.
+//!
+//! What no single source can get wrong is checked here: a one-of table needs its `type`
+//! and only that variant's fields. The tree is then deserialized into
+//! [`KvbmConfig`], and every rule declared with the settings runs on it. Each failure
+//! becomes a [`Problem`] naming the source of the offending value, found in [`Origins`].
+
+use figment::value::{Dict, Value};
+
+use super::merge::{Assembly, Origins};
+use crate::error::{Problem, ProblemKind};
+use crate::schema::value::{quoted_list, render};
+use crate::schema::{self};
+use crate::settings::{join, Context, Section, Violation, EXCLUSIVE_CODE};
+use crate::source::Source;
+use crate::variant::TYPE_KEY;
+use crate::KvbmConfig;
+
+/// Checks the merged tree as a whole, deserializes and validates it.
+pub(crate) fn finish(assembly: &mut Assembly, cpu_count: usize) -> Option<KvbmConfig> {
+    let mut problems = Vec::new();
+    let (merged, origins) = assembly.tree_mut();
+    check_variants(merged, origins, &mut problems);
+    let tree = Value::from(std::mem::take(merged));
+    let config = match tree.deserialize::<KvbmConfig>() {
+        Ok(config) => Some(config),
+        Err(errors) => {
+            problems.extend(errors.into_iter().map(|e| deserialize_problem(e, origins)));
+            None
+        }
+    };
+    if let Some(config) = &config {
+        problems.extend(
+            violations(config, cpu_count)
+                .into_iter()
+                .map(|violation| violation_problem(violation, &tree, origins)),
+        );
+    }
+    if let Value::Dict(_, dict) = tree {
+        *merged = dict;
+    }
+    assembly.problems(problems);
+    config
+}
+
+/// Every declared rule that `config` breaks on a machine with `cpu_count` CPUs, sorted by
+/// key so that errors read the same on every run.
+pub(crate) fn violations(config: &KvbmConfig, cpu_count: usize) -> Vec<Violation> {
+    let mut found = Vec::new();
+    Section::check(config, "", Context { cpu_count }, &mut found);
+    found.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.code.cmp(b.code)));
+    found
+}
+
+/// Every one-of table needs a `type`, and only the fields of that variant.
+fn check_variants(merged: &mut Dict, origins: &Origins, problems: &mut Vec<Problem>) {
+    for &(table_key, variants) in &schema::registry().variant_tables {
+        let (parent_key, name) = table_key.rsplit_once('.').unwrap_or(("", table_key));
+        let Some(parent) = table_mut(merged, parent_key) else {
+            continue;
+        };
+        let Some(Value::Dict(_, table)) = parent.get_mut(name) else {
+            if parent.get(name).is_none() && schema::registry().is_optional_section(parent_key) {
+                // `object = {}`: the section is on but says nothing about how.
+                let message = format!(
+                    "missing; `{parent_key}` is set, so set `{table_key}.type` to one of {} \
+                     (or remove `{parent_key}`)",
+                    quoted_list(variants)
+                );
+                problems.push(Problem::new(
+                    ProblemKind::Missing,
+                    table_key,
+                    origins.source_for(parent_key),
+                    message,
+                ));
+                let (grand_key, parent_name) =
+                    parent_key.rsplit_once('.').unwrap_or(("", parent_key));
+                if let Some(grand) = table_mut(merged, grand_key) {
+                    grand.remove(parent_name);
+                }
+            }
+            continue;
+        };
+        let Some(variant) = table
+            .get(TYPE_KEY)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+        else {
+            let key = format!("{table_key}.{TYPE_KEY}");
+            let message = format!(
+                "settings of `{table_key}` are given but not its type; set `type` to one of {}",
+                quoted_list(variants)
+            );
+            problems.push(Problem::new(
+                ProblemKind::Missing,
+                key,
+                origins.source_for(table_key),
+                message,
+            ));
+            parent.remove(name);
+            continue;
+        };
+        let stray: Vec<String> = table
+            .keys()
+            .filter(|field| {
+                let spec = schema::field_spec(&format!("{table_key}.{field}"));
+                spec.is_some_and(|spec| {
+                    !spec.is_variant_tag() && !spec.applies_to.contains(&variant.as_str())
+                })
+            })
+            .cloned()
+            .collect();
+        for field in stray {
+            let key = format!("{table_key}.{field}");
+            let value = table.remove(&field).map(|v| render(&v)).unwrap_or_default();
+            let owners = schema::field_spec(&key)
+                .map(|s| s.applies_to)
+                .unwrap_or_default();
+            let message = format!(
+                "does not apply to `type = \"{variant}\"` (only to {})",
+                quoted_list(owners)
+            );
+            problems.push(
+                Problem::new(
+                    ProblemKind::UnknownKey,
+                    key.as_str(),
+                    origins.source_for(&key),
+                    message,
+                )
+                .with_value(value),
+            );
+        }
+    }
+}
+
+fn table_mut<'a>(dict: &'a mut Dict, path: &str) -> Option<&'a mut Dict> {
+    if path.is_empty() {
+        return Some(dict);
+    }
+    path.split('.')
+        .try_fold(dict, |table, part| match table.get_mut(part) {
+            Some(Value::Dict(_, inner)) => Some(inner),
+            _ => None,
+        })
+}
+
+/// A problem from serde's view of the merged tree. The schema check catches what a source
+/// can get wrong, so this is the safety net (e.g. `object` without `object.client`).
+fn deserialize_problem(error: figment::Error, origins: &Origins) -> Problem {
+    let mut key = error.path.join(".");
+    let message = match &error.kind {
+        figment::error::Kind::MissingField(field) => {
+            key = join(&key, field);
+            "missing; this setting is required here".to_string()
+        }
+        kind => kind.to_string(),
+    };
+    let source = origins.source_for(&key);
+    Problem::new(ProblemKind::InvalidValue, key, source, message)
+}
+
+fn violation_problem(violation: Violation, tree: &Value, origins: &Origins) -> Problem {
+    let value_at = |key: &str| tree.find_ref(key).map(render);
+    if let (EXCLUSIVE_CODE, Some(partner)) = (violation.code, &violation.partner) {
+        let name = partner.rsplit('.').next().unwrap_or(partner);
+        let message = format!(
+            "{}; `{name}` = {} comes from {}",
+            violation.message,
+            value_at(partner).unwrap_or_default(),
+            origins.source_for(partner)
+        );
+        let mut problem = Problem::new(
+            ProblemKind::Constraint,
+            violation.key.as_str(),
+            origins.source_for(&violation.key),
+            message,
+        );
+        problem.value = value_at(&violation.key);
+        return problem;
+    }
+    let value = value_at(&violation.key);
+    if value.is_none() {
+        // No source set it: a required field of a one-of table. The problem belongs to the
+        // source that chose the variant.
+        let type_key = violation
+            .key
+            .rsplit_once('.')
+            .map(|(table, _)| join(table, TYPE_KEY));
+        let variant = type_key.as_deref().and_then(value_at);
+        let message = match &variant {
+            Some(variant) => format!("missing, but required with `type = {variant}`"),
+            None => format!("missing; {}", violation.message),
+        };
+        let source = origins.source_for(type_key.as_deref().unwrap_or(&violation.key));
+        return Problem::new(
+            ProblemKind::Missing,
+            violation.key.as_str(),
+            source,
+            message,
+        );
+    }
+    let mut problem = Problem::new(
+        ProblemKind::Constraint,
+        violation.key.as_str(),
+        origins.source_for(&violation.key),
+        violation.message,
+    );
+    problem.value = value;
+    problem
+}
+
+/// The broken constraints of a config built in code, each with [`Source::Code`].
+pub(crate) fn problems_in_code(config: &KvbmConfig, cpu_count: usize) -> Vec<Problem> {
+    let tree = Value::serialize(config).unwrap_or_else(|_| Value::from(Dict::new()));
+    let origins = Origins::default();
+    violations(config, cpu_count)
+        .into_iter()
+        .map(|violation| Problem {
+            source: Source::Code,
+            ..violation_problem(violation, &tree, &origins)
+        })
+        .collect()
+}

@@ -1,0 +1,209 @@
+//! Merging checked tables, lowest layer first, remembering the source of every leaf.
+//!
+//! Leaves replace, tables merge, lists and `nixl.backends` replace whole (they are leaves
+//! of the registry), and a one-of table whose `type` changes is replaced rather than mixed
+//! with the lower layer's fields. [`Origins`] keeps the source of every leaf set; it feeds
+//! both the problems of the later stages and the [`crate::LoadReport`].
+
+use std::collections::BTreeMap;
+
+use figment::value::{Dict, Value};
+
+use crate::error::{Problem, Warning};
+use crate::schema::{self, Node};
+use crate::settings::join;
+use crate::source::Source;
+use crate::variant::TYPE_KEY;
+
+/// The source of each value of one table being checked or merged, by dotted key.
+pub(crate) type TableSourceOf<'a> = dyn Fn(&str, &Value) -> Source + 'a;
+
+/// The merged tree of all sources read so far, the source of each leaf, and what was
+/// found wrong on the way.
+#[derive(Default)]
+pub(crate) struct Assembly {
+    merged: Dict,
+    origins: Origins,
+    problems: Vec<Problem>,
+    warnings: Vec<Warning>,
+}
+
+impl Assembly {
+    /// Merges a checked table of a higher layer on top.
+    pub(crate) fn merge(&mut self, upper: Dict, source_of: &TableSourceOf<'_>) {
+        merge_into(&mut self.merged, upper, "", source_of, &mut self.origins);
+    }
+
+    /// Records problems, in the order the sources were read.
+    pub(crate) fn problems(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        self.problems.extend(problems);
+    }
+
+    /// Records warnings.
+    pub(crate) fn warnings(&mut self, warnings: impl IntoIterator<Item = Warning>) {
+        self.warnings.extend(warnings);
+    }
+
+    /// Emits each warning once as a `tracing` warning (target `kvbm_config`).
+    pub(crate) fn log_warnings(&self) {
+        for warning in &self.warnings {
+            tracing::warn!(target: "kvbm_config", "{warning}");
+        }
+    }
+
+    /// Whether any problem was found so far.
+    pub(crate) fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// The merged tree and its origins, for the stage that checks it as a whole.
+    pub(crate) fn tree_mut(&mut self) -> (&mut Dict, &Origins) {
+        (&mut self.merged, &self.origins)
+    }
+
+    /// The merged tree.
+    pub(crate) fn tree(&self) -> &Dict {
+        &self.merged
+    }
+
+    /// The origins of the merged tree.
+    pub(crate) fn origins(&self) -> &Origins {
+        &self.origins
+    }
+
+    /// Turns every warning into a problem (strict loads).
+    pub(crate) fn warnings_as_problems(&mut self) {
+        let warnings = std::mem::take(&mut self.warnings);
+        self.problems
+            .extend(warnings.into_iter().map(Problem::from_warning));
+    }
+
+    /// Everything found: the tree, its origins, the problems and the warnings.
+    pub(crate) fn into_parts(self) -> (Dict, Origins, Vec<Problem>, Vec<Warning>) {
+        (self.merged, self.origins, self.problems, self.warnings)
+    }
+}
+
+/// For each dotted key that a source set, that source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Origins(BTreeMap<String, Source>);
+
+impl Origins {
+    /// The source of `key`: the source that set it; else that of the nearest table above
+    /// it that a source set (to `null`, or to an empty table); else, for a table, that of
+    /// the first key below it; else [`Source::Default`]. The one rule for every lookup.
+    pub(crate) fn source_for(&self, key: &str) -> Source {
+        if let Some(source) = self.0.get(key) {
+            return source.clone();
+        }
+        let mut prefix = key;
+        while let Some((parent, _)) = prefix.rsplit_once('.') {
+            if let Some(source) = self.0.get(parent) {
+                return source.clone();
+            }
+            prefix = parent;
+        }
+        let below = join(key, "");
+        self.0
+            .range(below.clone()..)
+            .next()
+            .filter(|(k, _)| k.starts_with(&below))
+            .map(|(_, source)| source.clone())
+            .unwrap_or(Source::Default)
+    }
+
+    /// Every key a source set, with its source, sorted by key.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Source)> {
+        self.0.iter().map(|(k, s)| (k.as_str(), s))
+    }
+
+    fn set(&mut self, key: String, source: Source) {
+        self.0.insert(key, source);
+    }
+
+    fn forget(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+
+    /// Forgets `key` and everything below it (a table that a higher layer replaced).
+    fn remove_under(&mut self, key: &str) {
+        self.0.remove(key);
+        let below = join(key, "");
+        let doomed: Vec<String> = self
+            .0
+            .range::<str, _>((
+                std::ops::Bound::Included(below.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(k, _)| k.starts_with(&below))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in doomed {
+            self.0.remove(&key);
+        }
+    }
+}
+
+/// Merges `upper` into `acc`: leaves replace, tables merge, one-of tables whose `type`
+/// changes are replaced. Records the source of every leaf set.
+fn merge_into(
+    acc: &mut Dict,
+    upper: Dict,
+    prefix: &str,
+    source_of: &TableSourceOf<'_>,
+    origins: &mut Origins,
+) {
+    for (name, value) in upper {
+        let key = join(prefix, &name);
+        let registry = schema::registry();
+        let is_section = matches!(registry.node(&key), Some(Node::Section(_)));
+        // An optional section's presence is itself a setting (`object = {}` turns G4 on),
+        // and so is a one-of table's: each needs a source even when it holds no leaf.
+        let presence_matters =
+            registry.is_optional_section(&key) || registry.variants_of(&key).is_some();
+        let section_source = presence_matters.then(|| source_of(&key, &value));
+        match value {
+            Value::Dict(_, inner) if is_section => {
+                let replace = switches_variant(&key, acc.get(&name), &inner);
+                let slot = acc.entry(name).or_insert_with(|| Value::from(Dict::new()));
+                if replace || !matches!(slot, Value::Dict(..)) {
+                    *slot = Value::from(Dict::new());
+                    origins.remove_under(&key);
+                }
+                if let Value::Dict(_, slot) = slot {
+                    merge_into(slot, inner, &key, source_of, origins);
+                    match section_source {
+                        Some(source) if slot.is_empty() => {
+                            origins.set(key, source);
+                        }
+                        _ => origins.forget(&key),
+                    }
+                }
+            }
+            value => {
+                // A leaf has nothing below it; a table set to `null` may have had.
+                if is_section {
+                    origins.remove_under(&key);
+                }
+                let source = source_of(&key, &value);
+                origins.set(key, source);
+                acc.insert(name, value);
+            }
+        }
+    }
+}
+
+/// Whether `upper` sets a one-of table to another variant than `lower` had.
+fn switches_variant(key: &str, lower: Option<&Value>, upper: &Dict) -> bool {
+    if schema::registry().variants_of(key).is_none() {
+        return false;
+    }
+    let type_of = |dict: &Dict| {
+        dict.get(TYPE_KEY)
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    match (lower, type_of(upper)) {
+        (Some(Value::Dict(_, lower)), Some(new)) => type_of(lower).is_some_and(|old| old != new),
+        _ => false,
+    }
+}

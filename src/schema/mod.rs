@@ -1,0 +1,342 @@
+//! The registry of every setting: key, type, environment variable, constraint and doc.
+//!
+//! Nothing here is written by hand. Each section module declares its settings once with
+//! the `settings!` table (see `src/settings.rs`); [`fields`] walks those declarations from
+//! [`KvbmConfig`](crate::KvbmConfig) down and lists every setting under its dotted key. The
+//! loader checks every file and JSON key against this list and maps every `KVBM_*`
+//! variable with it; the template, the README tables, the JSON Schema and the operator
+//! command render it.
+//!
+//! Keys are written in the tagged form: a discovery field is `nova.discovery.cluster_id`
+//! whichever spelling the source used, and [`FieldSpec::applies_to`] says which variants
+//! (`type = ...`) have it.
+
+pub(crate) mod value;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use figment::value::Value;
+
+use crate::settings::{Collector, Rule, Section};
+
+pub use crate::settings::{Kind, UInt};
+pub use value::render;
+
+/// The variable that names the user config file (layer 3); not a config key itself.
+pub const CONFIG_PATH_ENV: &str = "KVBM_CONFIG_PATH";
+
+/// Prefix of every variable this crate reads.
+pub(crate) const ENV_PREFIX: &str = "KVBM_";
+
+/// One setting: everything the loader, the docs and the operator command know about it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct FieldSpec {
+    /// Dotted key in the tagged form, e.g. `cache.host.cache_size_gb`.
+    pub key: &'static str,
+    /// The `KVBM_*` variable that sets it.
+    pub env: &'static str,
+    /// The value type.
+    pub kind: Kind,
+    /// `true` when the setting may be absent (an `Option`); JSON `null` then unsets it.
+    pub optional: bool,
+    /// For fields of a one-of table: the variants (`type` values) that have the field.
+    pub applies_to: &'static [&'static str],
+    /// The constraint checked at load, in words; empty when any value of the type is valid.
+    pub constraint: &'static str,
+    /// One-line description.
+    pub doc: &'static str,
+    /// An example value as TOML writes it, for settings whose default is "unset" or
+    /// machine-dependent (used by the template).
+    pub example: Option<&'static str>,
+    /// For a default that depends on the machine (the Rayon thread count), the default in
+    /// words; such a default is never written into generated files.
+    pub machine_default: Option<&'static str>,
+    pub(crate) rules: &'static [Rule],
+    default: fn() -> Option<Value>,
+}
+
+impl PartialEq for FieldSpec {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for FieldSpec {}
+
+impl FieldSpec {
+    /// `true` for the `type` key of a one-of table (`nova.discovery.type`, `object.client.type`).
+    pub fn is_variant_tag(&self) -> bool {
+        self.key.ends_with(".type")
+    }
+
+    /// The default as the reference tables print it.
+    pub fn default_text(&self) -> String {
+        if let Some(words) = self.machine_default {
+            return words.to_string();
+        }
+        match self.default_value() {
+            Some(value) => render(&value),
+            None if !self.optional && !self.is_variant_tag() => "none (required)".to_string(),
+            None => "none".to_string(),
+        }
+    }
+
+    /// The declared default as a value tree; `None` when it is unset. Required text (a
+    /// cluster id, a path) defaults to "" only so that serde can fill it in; validation
+    /// rejects it, so its default is `None` too.
+    pub fn default_value(&self) -> Option<Value> {
+        let value = (self.default)()?;
+        let required_text = matches!(&value, Value::String(_, s) if s.is_empty());
+        (!required_text).then_some(value)
+    }
+
+    /// The smallest and largest number the declared rules allow (`None`: no bound beyond
+    /// the type's). The upper bound of `tokio.worker_threads`, the CPU count, depends on
+    /// the machine and is not given here.
+    pub fn bounds(&self) -> (Option<u64>, Option<u64>) {
+        self.rules.iter().fold((None, None), |(low, high), rule| {
+            let (l, h) = rule.bounds();
+            (l.or(low), h.or(high))
+        })
+    }
+
+    /// Whether a declared rule requires at least one character (`not_empty`).
+    pub fn requires_text(&self) -> bool {
+        self.rules.contains(&Rule::NotEmpty)
+    }
+
+    /// Whether a declared rule requires at least one list item (`non_empty_list`).
+    pub fn requires_an_item(&self) -> bool {
+        self.rules.contains(&Rule::NonEmptyList)
+    }
+
+    /// The name of the setting within its table (the last part of the key).
+    pub fn name(&self) -> &'static str {
+        self.key.rsplit('.').next().unwrap_or(self.key)
+    }
+
+    /// The table the setting sits in (`cache.host` for `cache.host.cache_size_gb`).
+    pub fn table(&self) -> &'static str {
+        self.key.rsplit_once('.').map_or("", |(table, _)| table)
+    }
+}
+
+/// Every setting, in declaration order (the order the reference documents them).
+pub fn fields() -> &'static [FieldSpec] {
+    registry().fields
+}
+
+/// What a dotted key names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Node {
+    /// A setting.
+    Leaf(&'static FieldSpec),
+    /// A table; the `usize` indexes its children in [`Registry::children`].
+    Section(usize),
+}
+
+/// The settings and the lookup tables built from them, once per process.
+pub(crate) struct Registry {
+    fields: &'static [FieldSpec],
+    nodes: HashMap<&'static str, Node>,
+    children: Vec<Vec<&'static str>>,
+    by_env: HashMap<&'static str, usize>,
+    /// Tables that may be absent or set to JSON `null` (unset by a higher layer).
+    pub(crate) optional_sections: Vec<&'static str>,
+    /// One-of tables: their key and variant names.
+    pub(crate) variant_tables: Vec<(&'static str, &'static [&'static str])>,
+}
+
+/// The registry, built from the declarations on first use.
+pub(crate) fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut collector = Collector::default();
+        <crate::KvbmConfig as Section>::declare(&mut collector, "", None);
+        Registry::build(collector)
+    })
+}
+
+/// Registry keys and lists live as long as the process; they are made once.
+fn leak<T>(value: Vec<T>) -> &'static [T] {
+    Box::leak(value.into_boxed_slice())
+}
+
+fn leak_str(value: String) -> &'static str {
+    Box::leak(value.into_boxed_str())
+}
+
+impl Registry {
+    fn build(collector: Collector) -> Registry {
+        let fields: &'static [FieldSpec] = leak(
+            collector
+                .settings
+                .into_iter()
+                .map(|(key, declared, variants)| FieldSpec {
+                    key: leak_str(key),
+                    env: declared.env,
+                    kind: declared.kind,
+                    optional: declared.optional,
+                    applies_to: leak(variants),
+                    constraint: declared.constraint,
+                    doc: declared.doc.trim().trim_end_matches('.'),
+                    example: declared.example,
+                    machine_default: declared.machine,
+                    rules: declared.rules,
+                    default: declared.default,
+                })
+                .collect(),
+        );
+        let mut registry = Registry {
+            fields,
+            nodes: HashMap::new(),
+            children: vec![Vec::new()],
+            by_env: HashMap::new(),
+            optional_sections: collector
+                .optional_sections
+                .into_iter()
+                .map(leak_str)
+                .collect(),
+            variant_tables: collector
+                .variant_tables
+                .into_iter()
+                .map(|(table, names)| (leak_str(table), leak(names)))
+                .collect(),
+        };
+        registry.nodes.insert("", Node::Section(0));
+        debug_assert!(
+            fields
+                .iter()
+                .all(|f| f.rules.iter().all(|r| r.fits(f.kind))),
+            "a declared rule cannot check its setting's type"
+        );
+        for (i, spec) in fields.iter().enumerate() {
+            registry.by_env.insert(spec.env, i);
+            let mut parent = 0;
+            for (end, _) in spec.key.match_indices('.') {
+                parent = registry.section(&spec.key[..end], parent);
+            }
+            registry.children[parent].push(spec.name());
+            registry.nodes.insert(spec.key, Node::Leaf(spec));
+        }
+        registry
+    }
+
+    fn section(&mut self, path: &'static str, parent: usize) -> usize {
+        if let Some(Node::Section(id)) = self.nodes.get(path) {
+            return *id;
+        }
+        let id = self.children.len();
+        self.children.push(Vec::new());
+        self.nodes.insert(path, Node::Section(id));
+        let name = path.rsplit('.').next().unwrap_or(path);
+        self.children[parent].push(name);
+        id
+    }
+
+    /// What `key` names, if anything.
+    pub(crate) fn node(&self, key: &str) -> Option<Node> {
+        self.nodes.get(key).copied()
+    }
+
+    /// The names allowed inside the section `id`.
+    pub(crate) fn children(&self, id: usize) -> &[&'static str] {
+        &self.children[id]
+    }
+
+    /// The setting a `KVBM_*` variable maps to.
+    pub(crate) fn by_env(&self, var: &str) -> Option<&'static FieldSpec> {
+        self.by_env.get(var).map(|&i| &self.fields[i])
+    }
+
+    /// The variants of the one-of table at `key`, if it is one.
+    pub(crate) fn variants_of(&self, key: &str) -> Option<&'static [&'static str]> {
+        self.variant_tables
+            .iter()
+            .find(|(table, _)| *table == key)
+            .map(|(_, names)| *names)
+    }
+
+    /// Whether `key` is a table that may be absent or `null`.
+    pub(crate) fn is_optional_section(&self, key: &str) -> bool {
+        self.optional_sections.contains(&key)
+    }
+}
+
+/// Looks up the setting at `key` (dotted, tagged form).
+pub fn field_spec(key: &str) -> Option<&'static FieldSpec> {
+    match registry().node(key) {
+        Some(Node::Leaf(spec)) => Some(spec),
+        _ => None,
+    }
+}
+
+/// Looks up the setting a `KVBM_*` variable maps to.
+pub fn field_for_env(var: &str) -> Option<&'static FieldSpec> {
+    registry().by_env(var)
+}
+
+/// The registered key closest to `key`, for "did you mean ...?".
+///
+/// A near spelling of the whole key wins; failing that, a key of the same section whose
+/// last part contains the given one (`cache.host.size` → `cache.host.cache_size_gb`).
+pub fn closest_key(key: &str) -> Option<&'static str> {
+    if let Some(near) = crate::suggest::closest(key, fields().iter().map(|f| f.key)) {
+        return Some(near);
+    }
+    let (section, leaf) = key.rsplit_once('.')?;
+    let leaf = leaf.to_ascii_lowercase();
+    fields().iter().map(|f| f.key).find(|candidate| {
+        candidate
+            .rsplit_once('.')
+            .is_some_and(|(s, l)| s == section && !leaf.is_empty() && l.contains(leaf.as_str()))
+    })
+}
+
+/// The `KVBM_*` variable closest to `var`, for "did you mean ...?".
+pub fn closest_env(var: &str) -> Option<&'static str> {
+    crate::suggest::closest(var, fields().iter().map(|f| f.env).chain([CONFIG_PATH_ENV]))
+}
+
+/// Whether `var` is a variable this crate reads: a setting's, or `KVBM_CONFIG_PATH`.
+pub fn is_known_env(var: &str) -> bool {
+    var == CONFIG_PATH_ENV || field_for_env(var).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_declared_rule_can_check_its_settings_type() {
+        for spec in fields() {
+            for rule in spec.rules {
+                assert!(
+                    rule.fits(spec.kind),
+                    "{}: {rule:?} on {:?}",
+                    spec.key,
+                    spec.kind
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_rule_on_the_wrong_type_is_reported_not_skipped() {
+        assert!(!Rule::Min(1).fits(Kind::Text));
+        assert!(!Rule::Url.fits(Kind::Unsigned(UInt::U16)));
+        assert!(Rule::NotEmpty.fits(Kind::Path));
+    }
+
+    #[test]
+    fn settings_shared_by_variants_are_one_entry() {
+        let cluster_id = field_spec("nova.discovery.cluster_id").unwrap();
+        assert_eq!(cluster_id.applies_to, ["etcd", "p2p"]);
+        let bucket = field_spec("object.client.bucket").unwrap();
+        assert_eq!(bucket.applies_to, ["s3", "nixl"]);
+        let keys: std::collections::HashSet<&str> = fields().iter().map(|f| f.key).collect();
+        assert_eq!(keys.len(), fields().len(), "each key once");
+    }
+}

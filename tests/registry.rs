@@ -1,0 +1,224 @@
+//! The registry, the Rust types and the JSON Schema agree for every declared setting: kind
+//! versus type, bounds versus `minimum` / `maximum`, defaults versus `Default`.
+#![cfg(feature = "schema")]
+
+use figment::value::Value as Tree;
+use kvbm_config::nova::{EtcdDiscoveryConfig, FilesystemDiscoveryConfig, P2pDiscoveryConfig};
+use kvbm_config::object::{NixlObjectClientConfig, S3ClientConfig};
+use kvbm_config::schema::{fields, FieldSpec, Kind, UInt};
+use kvbm_config::KvbmConfig;
+use serde_json::Value;
+
+fn document() -> Value {
+    kvbm_config::json_schema::document_schema()
+}
+
+/// Follows `$ref`s to the schema they name.
+fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference.trim_start_matches('#');
+            resolve(root, root.pointer(pointer).expect("a $ref that resolves"))
+        }
+        None => schema,
+    }
+}
+
+/// The property schema of a setting, through nested tables and, for a one-of table, the
+/// tagged form of `variant`.
+fn property<'a>(root: &'a Value, key: &str, variant: Option<&str>) -> &'a Value {
+    let mut schema = root;
+    for part in key.split('.') {
+        schema = resolve(root, non_null(schema));
+        if let Some(forms) = schema.get("oneOf").and_then(Value::as_array) {
+            let variant = variant.expect("a variant for a one-of table");
+            schema = forms
+                .iter()
+                .find(|form| form.pointer("/properties/type/const") == Some(&Value::from(variant)))
+                .unwrap_or_else(|| panic!("{key}: no tagged form for {variant}"));
+        }
+        schema = schema
+            .pointer(&format!("/properties/{part}"))
+            .unwrap_or_else(|| panic!("{key}: no property `{part}` in the schema"));
+    }
+    resolve(root, schema)
+}
+
+/// The non-null branch of an optional table (`anyOf: [{$ref}, {type: null}]`).
+fn non_null(schema: &Value) -> &Value {
+    match schema.get("anyOf").and_then(Value::as_array) {
+        Some(branches) => branches
+            .iter()
+            .find(|b| b.get("type") != Some(&Value::from("null")))
+            .unwrap_or(schema),
+        None => schema,
+    }
+}
+
+fn types_of(schema: &Value) -> Vec<String> {
+    match schema.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(|t| t.as_str().map(String::from))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn assert_kind_matches(spec: &FieldSpec, root: &Value, schema: &Value) {
+    let types = types_of(schema);
+    assert_eq!(
+        types.contains(&"null".to_string()),
+        spec.optional,
+        "{}: optional in the registry ⇔ nullable in the schema",
+        spec.key
+    );
+    let has = |t: &str| types.iter().any(|x| x == t);
+    let ok = match spec.kind {
+        Kind::Bool => has("boolean"),
+        Kind::Unsigned(_) => has("integer"),
+        Kind::Float => has("number"),
+        Kind::Text | Kind::Path => has("string"),
+        Kind::TextList => has("array") && schema.pointer("/items/type") == Some(&"string".into()),
+        Kind::Choice(names) => {
+            let choice = resolve(root, schema.get("anyOf").map_or(schema, |a| &a[0]));
+            enum_names(root, choice) == names
+        }
+        Kind::ChoiceList(names) => {
+            has("array") && enum_names(root, resolve(root, &schema["items"])) == names
+        }
+        Kind::Backends => schema.get("oneOf").is_some(),
+        _ => false,
+    };
+    assert!(ok, "{}: kind {:?} but schema {schema}", spec.key, spec.kind);
+}
+
+/// The names a schemars enum accepts (`enum`, or `oneOf` of `const`s).
+fn enum_names(root: &Value, schema: &Value) -> Vec<String> {
+    let schema = resolve(root, schema);
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return values
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect();
+    }
+    schema["oneOf"]
+        .as_array()
+        .expect("enum or oneOf")
+        .iter()
+        .filter_map(|v| v.get("const").and_then(Value::as_str).map(String::from))
+        .collect()
+}
+
+fn assert_bounds_match(spec: &FieldSpec, schema: &Value) {
+    let (low, high) = spec.bounds();
+    let minimum = schema.get("minimum").and_then(Value::as_u64);
+    let maximum = schema.get("maximum").and_then(Value::as_u64);
+    match low {
+        Some(low) => assert_eq!(minimum, Some(low), "{}: minimum", spec.key),
+        None if matches!(spec.kind, Kind::Unsigned(_)) => {
+            assert!(
+                minimum.is_none_or(|m| m == 0),
+                "{}: no lower bound",
+                spec.key
+            )
+        }
+        None => assert_eq!(minimum, None, "{}: no lower bound", spec.key),
+    }
+    let width_max = match spec.kind {
+        Kind::Unsigned(UInt::U16) => Some(u64::from(u16::MAX)),
+        _ => None,
+    };
+    match high {
+        Some(high) => assert_eq!(maximum, Some(high), "{}: maximum", spec.key),
+        None => assert!(
+            maximum.is_none() || maximum == width_max,
+            "{}: no upper bound but {maximum:?}",
+            spec.key
+        ),
+    }
+}
+
+/// The default each variant's struct holds for the field (whose key ends in `name`).
+fn variant_default(variant: &str, name: &str) -> Option<Tree> {
+    let tree = match variant {
+        "etcd" => Tree::serialize(EtcdDiscoveryConfig::default()),
+        "p2p" => Tree::serialize(P2pDiscoveryConfig::default()),
+        "filesystem" => Tree::serialize(FilesystemDiscoveryConfig::default()),
+        "s3" => Tree::serialize(S3ClientConfig::default()),
+        "nixl" => Tree::serialize(NixlObjectClientConfig::default()),
+        other => panic!("unknown variant {other}"),
+    };
+    tree.unwrap().find(name)
+}
+
+fn without_required_text(value: Option<Tree>) -> Option<Tree> {
+    value.filter(|v| !matches!(v, Tree::String(_, s) if s.is_empty()))
+}
+
+#[test]
+fn registry_types_and_schema_agree_for_every_setting() {
+    let document = document();
+    let defaults = Tree::serialize(KvbmConfig::default()).unwrap();
+    for spec in fields() {
+        let variants: Vec<Option<&str>> = match spec.applies_to {
+            [] if spec.is_variant_tag() => continue,
+            [] => vec![None],
+            variants => variants.iter().map(|v| Some(*v)).collect(),
+        };
+        for variant in variants {
+            let schema = property(&document, spec.key, variant);
+            assert_kind_matches(spec, &document, schema);
+            assert_bounds_match(spec, schema);
+            let rust_default = match variant {
+                None => defaults.clone().find(spec.key),
+                Some(variant) => variant_default(variant, spec.name()),
+            };
+            assert_eq!(
+                spec.default_value(),
+                without_required_text(rust_default.clone()),
+                "{}: registry default vs Default",
+                spec.key
+            );
+            if let (Some(schema_default), Some(rust)) = (schema.get("default"), rust_default) {
+                let rust = serde_json::to_value(&rust).unwrap();
+                assert_eq!(schema_default, &rust, "{}: schema default", spec.key);
+            }
+            if spec.machine_default.is_some() {
+                assert!(
+                    schema.get("default").is_none(),
+                    "{}: machine default",
+                    spec.key
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn each_declared_constraint_rejects_a_breaking_value() {
+    // Every setting with a lower bound rejects the value just below it, from any source.
+    for spec in fields() {
+        let (Some(low), _) = spec.bounds() else {
+            continue;
+        };
+        if low == 0 || !spec.applies_to.is_empty() {
+            continue;
+        }
+        let mut json = serde_json::json!(low - 1);
+        for part in spec.key.rsplit('.') {
+            json = serde_json::json!({ part: json });
+        }
+        let error = kvbm_config::Loader::new()
+            .cpu_count(64)
+            .json(json.to_string())
+            .load()
+            .expect_err(spec.key);
+        assert!(
+            error.problem_for(spec.key).is_some(),
+            "{}: {error}",
+            spec.key
+        );
+    }
+}
