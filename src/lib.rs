@@ -93,6 +93,9 @@ mod variant;
 use figment::Figment;
 use serde::{Deserialize, Serialize};
 
+/// The version of this crate (and of the `kvbm-config` command and Python package).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub use error::{BuildError, ConfigError, Problem, ProblemKind, Warning};
 pub use load::report::{LoadReport, Loaded, ReportEntry};
 pub use load::v1;

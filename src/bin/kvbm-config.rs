@@ -356,14 +356,7 @@ fn check(sources: &Sources, strict: bool, ui: &Ui) -> Result<ExitCode, Usage> {
 }
 
 fn explain(sources: &Sources, key: &str, ui: &Ui) -> Result<ExitCode, Usage> {
-    let spec = schema::field_spec(key).or_else(|| schema::field_for_env(key));
-    let Some(spec) = spec else {
-        let hint = schema::closest_key(key)
-            .or_else(|| schema::closest_env(key))
-            .map(|near| format!("; did you mean `{near}`?"))
-            .unwrap_or_else(|| "; `kvbm-config template` lists every setting".into());
-        return Err(format!("unknown setting `{key}`{hint}"));
-    };
+    let spec = schema::lookup(key)?;
     print_spec(spec, ui);
     for (role, loader) in sources.loaders()? {
         let label = match role {
@@ -396,21 +389,10 @@ fn explain(sources: &Sources, key: &str, ui: &Ui) -> Result<ExitCode, Usage> {
 }
 
 fn print_spec(spec: &FieldSpec, ui: &Ui) {
-    println!("{}", ui.heading(spec.key));
-    println!("  {}.", spec.doc);
-    println!("  {:<12}{}", "type:", spec.kind.describe());
-    println!("  {:<12}{}", "default:", spec.default_text());
-    println!("  {:<12}{}", "env:", spec.env);
-    if !spec.constraint.is_empty() {
-        println!("  {:<12}{}", "constraint:", spec.constraint);
-    }
-    if !spec.applies_to.is_empty() {
-        println!(
-            "  {:<12}type = {}",
-            "applies to:",
-            spec.applies_to.join(" | ")
-        );
-    }
+    let text = spec.explain();
+    let (heading, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    println!("{}", ui.heading(heading));
+    print!("{rest}");
 }
 
 fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {

@@ -155,7 +155,9 @@ impl Loader {
     }
 
     /// Uses `json` as layer 5: a flat config document or one with `default`, `leader` and
-    /// `worker` keys (vLLM's `kv_connector_extra_config`).
+    /// `worker` keys (vLLM's `kv_connector_extra_config`), or vLLM's whole
+    /// `kv_transfer_config`, recognised by its `kv_connector_extra_config` key (whose
+    /// other keys are vLLM's and are not checked here).
     pub fn json(mut self, json: impl Into<String>) -> Self {
         self.json = Some(json.into());
         self
@@ -273,13 +275,14 @@ impl Loader {
         assembly.problems(env.problems);
         env.slice.merge_into(&mut assembly);
         if let Some(json) = &self.json {
-            match serde_json::from_str::<Dict>(json) {
-                Ok(doc) => merge_document(
+            match serde_json::from_str::<Dict>(json).map(unwrap_kv_transfer_config) {
+                Ok(Ok(doc)) => merge_document(
                     doc,
                     self.role,
                     &|profile, _, _| Source::Json { profile },
                     &mut assembly,
                 ),
+                Ok(Err(problem)) => assembly.problems([problem]),
                 Err(e) => assembly.problems([Problem::new(
                     ProblemKind::Syntax,
                     "",
@@ -331,6 +334,30 @@ impl Loader {
             )]),
         }
         Ok(())
+    }
+}
+
+/// The key of vLLM's `kv_transfer_config` that holds the KVBM document.
+const EXTRA_CONFIG_KEY: &str = "kv_connector_extra_config";
+
+/// vLLM's whole `kv_transfer_config` (recognised by its `kv_connector_extra_config` key)
+/// stands for the document under that key; its other keys (`kv_connector`, `kv_role`, ...)
+/// are vLLM's, not KVBM settings. Any other document is the KVBM document itself.
+fn unwrap_kv_transfer_config(mut doc: Dict) -> Result<Dict, Problem> {
+    match doc.remove(EXTRA_CONFIG_KEY) {
+        None => Ok(doc),
+        Some(Value::Dict(_, inner)) => Ok(inner),
+        Some(Value::Empty(..)) => Ok(Dict::new()),
+        Some(other) => Err(Problem::new(
+            ProblemKind::InvalidType,
+            EXTRA_CONFIG_KEY,
+            Source::Json { profile: None },
+            format!(
+                "must be a table of KVBM settings, found {}",
+                crate::schema::value::describe(&other)
+            ),
+        )
+        .with_value(crate::schema::render(&other))),
     }
 }
 

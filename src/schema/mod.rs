@@ -112,6 +112,28 @@ impl FieldSpec {
         self.rules.contains(&Rule::NonEmptyList)
     }
 
+    /// What `kvbm-config explain` prints about the setting: doc, type, default, variable,
+    /// constraint and the variants that have it.
+    pub fn explain(&self) -> String {
+        let mut out = format!("{}\n  {}.\n", self.key, self.doc);
+        let mut line = |label: &str, text: &str| {
+            out.push_str(&format!("  {label:<12}{text}\n"));
+        };
+        line("type:", &self.kind.describe());
+        line("default:", &self.default_text());
+        line("env:", self.env);
+        if !self.constraint.is_empty() {
+            line("constraint:", self.constraint);
+        }
+        if !self.applies_to.is_empty() {
+            line(
+                "applies to:",
+                &format!("type = {}", self.applies_to.join(" | ")),
+            );
+        }
+        out
+    }
+
     /// The name of the setting within its table (the last part of the key).
     pub fn name(&self) -> &'static str {
         self.key.rsplit('.').next().unwrap_or(self.key)
@@ -298,6 +320,23 @@ pub fn closest_key(key: &str) -> Option<&'static str> {
 /// The `KVBM_*` variable closest to `var`, for "did you mean ...?".
 pub fn closest_env(var: &str) -> Option<&'static str> {
     crate::suggest::closest(var, fields().iter().map(|f| f.env).chain([CONFIG_PATH_ENV]))
+}
+
+/// The setting a dotted key or a `KVBM_*` variable names.
+///
+/// # Errors
+///
+/// For an unknown name, a message naming the closest key or variable.
+pub fn lookup(name: &str) -> Result<&'static FieldSpec, String> {
+    field_spec(name)
+        .or_else(|| field_for_env(name))
+        .ok_or_else(|| {
+            let hint = closest_key(name)
+                .or_else(|| closest_env(name))
+                .map(|near| format!("; did you mean `{near}`?"))
+                .unwrap_or_else(|| "; `kvbm-config template` lists every setting".into());
+            format!("unknown setting `{name}`{hint}")
+        })
 }
 
 /// Whether `var` is a variable this crate reads: a setting's, or `KVBM_CONFIG_PATH`.
