@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::settings::{Absent, Context, Declared, Member, Section, Violation};
+use crate::settings::{Absent, Context, Declared, KeyPath, Member, Section, Violation};
 
 crate::settings::settings! {
     /// Settings of the Nova transport (`[nova]`).
@@ -122,11 +122,11 @@ impl Section for DiscoveryConfig {
         },
     ];
 
-    fn check(&self, prefix: &str, context: Context, found: &mut Vec<Violation>) {
+    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>) {
         match self {
-            Self::Etcd(c) => c.check(prefix, context, found),
-            Self::P2p(c) => c.check(prefix, context, found),
-            Self::Filesystem(c) => c.check(prefix, context, found),
+            Self::Etcd(c) => c.check(at, context, found),
+            Self::P2p(c) => c.check(at, context, found),
+            Self::Filesystem(c) => c.check(at, context, found),
         }
     }
 }

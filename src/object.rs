@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::settings::{Absent, Context, Declared, Member, Section, Violation};
+use crate::settings::{Absent, Context, Declared, KeyPath, Member, Section, Violation};
 
 /// Settings of the object-storage tier (`[object]`).
 ///
@@ -33,9 +33,8 @@ impl Section for ObjectConfig {
         declare: <ObjectClientConfig as Section>::declare,
     }];
 
-    fn check(&self, prefix: &str, context: Context, found: &mut Vec<Violation>) {
-        let prefix = crate::settings::join(prefix, "client");
-        self.client.check(&prefix, context, found);
+    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>) {
+        self.client.check(&at.child("client"), context, found);
     }
 }
 
@@ -102,10 +101,10 @@ impl Section for ObjectClientConfig {
         },
     ];
 
-    fn check(&self, prefix: &str, context: Context, found: &mut Vec<Violation>) {
+    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>) {
         match self {
-            Self::S3(c) => c.check(prefix, context, found),
-            Self::Nixl(c) => c.check(prefix, context, found),
+            Self::S3(c) => c.check(at, context, found),
+            Self::Nixl(c) => c.check(at, context, found),
         }
     }
 }

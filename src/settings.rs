@@ -498,8 +498,8 @@ pub(crate) trait Section {
         collector.members(Self::MEMBERS, prefix, variant);
     }
 
-    /// Checks every declared rule of this table (at `prefix`) and of the tables below it.
-    fn check(&self, prefix: &str, context: Context, found: &mut Vec<Violation>);
+    /// Checks every declared rule of this table (at `at`) and of the tables below it.
+    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>);
 }
 
 impl<T: Section> Section for Option<T> {
@@ -510,16 +510,17 @@ impl<T: Section> Section for Option<T> {
         T::declare(collector, prefix, variant);
     }
 
-    fn check(&self, prefix: &str, context: Context, found: &mut Vec<Violation>) {
+    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>) {
         if let Some(section) = self {
-            section.check(prefix, context, found);
+            section.check(at, context, found);
         }
     }
 }
 
 /// Checks the rules of one setting, recording each broken one.
 pub(crate) fn check_setting<T: SettingType>(
-    key: String,
+    at: &KeyPath<'_>,
+    name: &'static str,
     value: &T,
     rules: &[Rule],
     context: Context,
@@ -530,6 +531,8 @@ pub(crate) fn check_setting<T: SettingType>(
         let Err((code, message)) = rule.check(value.view(), context, sibling_set) else {
             continue;
         };
+        // The key is built only for a broken rule: a valid config costs no allocation.
+        let key = at.key(name);
         let partner = match rule {
             Rule::NotWith(other) => {
                 let (table, this) = key.rsplit_once('.').unwrap_or(("", &key));
@@ -555,6 +558,44 @@ pub(crate) fn check_setting<T: SettingType>(
             message,
             partner,
         });
+    }
+}
+
+/// Where a table sits, as a chain of names built on the stack while checking, so that a
+/// valid config is checked without building a single key string.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyPath<'a> {
+    parent: Option<&'a KeyPath<'a>>,
+    name: &'static str,
+}
+
+impl<'a> KeyPath<'a> {
+    /// The root table.
+    pub(crate) const ROOT: KeyPath<'static> = KeyPath {
+        parent: None,
+        name: "",
+    };
+
+    /// The table `name` inside this one.
+    pub(crate) fn child(&'a self, name: &'static str) -> KeyPath<'a> {
+        KeyPath {
+            parent: Some(self),
+            name,
+        }
+    }
+
+    /// The dotted key of `name` in this table.
+    pub(crate) fn key(&self, name: &str) -> String {
+        let mut parts = vec![name];
+        let mut at = Some(self);
+        while let Some(path) = at {
+            if !path.name.is_empty() {
+                parts.push(path.name);
+            }
+            at = path.parent;
+        }
+        parts.reverse();
+        parts.join(".")
     }
 }
 
@@ -676,7 +717,7 @@ macro_rules! settings {
 
             fn check(
                 &self,
-                prefix: &str,
+                at: &crate::settings::KeyPath<'_>,
                 context: crate::settings::Context,
                 found: &mut Vec<crate::settings::Violation>,
             ) {
@@ -685,7 +726,7 @@ macro_rules! settings {
                     _ => false,
                 };
                 let _ = &sibling_set;
-                $(crate::settings::check_field!(self, $field $ty, $spec, prefix, context, sibling_set, found);)*
+                $(crate::settings::check_field!(self, $field $ty, $spec, at, context, sibling_set, found);)*
             }
         }
     };
@@ -778,7 +819,7 @@ macro_rules! check_field {
     ($self:ident, $field:ident $ty:ty, section, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
         crate::settings::Section::check(
             &$self.$field,
-            &crate::settings::join($prefix, stringify!($field)),
+            &$prefix.child(stringify!($field)),
             $context,
             $found,
         )
@@ -788,7 +829,8 @@ macro_rules! check_field {
     };
     ($self:ident, $field:ident $ty:ty, { same_as: $other:ident }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
         crate::settings::check_setting(
-            crate::settings::join($prefix, stringify!($field)),
+            $prefix,
+            stringify!($field),
             &$self.$field,
             crate::settings::declared_in(
                 <$other as crate::settings::Section>::MEMBERS,
@@ -804,7 +846,8 @@ macro_rules! check_field {
         $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)? $(,)?
     }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
         crate::settings::check_setting(
-            crate::settings::join($prefix, stringify!($field)),
+            $prefix,
+            stringify!($field),
             &$self.$field,
             crate::settings::first!($(crate::settings::rules_value!($($rule)*),)? &[]),
             $context,

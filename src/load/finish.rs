@@ -11,7 +11,7 @@ use super::merge::{Assembly, Origins};
 use crate::error::{Problem, ProblemKind};
 use crate::schema::value::{quoted_list, render};
 use crate::schema::{self};
-use crate::settings::{join, Context, Section, Violation, EXCLUSIVE_CODE};
+use crate::settings::{join, Context, KeyPath, Section, Violation, EXCLUSIVE_CODE};
 use crate::source::Source;
 use crate::variant::TYPE_KEY;
 use crate::KvbmConfig;
@@ -47,7 +47,7 @@ pub(crate) fn finish(assembly: &mut Assembly, cpu_count: usize) -> Option<KvbmCo
 /// key so that errors read the same on every run.
 pub(crate) fn violations(config: &KvbmConfig, cpu_count: usize) -> Vec<Violation> {
     let mut found = Vec::new();
-    Section::check(config, "", Context { cpu_count }, &mut found);
+    Section::check(config, &KeyPath::ROOT, Context { cpu_count }, &mut found);
     found.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.code.cmp(b.code)));
     found
 }
