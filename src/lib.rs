@@ -79,6 +79,7 @@ pub mod nixl;
 pub mod nova;
 pub mod object;
 pub mod offload;
+pub mod preflight;
 pub mod rayon;
 pub mod schema;
 pub mod secret;

@@ -287,3 +287,94 @@ fn template_and_schema_print_the_committed_files() {
         serde_json::from_str(&common::repo_file("kvbm.schema.json")).unwrap();
     assert_eq!(printed, committed);
 }
+
+#[test]
+fn preflight_passes_fails_on_memory_and_reports_a_taken_port() {
+    let files = Files::new();
+    let output = kvbm(&files).arg("preflight").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("0 error(s)"),
+        "{}",
+        stdout(&output)
+    );
+
+    // A million GB per worker cannot fit any host.
+    let output = kvbm(&files)
+        .env("KVBM_CACHE_HOST_SIZE_GB", "1000000")
+        .args(["preflight", "--workers", "8"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.lines().any(|l| l
+            .starts_with("error: cache.host.cache_size_gb: 8 workers × 1000000.0 GB")
+            && l.contains("GiB")
+            && l.ends_with("(1000000.0, env KVBM_CACHE_HOST_SIZE_GB)")),
+        "{text}"
+    );
+
+    // A port this test holds on the loopback address.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let output = kvbm(&files)
+        .env("KVBM_NOVA_BACKEND_TCP_ADDR", "127.0.0.1")
+        .env("KVBM_NOVA_BACKEND_TCP_PORT", &port)
+        .arg("preflight")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains(&format!(
+            "error: nova.backend.tcp_port: port {port} cannot be bound at 127.0.0.1:{port}"
+        )),
+        "{text}"
+    );
+    drop(listener);
+}
+
+#[test]
+fn preflight_json_strict_usage_and_invalid_configs() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .env("KVBM_CACHE_DISK_SIZE_GB", "1")
+        .args(["--role", "all", "preflight", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "a warning only");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "one per role: {json}");
+    for (finding, role) in findings.iter().zip(["leader", "worker"]) {
+        assert_eq!(finding["severity"], "warning");
+        assert_eq!(finding["check"], "g3-disk");
+        assert_eq!(finding["source"], "env KVBM_CACHE_DISK_SIZE_GB");
+        assert_eq!(finding["role"], role);
+    }
+    assert!(json["host"]["memory"]["total"]
+        .as_u64()
+        .is_some_and(|t| t > 0));
+
+    let strict = kvbm(&files)
+        .env("KVBM_CACHE_DISK_SIZE_GB", "1")
+        .args(["preflight", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+
+    let usage = kvbm(&files)
+        .args(["preflight", "--workers", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+
+    let invalid = kvbm(&files)
+        .env("KVBM_TOKIO_WORKER_THREADS", "0")
+        .arg("preflight")
+        .output()
+        .unwrap();
+    assert_eq!(invalid.status.code(), Some(1));
+    assert!(stderr(&invalid).contains("tokio.worker_threads: must be at least 1"));
+}

@@ -93,6 +93,30 @@ enum Command {
     Template,
     /// Print the JSON Schema of config files and of the vLLM JSON document.
     Schema,
+    /// Check the config against this host: memory, disk, CPUs, network, GDS, discovery.
+    ///
+    /// Exit 0 when nothing is an error (warnings are printed), 1 on an error, a warning
+    /// under --strict, or an invalid config, 2 on a usage error.
+    Preflight {
+        /// KVBM worker processes on this node, each allocating the tier sizes.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        workers: u32,
+        /// Bytes of one KV block, to size tiers given by `num_blocks`.
+        #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+        block_bytes: Option<u64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: PreflightFormat,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PreflightFormat {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -106,6 +130,18 @@ fn main() -> ExitCode {
         Command::Template => {
             print!("{}", kvbm_config::docs::template());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Preflight {
+            workers,
+            block_bytes,
+            format,
+            strict,
+        } => {
+            let options = kvbm_config::preflight::Options {
+                workers: *workers,
+                block_bytes: *block_bytes,
+            };
+            preflight(&cli.sources, options, *format, *strict, &ui)
         }
         Command::Schema => {
             let schema = kvbm_config::json_schema::document_schema();
@@ -154,6 +190,14 @@ impl Ui {
 
     fn warning(&self, text: &str) -> String {
         Self::paint(self.stderr, "1;33", text)
+    }
+
+    fn error_out(&self, text: &str) -> String {
+        Self::paint(self.stdout, "1;31", text)
+    }
+
+    fn warning_out(&self, text: &str) -> String {
+        Self::paint(self.stdout, "1;33", text)
     }
 
     fn heading(&self, text: &str) -> String {
@@ -479,4 +523,76 @@ fn shown(value: Option<&str>) -> String {
         None => "-".into(),
         Some(value) => format!("{:?}", kvbm_config::secret::redact_urls(value)),
     }
+}
+
+fn preflight(
+    sources: &Sources,
+    options: kvbm_config::preflight::Options,
+    format: PreflightFormat,
+    strict: bool,
+    ui: &Ui,
+) -> Result<ExitCode, Usage> {
+    use kvbm_config::preflight::{self, Host, Severity};
+    let mut host = Host::probe();
+    let loaders = sources.loaders()?;
+    let several = loaders.len() > 1;
+    let mut failed = false;
+    let mut findings_json = Vec::new();
+    for (role, loader) in loaders {
+        let loaded = match loader.load() {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                print_problems(role, &error, ui);
+                failed = true;
+                continue;
+            }
+        };
+        let findings = preflight::check(&loaded, &mut host, options);
+        let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
+        let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+        failed |= errors > 0 || (strict && warnings > 0);
+        if format == PreflightFormat::Json {
+            for finding in &findings {
+                let mut value = serde_json::to_value(finding).expect("a finding serializes");
+                if let (Some(role), Some(object)) = (role, value.as_object_mut()) {
+                    object.insert("role".into(), role.to_string().into());
+                }
+                findings_json.push(value);
+            }
+            continue;
+        }
+        if several {
+            println!(
+                "{}",
+                ui.heading(&format!("# ===== {} =====", role_name(role)))
+            );
+        }
+        for finding in &findings {
+            let label = finding.severity.to_string();
+            let painted = match finding.severity {
+                Severity::Error => ui.error_out(&label),
+                Severity::Warning => ui.warning_out(&label),
+                Severity::Info => label.clone(),
+            };
+            let line = finding.to_string();
+            println!("{painted}{}", &line[label.len()..]);
+        }
+        println!(
+            "preflight of the {} with {} worker(s): {errors} error(s), {warnings} warning(s)",
+            role_name(role),
+            options.workers
+        );
+    }
+    if format == PreflightFormat::Json {
+        let out = serde_json::json!({ "findings": findings_json, "host": host });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("JSON serializes")
+        );
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

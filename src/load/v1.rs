@@ -51,14 +51,18 @@ const fn v1(
     }
 }
 
+/// The change of meaning of the v1 size variables, said the same way by the deprecation
+/// warning, the preflight check and the README's migration table.
+pub const PER_WORKER_NOTE: &str = "KVBM v1 treated this as a total for the model instance and divided it across the tensor-parallel ranks; v2's `cache_size_gb` is allocated by each worker, so divide the v1 value by the number of workers";
+
 const OBJECT_ENABLED: &str = "DYN_KVBM_OBJECT_ENABLED";
 const OBJECT_ENDPOINT: &str = "DYN_KVBM_OBJECT_ENDPOINT";
 
 /// The v1 variables this crate honours.
 pub const V1_VARS: &[V1Var] = &[
-    v1("DYN_KVBM_CPU_CACHE_GB", "cache.host.cache_size_gb", "KVBM_CACHE_HOST_SIZE_GB", ""),
+    v1("DYN_KVBM_CPU_CACHE_GB", "cache.host.cache_size_gb", "KVBM_CACHE_HOST_SIZE_GB", PER_WORKER_NOTE),
     v1("DYN_KVBM_CPU_CACHE_OVERRIDE_NUM_BLOCKS", "cache.host.num_blocks", "KVBM_CACHE_HOST_NUM_BLOCKS", ""),
-    v1("DYN_KVBM_DISK_CACHE_GB", "cache.disk.cache_size_gb", "KVBM_CACHE_DISK_SIZE_GB", ""),
+    v1("DYN_KVBM_DISK_CACHE_GB", "cache.disk.cache_size_gb", "KVBM_CACHE_DISK_SIZE_GB", PER_WORKER_NOTE),
     v1("DYN_KVBM_DISK_CACHE_OVERRIDE_NUM_BLOCKS", "cache.disk.num_blocks", "KVBM_CACHE_DISK_NUM_BLOCKS", ""),
     v1("DYN_KVBM_DISK_CACHE_DIR", "cache.disk.storage_path", "KVBM_CACHE_DISK_STORAGE_PATH", ""),
     v1(
@@ -236,10 +240,16 @@ fn deprecated(var: &str, spec: &V1Var) -> Warning {
         source: Source::Env {
             var: var.to_string(),
         },
-        message: format!(
-            "is deprecated (KVBM v1); use `{}` instead",
-            spec.replacement
-        ),
+        message: match spec.note {
+            PER_WORKER_NOTE => format!(
+                "is deprecated (KVBM v1); use `{}` instead. {PER_WORKER_NOTE}",
+                spec.replacement
+            ),
+            _ => format!(
+                "is deprecated (KVBM v1); use `{}` instead",
+                spec.replacement
+            ),
+        },
     }
 }
 

@@ -1,0 +1,409 @@
+//! Preflight: every rule at, below and above its threshold, with injected hosts; the real
+//! probe on this machine.
+
+mod common;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use common::loader;
+use kvbm_config::preflight::{
+    self, Cpus, Finding, FsKind, Host, Interface, Memory, Options, PathFacts, PathState, Severity,
+};
+use kvbm_config::Loaded;
+
+const GB: u64 = 1_000_000_000;
+
+fn load(env: &[(&str, &str)]) -> Loaded {
+    loader()
+        .env(env.iter().copied())
+        .load()
+        .expect("valid config")
+}
+
+fn host_with_memory(limit_gb: u64) -> Host {
+    Host {
+        memory: Memory {
+            total: Some(limit_gb * GB),
+            available: Some(limit_gb * GB),
+            cgroup_limit: None,
+        },
+        ..Host::default()
+    }
+}
+
+fn run(loaded: &Loaded, host: &mut Host, workers: u32) -> Vec<Finding> {
+    preflight::check(
+        loaded,
+        host,
+        Options {
+            workers,
+            block_bytes: None,
+        },
+    )
+}
+
+fn of<'a>(findings: &'a [Finding], check: &str) -> Vec<&'a Finding> {
+    findings.iter().filter(|f| f.check == check).collect()
+}
+
+fn severities(findings: &[Finding], check: &str) -> Vec<Severity> {
+    of(findings, check).iter().map(|f| f.severity).collect()
+}
+
+fn dir(writable: bool, free_gb: u64, fs: FsKind) -> PathFacts {
+    PathFacts {
+        state: PathState::Directory { writable },
+        free_bytes: Some(free_gb * GB),
+        fs: Some(fs),
+    }
+}
+
+#[test]
+fn host_memory_is_checked_at_90_percent_and_at_the_limit() {
+    let cases = [
+        ("30", vec![]),
+        ("31", vec![Severity::Warning]),
+        ("34", vec![Severity::Error]),
+    ];
+    for (size, expected) in cases {
+        let loaded = load(&[("KVBM_CACHE_HOST_SIZE_GB", size)]);
+        let findings = run(&loaded, &mut host_with_memory(100), 3);
+        assert_eq!(
+            severities(&findings, "g2-memory"),
+            expected,
+            "3 × {size} GB of 100 GB"
+        );
+    }
+    let loaded = load(&[("KVBM_CACHE_HOST_SIZE_GB", "34")]);
+    let findings = run(&loaded, &mut host_with_memory(100), 3);
+    let error = of(&findings, "g2-memory")[0];
+    assert_eq!(error.key, "cache.host.cache_size_gb");
+    assert_eq!(error.source.to_string(), "env KVBM_CACHE_HOST_SIZE_GB");
+    assert_eq!(error.value.as_deref(), Some("34.0"));
+    assert!(
+        error.message.contains("102.0 GB (95.0 GiB)")
+            && error.message.contains("100.0 GB (93.1 GiB)"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_cgroup_limit_and_available_memory_count() {
+    let loaded = load(&[("KVBM_CACHE_HOST_SIZE_GB", "10")]);
+    let mut host = host_with_memory(100);
+    host.memory.cgroup_limit = Some(15 * GB);
+    assert_eq!(host.memory.effective_limit(), Some(15 * GB));
+    assert_eq!(
+        severities(&run(&loaded, &mut host, 2), "g2-memory"),
+        [Severity::Error]
+    );
+    let mut host = host_with_memory(100);
+    host.memory.available = Some(15 * GB);
+    let findings = run(&loaded, &mut host, 2);
+    assert_eq!(severities(&findings, "g2-memory"), [Severity::Warning]);
+    assert!(of(&findings, "g2-memory")[0].message.contains("available"));
+    let findings = run(&loaded, &mut Host::default(), 1);
+    assert_eq!(
+        severities(&findings, "g2-memory"),
+        [Severity::Warning],
+        "unknown limit"
+    );
+}
+
+#[test]
+fn a_tier_sized_by_blocks_needs_the_block_size() {
+    let loaded = load(&[("KVBM_CACHE_HOST_NUM_BLOCKS", "1000")]);
+    let findings = run(&loaded, &mut host_with_memory(100), 1);
+    let warning = of(&findings, "g2-memory")[0];
+    assert_eq!(warning.key, "cache.host.num_blocks");
+    assert!(warning.message.contains("--block-bytes"), "{warning}");
+    let options = Options {
+        workers: 1,
+        block_bytes: Some(101 * GB / 1000),
+    };
+    let findings = preflight::check(&loaded, &mut host_with_memory(100), options);
+    assert_eq!(
+        severities(&findings, "g2-memory"),
+        [Severity::Error],
+        "1000 × 101 MB"
+    );
+}
+
+#[test]
+fn disk_space_is_checked_per_worker() {
+    let path = "/cache";
+    for (size, expected) in [("50", vec![]), ("51", vec![Severity::Error])] {
+        let loaded = load(&[
+            ("KVBM_CACHE_DISK_SIZE_GB", size),
+            ("KVBM_CACHE_DISK_STORAGE_PATH", path),
+        ]);
+        let mut host = host_with_memory(1000).with_path(path, dir(true, 100, FsKind::Other));
+        assert_eq!(
+            severities(&run(&loaded, &mut host, 2), "g3-disk"),
+            expected,
+            "2 × {size}"
+        );
+    }
+}
+
+#[test]
+fn the_storage_path_must_be_a_writable_directory_or_creatable() {
+    let loaded = load(&[("KVBM_CACHE_DISK_STORAGE_PATH", "/cache")]);
+    let cases = [
+        (PathState::NotDirectory, Severity::Error),
+        (PathState::Directory { writable: false }, Severity::Error),
+        (
+            PathState::Missing {
+                parent_writable: false,
+            },
+            Severity::Error,
+        ),
+        (
+            PathState::Missing {
+                parent_writable: true,
+            },
+            Severity::Info,
+        ),
+    ];
+    for (state, expected) in cases {
+        let facts = PathFacts {
+            state,
+            free_bytes: Some(GB),
+            fs: Some(FsKind::Other),
+        };
+        let mut host = Host::default().with_path("/cache", facts);
+        assert_eq!(
+            severities(&run(&loaded, &mut host, 1), "g3-disk"),
+            [expected],
+            "{state:?}"
+        );
+    }
+}
+
+#[test]
+fn a_disk_tier_on_tmpfs_is_a_warning_and_counts_as_memory() {
+    let loaded = load(&[
+        ("KVBM_CACHE_HOST_SIZE_GB", "40"),
+        ("KVBM_CACHE_DISK_SIZE_GB", "20"),
+        ("KVBM_CACHE_DISK_STORAGE_PATH", "/dev/shm/kvbm"),
+    ]);
+    let mut host = host_with_memory(100).with_path("/dev/shm/kvbm", dir(true, 100, FsKind::Tmpfs));
+    let findings = run(&loaded, &mut host, 2);
+    assert_eq!(severities(&findings, "g3-disk"), [Severity::Warning]);
+    assert_eq!(
+        severities(&findings, "g2-memory"),
+        [Severity::Error],
+        "2 × (40 + 20) > 100"
+    );
+    let mut host = host_with_memory(100).with_path("/dev/shm/kvbm", dir(true, 100, FsKind::Other));
+    assert!(
+        severities(&run(&loaded, &mut host, 2), "g2-memory").is_empty(),
+        "2 × 40 of 100 GB"
+    );
+}
+
+#[test]
+fn a_disk_size_without_a_path_is_a_warning() {
+    let loaded = load(&[("KVBM_CACHE_DISK_SIZE_GB", "10")]);
+    let findings = run(&loaded, &mut Host::default(), 1);
+    assert_eq!(severities(&findings, "g3-disk"), [Severity::Warning]);
+}
+
+#[test]
+fn gds_without_the_driver_is_a_warning() {
+    let loaded = load(&[("KVBM_CACHE_DISK_USE_GDS", "true")]);
+    assert_eq!(
+        severities(&run(&loaded, &mut Host::default(), 1), "gds"),
+        [Severity::Warning]
+    );
+    let mut host = Host {
+        gds: true,
+        ..Host::default()
+    };
+    assert!(of(&run(&loaded, &mut host, 1), "gds").is_empty());
+}
+
+#[test]
+fn threads_above_the_usable_cpus_are_a_warning() {
+    let loaded = load(&[
+        ("KVBM_TOKIO_WORKER_THREADS", "2"),
+        ("KVBM_RAYON_NUM_THREADS", "2"),
+    ]);
+    let mut host = Host {
+        cpus: Cpus {
+            affinity: Some(4),
+            quota: None,
+        },
+        ..Host::default()
+    };
+    assert!(
+        of(&run(&loaded, &mut host, 2), "cpu").is_empty(),
+        "2 × 2 on 4"
+    );
+    assert_eq!(
+        of(&run(&loaded, &mut host, 3), "cpu").len(),
+        2,
+        "3 × 2 on 4"
+    );
+    host.cpus.quota = Some(1.5);
+    assert_eq!(host.cpus.usable(), Some(2));
+    assert!(
+        of(&run(&loaded, &mut host, 1), "cpu").is_empty(),
+        "1 × 2 on 2"
+    );
+}
+
+fn network_host() -> Host {
+    Host {
+        interfaces: vec![
+            Interface {
+                name: "lo".into(),
+                addrs: vec![IpAddr::V4(Ipv4Addr::LOCALHOST)],
+            },
+            Interface {
+                name: "bare".into(),
+                addrs: vec![],
+            },
+        ],
+        ..Host::default()
+    }
+}
+
+#[test]
+fn the_interface_and_address_must_exist_here() {
+    let findings = run(
+        &load(&[("KVBM_NOVA_BACKEND_TCP_INTERFACE", "eth9")]),
+        &mut network_host(),
+        1,
+    );
+    let error = of(&findings, "network")[0];
+    assert!(error.message.contains("bare, lo"), "{error}");
+    let findings = run(
+        &load(&[("KVBM_NOVA_BACKEND_TCP_INTERFACE", "bare")]),
+        &mut network_host(),
+        1,
+    );
+    assert!(of(&findings, "network")[0].message.contains("no address"));
+    assert!(of(
+        &run(
+            &load(&[("KVBM_NOVA_BACKEND_TCP_INTERFACE", "lo")]),
+            &mut network_host(),
+            1
+        ),
+        "network"
+    )
+    .is_empty());
+    let findings = run(
+        &load(&[("KVBM_NOVA_BACKEND_TCP_ADDR", "10.9.9.9")]),
+        &mut network_host(),
+        1,
+    );
+    assert_eq!(of(&findings, "network")[0].key, "nova.backend.tcp_addr");
+    for ok in ["127.0.0.1", "0.0.0.0"] {
+        let findings = run(
+            &load(&[("KVBM_NOVA_BACKEND_TCP_ADDR", ok)]),
+            &mut network_host(),
+            1,
+        );
+        assert!(of(&findings, "network").is_empty(), "{ok}");
+    }
+}
+
+#[test]
+fn a_taken_port_is_an_error_and_port_0_is_never_checked() {
+    let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5555);
+    let mut host = network_host().with_taken_port(addr, "Address already in use");
+    let env = [
+        ("KVBM_NOVA_BACKEND_TCP_ADDR", "127.0.0.1"),
+        ("KVBM_NOVA_BACKEND_TCP_PORT", "5555"),
+    ];
+    let findings = run(&load(&env), &mut host, 1);
+    let error = of(&findings, "network")[0];
+    assert_eq!(
+        (error.key.as_str(), error.severity),
+        ("nova.backend.tcp_port", Severity::Error)
+    );
+    assert!(error.message.contains("127.0.0.1:5555"), "{error}");
+    let env = [
+        ("KVBM_NOVA_BACKEND_TCP_ADDR", "127.0.0.1"),
+        ("KVBM_NOVA_BACKEND_TCP_PORT", "5556"),
+    ];
+    assert!(of(&run(&load(&env), &mut host, 1), "network").is_empty());
+}
+
+#[test]
+fn discovery_paths_and_endpoints_are_checked_without_connecting() {
+    let env = [
+        ("KVBM_NOVA_DISCOVERY_TYPE", "filesystem"),
+        ("KVBM_NOVA_DISCOVERY_PATH", "/shared/kvbm.json"),
+    ];
+    let missing = PathFacts {
+        state: PathState::Missing {
+            parent_writable: true,
+        },
+        free_bytes: None,
+        fs: None,
+    };
+    let mut host = Host::default().with_path("/shared", missing);
+    assert_eq!(
+        severities(&run(&load(&env), &mut host, 1), "discovery"),
+        [Severity::Error]
+    );
+    let mut host = Host::default().with_path("/shared", dir(true, 1, FsKind::Other));
+    assert!(of(&run(&load(&env), &mut host, 1), "discovery").is_empty());
+    let env = [
+        ("KVBM_NOVA_DISCOVERY_TYPE", "etcd"),
+        ("KVBM_NOVA_DISCOVERY_CLUSTER_ID", "c"),
+        (
+            "KVBM_NOVA_DISCOVERY_ENDPOINTS",
+            "http://etcd-0:2379,etcd-1:2379",
+        ),
+    ];
+    let findings = run(&load(&env), &mut Host::default(), 1);
+    let error = of(&findings, "discovery")[0];
+    assert!(
+        error.message.contains("etcd-1:2379") && !error.message.contains("etcd-0"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_v1_size_is_explained_per_worker() {
+    let loaded = load(&[("DYN_KVBM_CPU_CACHE_GB", "64")]);
+    let findings = run(&loaded, &mut host_with_memory(10_000), 8);
+    let warning = of(&findings, "v1-size")[0];
+    assert!(warning.message.contains("8.000 GB per worker"), "{warning}");
+    assert!(warning.message.contains(kvbm_config::v1::PER_WORKER_NOTE));
+    let deprecation = loaded
+        .report
+        .warnings()
+        .iter()
+        .find(|w| w.key == "DYN_KVBM_CPU_CACHE_GB")
+        .unwrap();
+    assert!(deprecation
+        .message
+        .contains(kvbm_config::v1::PER_WORKER_NOTE));
+    let findings = run(
+        &load(&[("KVBM_CACHE_HOST_SIZE_GB", "64")]),
+        &mut host_with_memory(10_000),
+        8,
+    );
+    assert!(of(&findings, "v1-size").is_empty());
+}
+
+#[test]
+fn the_real_probe_reads_this_machine() {
+    let mut host = Host::probe();
+    assert!(host.memory.total.is_some_and(|t| t > 0));
+    assert!(host.cpus.usable().is_some_and(|n| n >= 1));
+    assert!(host.interfaces.iter().any(|i| i.name == "lo"));
+    let temp = std::env::temp_dir();
+    let loaded = load(&[
+        ("KVBM_CACHE_DISK_SIZE_GB", "0.001"),
+        ("KVBM_CACHE_DISK_STORAGE_PATH", temp.to_str().unwrap()),
+    ]);
+    let _ = run(&loaded, &mut host, 1);
+    let facts = host.paths[&temp];
+    assert!(facts.free_bytes.is_some_and(|b| b > 0));
+    assert!(matches!(facts.state, PathState::Directory { .. }));
+}
