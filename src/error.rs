@@ -104,18 +104,34 @@ impl fmt::Display for Problem {
 #[non_exhaustive]
 pub struct ConfigError {
     problems: Vec<Problem>,
+    warnings: Vec<Warning>,
 }
 
 impl ConfigError {
     /// Wraps problems; `problems` must not be empty.
     pub(crate) fn new(problems: Vec<Problem>) -> Self {
         debug_assert!(!problems.is_empty(), "a ConfigError needs a problem");
-        ConfigError { problems }
+        ConfigError {
+            problems,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The same error, carrying the warnings of the failed load.
+    pub(crate) fn with_warnings(mut self, warnings: Vec<Warning>) -> Self {
+        self.warnings = warnings;
+        self
     }
 
     /// Every problem found, in the order the sources were read.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
+    }
+
+    /// The warnings of the failed load (an unknown `KVBM_*` variable is often the reason a
+    /// value is missing). `Display` shows only the problems.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// The problem about `key`, if there is one.

@@ -104,6 +104,13 @@ pub enum Source {
         /// The profile the value sits in; `None` for a flat document.
         profile: Option<Profile>,
     },
+    /// Layer 5 read from a named file (the command's `--json FILE`).
+    JsonFile {
+        /// The profile the value sits in; `None` for a flat document.
+        profile: Option<Profile>,
+        /// The file's path as given.
+        path: PathBuf,
+    },
     /// A value the program set itself (a config built or changed in code).
     Code,
     /// A provider of a caller-built [`figment::Figment`], by its metadata name.
@@ -135,6 +142,14 @@ impl fmt::Display for Source {
             Source::Env { var } => write!(f, "env {var}"),
             Source::Json { profile: Some(p) } => write!(f, "JSON profile `{}`", p.name()),
             Source::Json { profile: None } => f.write_str("flat JSON"),
+            Source::JsonFile {
+                profile: Some(p),
+                path,
+            } => write!(f, "JSON profile `{}` ({})", p.name(), path.display()),
+            Source::JsonFile {
+                profile: None,
+                path,
+            } => write!(f, "flat JSON ({})", path.display()),
             Source::Code => f.write_str("set in code"),
             Source::Provider { name } => f.write_str(name),
         }

@@ -76,7 +76,10 @@ fn show_origin_names_the_variable_the_file_line_and_the_profile() {
     );
     assert_eq!(
         line("cache.host.cache_size_gb"),
-        "cache.host.cache_size_gb = 2.0 # JSON profile `leader`"
+        format!(
+            "cache.host.cache_size_gb = 2.0 # JSON profile `leader` ({})",
+            json.display()
+        )
     );
     assert!(!text.contains('\x1b'), "no colour when not on a terminal");
 }
@@ -377,4 +380,125 @@ fn preflight_json_strict_usage_and_invalid_configs() {
         .unwrap();
     assert_eq!(invalid.status.code(), Some(1));
     assert!(stderr(&invalid).contains("tokio.worker_threads: must be at least 1"));
+}
+
+#[test]
+fn hostile_paths_answer_at_once_with_their_errors() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .env("KVBM_CONFIG_PATH", "/dev/zero")
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("it is a character device, not a regular file"));
+    let fifo = files.missing("pipe");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let output = kvbm(&files)
+        .arg("--config")
+        .arg(&fifo)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("it is a FIFO (named pipe)"),
+        "{}",
+        stderr(&output)
+    );
+    let output = kvbm(&files)
+        .arg("--json")
+        .arg(&fifo)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "an unreadable --json is a usage error"
+    );
+    assert!(stderr(&output).contains("FIFO"));
+}
+
+#[test]
+fn an_invalid_config_prints_its_warnings_after_the_problems() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .env("KVBM_TOKIO_WORKER_THREAD", "2")
+        .env("KVBM_RAYON_NUM_THREADS", "0")
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    let problem = text
+        .find("rayon.num_threads: must be at least 1")
+        .expect("problem");
+    let warning = text
+        .find("warning: KVBM_TOKIO_WORKER_THREAD")
+        .expect("warning");
+    assert!(problem < warning, "{text}");
+}
+
+#[test]
+fn json_from_a_file_names_it_and_json_text_is_accepted() {
+    let files = Files::new();
+    let path = files.write(
+        "extra.json",
+        r#"{"leader": {"tokio": {"worker_threads": 1}}}"#,
+    );
+    let output = kvbm(&files)
+        .args(["--role", "leader", "--json"])
+        .arg(&path)
+        .args(["show", "--origin"])
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("tokio.worker_threads"))
+        .unwrap();
+    assert!(
+        line.ends_with(&format!("# JSON profile `leader` ({})", path.display())),
+        "{line}"
+    );
+    let output = kvbm(&files)
+        .args([
+            "--role",
+            "leader",
+            "--json",
+            r#"{"leader": {"rayon": {"num_threads": 3}}}"#,
+        ])
+        .args(["show", "--origin"])
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("rayon.num_threads"))
+        .unwrap();
+    assert!(
+        line.contains("= 3") && line.ends_with("# JSON profile `leader`"),
+        "{line}"
+    );
+}
+
+#[test]
+fn completions_and_the_manual_page_are_generated() {
+    let files = Files::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let output = kvbm(&files).args(["completions", shell]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        assert!(stdout(&output).contains("preflight"), "{shell}");
+    }
+    let output = kvbm(&files).arg("man").output().unwrap();
+    let page = stdout(&output);
+    assert!(
+        page.contains(".TH kvbm-config 1") && page.contains("preflight"),
+        "{page}"
+    );
 }

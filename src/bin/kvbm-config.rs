@@ -15,7 +15,7 @@ use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use kvbm_config::schema::{self, FieldSpec};
 use kvbm_config::{ConfigError, Loaded, Loader, Role, SYSTEM_CONFIG_PATH};
 
@@ -93,6 +93,14 @@ enum Command {
     Template,
     /// Print the JSON Schema of config files and of the vLLM JSON document.
     Schema,
+    /// Print a shell completion script (install it as the README says).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `kvbm-config man > kvbm-config.1`.
+    Man,
     /// Check the config against this host: memory, disk, CPUs, network, GDS, discovery.
     ///
     /// Exit 0 when nothing is an error (warnings are printed), 1 on an error, a warning
@@ -142,6 +150,21 @@ fn main() -> ExitCode {
                 block_bytes: *block_bytes,
             };
             preflight(&cli.sources, options, *format, *strict, &ui)
+        }
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(*shell, &mut command, "kvbm-config", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let page = clap_mangen::Man::new(Cli::command());
+            let mut out = Vec::new();
+            page.render(&mut out)
+                .map(|()| {
+                    print!("{}", String::from_utf8_lossy(&out));
+                    ExitCode::SUCCESS
+                })
+                .map_err(|e| format!("cannot render the manual page: {e}"))
         }
         Command::Schema => {
             let schema = kvbm_config::json_schema::document_schema();
@@ -231,19 +254,16 @@ impl Sources {
 
     /// One loader per role, all over the same sources (the JSON is read once).
     fn loaders(&self) -> Result<Vec<(Option<Role>, Loader)>, Usage> {
-        let json = match self.json.as_deref() {
+        // `--json` is a file, `-` for standard input, or the JSON text itself (as operators
+        // paste `--kv-transfer-config` values). Every read is capped like the loader's.
+        let json: Option<(String, Option<PathBuf>)> = match self.json.as_deref() {
             None => None,
-            Some("-") => {
-                let mut text = String::new();
-                std::io::stdin().read_to_string(&mut text).map_err(|e| {
-                    format!("cannot read the JSON document from standard input: {e}")
-                })?;
-                Some(text)
-            }
-            Some(path) => Some(
-                std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read --json {path}: {e}"))?,
-            ),
+            Some("-") => Some((read_stdin_capped()?, None)),
+            Some(text) if text.trim_start().starts_with('{') => Some((text.to_string(), None)),
+            Some(path) => Some((
+                Loader::read_file(path).map_err(|e| format!("cannot read --json {path}: {e}"))?,
+                Some(PathBuf::from(path)),
+            )),
         };
         let mut base = Loader::new()
             .system_file(
@@ -255,9 +275,11 @@ impl Sources {
         if let Some(path) = &self.config {
             base = base.user_file(path);
         }
-        if let Some(json) = json {
-            base = base.json(json);
-        }
+        base = match json {
+            Some((text, Some(path))) => base.json_from_file(text, path),
+            Some((text, None)) => base.json(text),
+            None => base,
+        };
         Ok(self
             .roles()
             .into_iter()
@@ -276,10 +298,31 @@ fn role_name(role: Option<Role>) -> String {
     role.map_or_else(|| "config".to_string(), |r| format!("{r} config"))
 }
 
+/// The JSON document from standard input, refused past the loader's 4 MiB cap.
+fn read_stdin_capped() -> Result<String, Usage> {
+    const CAP: u64 = 4 << 20;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(CAP + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the JSON document from standard input: {e}"))?;
+    if bytes.len() as u64 > CAP {
+        return Err(format!(
+            "the JSON document on standard input is more than the 4 MiB ({CAP} bytes) a config may have"
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| "the JSON document on standard input is not valid UTF-8".to_string())
+}
+
+/// The problems of an invalid config, then its warnings: an unknown variable is often why.
 fn print_problems(role: Option<Role>, error: &ConfigError, ui: &Ui) {
     eprintln!("{} the {} is invalid:", ui.error("error:"), role_name(role));
     for problem in error.problems() {
         eprintln!("  {problem}");
+    }
+    for warning in error.warnings() {
+        eprintln!("{} {warning}", ui.warning("warning:"));
     }
 }
 

@@ -77,6 +77,9 @@ impl EnvLayer {
         let mut layer = EnvLayer::default();
         for (name, raw) in vars {
             let Some(name) = name.to_str() else {
+                if let Some(warning) = non_utf8_name(name) {
+                    layer.warnings.push(warning);
+                }
                 continue;
             };
             let is_v1 = name.starts_with(V1_PREFIX);
@@ -166,6 +169,22 @@ pub(crate) fn bad_value(key: &str, var: &str, value: &str, message: String) -> P
     };
     Problem::new(ProblemKind::InvalidValue, key, source, message)
         .with_value(format!("{:?}", crate::secret::redact_urls(value)))
+}
+
+/// A `KVBM_*` or `DYN_KVBM_*` variable whose name is not UTF-8 cannot be one of ours, but
+/// was probably meant to be: say so, showing the name lossily.
+fn non_utf8_name(name: &std::ffi::OsStr) -> Option<Warning> {
+    let lossy = name.to_string_lossy();
+    if !(lossy.starts_with(ENV_PREFIX) || lossy.starts_with(V1_PREFIX)) {
+        return None;
+    }
+    Some(Warning {
+        key: lossy.to_string(),
+        source: Source::Env {
+            var: lossy.to_string(),
+        },
+        message: "has a name that is not valid UTF-8, so it is ignored".into(),
+    })
 }
 
 fn unknown_variable(name: &str, source: Source) -> Warning {

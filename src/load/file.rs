@@ -1,16 +1,129 @@
-//! TOML files: parsed once into a figment tree, remembering the line of every key.
+//! Config files: read safely, then parsed once into a figment tree, remembering the line
+//! of every key.
+//!
+//! A path handed to a loader may be anything a pod can hold: a FIFO with no writer (an
+//! `open` that never returns), `/dev/zero` (a read that never ends), a directory, a
+//! multi-gigabyte file. [`read_bounded`] looks before it opens: only a regular file
+//! (after following symlinks, so Kubernetes ConfigMap `..data` links work) of at most
+//! [`MAX_SOURCE_BYTES`] is opened, non-blocking, and at most that many bytes are read.
 //!
 //! The lines let errors and the load report point at `kvbm.toml:12` rather than just the
 //! file. They are collected while converting `toml_edit`'s tree (the parser `toml` itself
 //! uses), so a file is read and parsed exactly once.
 
 use std::collections::HashMap;
+use std::fs::Metadata;
+use std::io::Read;
+use std::path::Path;
 
 use figment::value::{Dict, Value};
 use toml_edit::{ImDocument, Item, Table};
 
 use crate::schema;
 use crate::source::Profile;
+
+/// The most bytes a config file or JSON document may have: 4 MiB, a thousand times the
+/// largest real config.
+pub(crate) const MAX_SOURCE_BYTES: u64 = 4 << 20;
+
+/// Why a config file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ReadError {
+    /// Nothing is at the path.
+    Missing,
+    /// Something is there that is not read, or the read failed; the reason in words.
+    Refused(String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Missing => f.write_str("No such file or directory"),
+            ReadError::Refused(reason) => f.write_str(reason),
+        }
+    }
+}
+
+/// Reads a config file as UTF-8 text: only a regular file of at most
+/// [`MAX_SOURCE_BYTES`], checked before it is opened, opened non-blocking, read with a cap.
+pub(crate) fn read_bounded(path: &Path) -> Result<String, ReadError> {
+    let refused = |reason: String| ReadError::Refused(reason);
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
+        Err(e) => return Err(refused(e.to_string())),
+    };
+    check_regular(&metadata)?;
+    let mut file = open_non_blocking(path).map_err(|e| refused(e.to_string()))?;
+    // The path may have been replaced between the look and the open: look again.
+    check_regular(&file.metadata().map_err(|e| refused(e.to_string()))?)?;
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| refused(e.to_string()))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(refused(too_large(bytes.len() as u64)));
+    }
+    String::from_utf8(bytes).map_err(|_| refused("the file is not valid UTF-8".into()))
+}
+
+/// "it is 5242880 bytes, more than the 4 MiB (4194304 bytes) a config may have".
+pub(crate) fn too_large(size: u64) -> String {
+    format!("it is {size} bytes, more than the 4 MiB ({MAX_SOURCE_BYTES} bytes) a config may have")
+}
+
+fn check_regular(metadata: &Metadata) -> Result<(), ReadError> {
+    if !metadata.is_file() {
+        return Err(ReadError::Refused(format!(
+            "it is {}, not a regular file, so it is not opened",
+            what_it_is(metadata)
+        )));
+    }
+    if metadata.len() > MAX_SOURCE_BYTES {
+        return Err(ReadError::Refused(too_large(metadata.len())));
+    }
+    Ok(())
+}
+
+fn what_it_is(metadata: &Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if metadata.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(unix)]
+fn open_non_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_non_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
 
 /// The settings of one TOML file, and the line of each key as a profile table and a
 /// dotted key in the tagged form (`[leader.nova.discovery.etcd] ttl_secs` is

@@ -49,7 +49,7 @@ use self::merge::Assembly;
 use self::report::{LoadReport, Loaded};
 use crate::error::{ConfigError, Problem, ProblemKind};
 use crate::schema::CONFIG_PATH_ENV;
-use crate::source::{FileLayer, Role, Source};
+use crate::source::{FileLayer, Profile, Role, Source};
 
 pub(crate) use self::adapter::extract;
 pub(crate) use self::finish::problems_in_code;
@@ -87,6 +87,7 @@ pub struct Loader {
     user_file: Option<PathBuf>,
     env: Vec<(OsString, OsString)>,
     json: Option<String>,
+    json_path: Option<PathBuf>,
     role: Option<Role>,
     cpu_count: usize,
     strict: bool,
@@ -106,6 +107,7 @@ impl Loader {
             user_file: None,
             env: Vec::new(),
             json: None,
+            json_path: None,
             role: None,
             cpu_count: num_cpus::get(),
             strict: false,
@@ -160,7 +162,28 @@ impl Loader {
     /// other keys are vLLM's and are not checked here).
     pub fn json(mut self, json: impl Into<String>) -> Self {
         self.json = Some(json.into());
+        self.json_path = None;
         self
+    }
+
+    /// As [`Loader::json`], for a document read from the file `path` (see
+    /// [`Loader::read_file`]): origins and problems name the file, as in
+    /// ``JSON profile `leader` (extra.json)``.
+    pub fn json_from_file(mut self, json: impl Into<String>, path: impl Into<PathBuf>) -> Self {
+        self.json = Some(json.into());
+        self.json_path = Some(path.into());
+        self
+    }
+
+    /// The source of a value of the JSON document in `profile`.
+    fn json_source(&self, profile: Option<Profile>) -> Source {
+        match &self.json_path {
+            Some(path) => Source::JsonFile {
+                profile,
+                path: path.clone(),
+            },
+            None => Source::Json { profile },
+        }
     }
 
     /// Selects the `leader` or `worker` tables of every file and JSON document. Without a
@@ -206,7 +229,7 @@ impl Loader {
                 config,
                 report: LoadReport { origins, warnings },
             }),
-            _ => Err(ConfigError::new(problems)),
+            _ => Err(ConfigError::new(problems).with_warnings(warnings)),
         }
     }
 
@@ -221,6 +244,18 @@ impl Loader {
         let assembly = self.assemble();
         assembly.log_warnings();
         adapter::figment_of(assembly)
+    }
+
+    /// Reads a config file the way the loader reads its files: only a regular file (after
+    /// following symlinks) of at most 4 MiB, checked before it is opened, opened
+    /// non-blocking. Tools that read files for a loader (`--json FILE`) use it too.
+    ///
+    /// # Errors
+    ///
+    /// What the path is instead (a FIFO, a device, a directory), its size when too large,
+    /// or the OS error, in words.
+    pub fn read_file(path: impl AsRef<Path>) -> Result<String, String> {
+        file::read_bounded(path.as_ref()).map_err(|e| e.to_string())
     }
 
     /// The warnings about `KVBM_*` variables that are set but name no setting, with the
@@ -275,18 +310,34 @@ impl Loader {
         assembly.problems(env.problems);
         env.slice.merge_into(&mut assembly);
         if let Some(json) = &self.json {
+            if json.len() as u64 > file::MAX_SOURCE_BYTES {
+                let message = format!(
+                    "the JSON document is not read: {}",
+                    file::too_large(json.len() as u64)
+                );
+                assembly.problems([Problem::new(
+                    ProblemKind::Io,
+                    "",
+                    self.json_source(None),
+                    message,
+                )]);
+                return assembly;
+            }
             match serde_json::from_str::<Dict>(json).map(unwrap_kv_transfer_config) {
                 Ok(Ok(doc)) => merge_document(
                     doc,
                     self.role,
-                    &|profile, _, _| Source::Json { profile },
+                    &|profile, _, _| self.json_source(profile),
                     &mut assembly,
                 ),
-                Ok(Err(problem)) => assembly.problems([problem]),
+                Ok(Err(problem)) => assembly.problems([Problem {
+                    source: self.json_source(None),
+                    ..problem
+                }]),
                 Err(e) => assembly.problems([Problem::new(
                     ProblemKind::Syntax,
                     "",
-                    Source::Json { profile: None },
+                    self.json_source(None),
                     format!("not a valid JSON config document: {e}"),
                 )]),
             }
@@ -303,15 +354,10 @@ impl Loader {
         layer: FileLayer,
         assembly: &mut Assembly,
     ) -> Result<(), String> {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && layer == FileLayer::System => {
-                return Ok(())
-            }
+        let text = match file::read_bounded(path) {
+            Ok(text) => text,
+            Err(file::ReadError::Missing) if layer == FileLayer::System => return Ok(()),
             Err(e) => return Err(e.to_string()),
-        };
-        let Ok(text) = String::from_utf8(bytes) else {
-            return Err("the file is not valid UTF-8".into());
         };
         let source = |profile, line| Source::File {
             path: path.to_path_buf(),
@@ -322,6 +368,9 @@ impl Loader {
         match TomlFile::parse(&text) {
             Ok(mut file) => {
                 let doc = std::mem::take(&mut file.dict);
+                assembly.warnings(exposed_credentials(path, &doc, &|key| {
+                    source(None, file.line(None, key))
+                }));
                 let source_of =
                     |profile, key: &str, _: &Value| source(profile, file.line(profile, key));
                 merge_document(doc, self.role, &source_of, assembly);
@@ -334,6 +383,69 @@ impl Loader {
             )]),
         }
         Ok(())
+    }
+}
+
+/// A file that holds a credential (a URL with a password, a NixL parameter named like a
+/// secret) and that every user may read gets a warning per credential, naming the key,
+/// never the value, and the `chmod` that fixes it, as ssh and the cloud CLIs do.
+fn exposed_credentials(
+    path: &Path,
+    doc: &Dict,
+    source_of: &dyn Fn(&str) -> Source,
+) -> Vec<crate::Warning> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(metadata) = std::fs::metadata(path) else {
+            return Vec::new();
+        };
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o004 == 0 {
+            return Vec::new();
+        }
+        let mut keys = Vec::new();
+        credential_keys(doc, "", &mut keys);
+        keys.into_iter()
+            .map(|key| crate::Warning {
+                source: source_of(&key),
+                message: format!(
+                    "holds a credential and {} is readable by every user (mode {mode:o}); run `chmod 600 {}`",
+                    path.display(),
+                    path.display()
+                ),
+                key,
+            })
+            .collect()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, doc, source_of);
+        Vec::new()
+    }
+}
+
+/// The dotted keys (as written) of values that hold a credential.
+#[cfg_attr(not(unix), allow(dead_code))]
+fn credential_keys(dict: &Dict, prefix: &str, keys: &mut Vec<String>) {
+    for (name, value) in dict {
+        let key = crate::settings::join(prefix, name);
+        match value {
+            Value::Dict(_, inner) => credential_keys(inner, &key, keys),
+            Value::Array(_, items) => {
+                let secret = items.iter().any(|item| {
+                    matches!(item, Value::String(_, s) if crate::secret::redact_urls(s) != s.as_str())
+                });
+                if secret {
+                    keys.push(key);
+                }
+            }
+            Value::String(_, text) if crate::secret::redact_urls(text) != text.as_str() => {
+                keys.push(key)
+            }
+            _ if crate::secret::is_secret_name(name) => keys.push(key),
+            _ => {}
+        }
     }
 }
 
