@@ -153,6 +153,16 @@ fn find_properties(
 fn apply_spec(spec: &FieldSpec, property: &mut Map<String, Value>) {
     if spec.machine_default.is_some() {
         property.remove("default");
+    } else if property.contains_key("default") {
+        // The default at this key: a table used at several keys (an offload hop) has its
+        // own default at each, where serde's would be the table type's.
+        match spec
+            .default_value()
+            .and_then(|v| serde_json::to_value(v).ok())
+        {
+            Some(default) => property.insert("default".into(), default),
+            None => property.remove("default"),
+        };
     }
     let (low, high) = spec.bounds();
     if let Some(low) = low {

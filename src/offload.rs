@@ -3,7 +3,8 @@
 //! Offload policies of one hop are evaluated in order and combined with AND: a block moves
 //! only if every policy lets it pass.
 
-use serde::{Deserialize, Serialize};
+use figment::value::Value;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::settings::{Absent, Kind, SettingType, View};
 
@@ -14,9 +15,11 @@ crate::settings::settings! {
     #[serde(default, deny_unknown_fields)]
     pub struct OffloadConfig {
         /// GPU → host hop (`[offload.g1_to_g2]`).
-        pub g1_to_g2: G1ToG2Config = section,
+        #[serde(deserialize_with = "g1_to_g2_over_default")]
+        pub g1_to_g2: TierOffloadConfig = { section: TierOffloadConfig::g1_to_g2() },
         /// Host → disk hop (`[offload.g2_to_g3]`).
-        pub g2_to_g3: G2ToG3Config = section,
+        #[serde(deserialize_with = "g2_to_g3_over_default")]
+        pub g2_to_g3: TierOffloadConfig = { section: TierOffloadConfig::g2_to_g3() },
     }
 }
 
@@ -48,36 +51,95 @@ impl SettingType for Vec<OffloadPolicy> {
 impl Absent for Vec<OffloadPolicy> {}
 
 crate::settings::settings! {
-    /// GPU → host offload (`[offload.g1_to_g2]`).
+    /// The offload settings of one hop (`[offload.g1_to_g2]`, `[offload.g2_to_g3]`): one type
+    /// for both, so one policy factory serves every hop.
+    ///
+    /// Each hop has its own default ([`TierOffloadConfig::g1_to_g2`],
+    /// [`TierOffloadConfig::g2_to_g3`]); a source that sets some of a hop's settings keeps
+    /// that hop's defaults for the others. `Default` is the empty policy list.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[cfg_attr(feature = "schema", schemars(inline))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
-    pub struct G1ToG2Config {
-        /// G1 → G2 offload policies (all must pass).
+    pub struct TierOffloadConfig {
+        /// Offload policies of the hop (all must pass).
         ///
-        /// The default, `presence`, avoids a second transfer when a sequence is enqueued twice.
+        /// G1 → G2 defaults to `["presence"]`, which avoids a second transfer when a sequence
+        /// is enqueued twice; G2 → G3 to `["presence_lfu"]`, which lets only hot blocks reach
+        /// disk.
         pub policies: Vec<OffloadPolicy> = {
-            default: vec![OffloadPolicy::Presence],
-            env: "KVBM_OFFLOAD_G1_TO_G2_POLICIES",
+            default: Vec::new(),
+            env: "auto",
         },
+        /// Settings of the `presence` policy (`[offload.<hop>.presence]`); it has none.
+        pub presence: PresenceConfig = section,
+        /// Settings of the `presence_lfu` policy (`[offload.<hop>.presence_lfu]`).
+        pub presence_lfu: PresenceLfuConfig = section,
+    }
+}
+
+impl TierOffloadConfig {
+    /// The G1 → G2 default: `["presence"]`.
+    pub fn g1_to_g2() -> Self {
+        TierOffloadConfig {
+            policies: vec![OffloadPolicy::Presence],
+            ..TierOffloadConfig::default()
+        }
+    }
+
+    /// The G2 → G3 default: `["presence_lfu"]` with `min_lfu_count = 8`.
+    pub fn g2_to_g3() -> Self {
+        TierOffloadConfig {
+            policies: vec![OffloadPolicy::PresenceLfu],
+            ..TierOffloadConfig::default()
+        }
     }
 }
 
 crate::settings::settings! {
-    /// Host → disk offload (`[offload.g2_to_g3]`).
+    /// Settings of the `presence` policy: none, but the table is accepted (`presence = {}`),
+    /// as dynamo-kvbm-config writes it.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
-    pub struct G2ToG3Config {
-        /// G2 → G3 offload policies (all must pass).
-        ///
-        /// The default, `presence_lfu`, lets only hot blocks reach disk.
-        pub policies: Vec<OffloadPolicy> = {
-            default: vec![OffloadPolicy::PresenceLfu],
-            env: "KVBM_OFFLOAD_G2_TO_G3_POLICIES",
-        },
-        /// Settings of the `presence_lfu` policy (`[offload.g2_to_g3.presence_lfu]`).
-        pub presence_lfu: PresenceLfuConfig = section,
+    pub struct PresenceConfig {}
+}
+
+fn g1_to_g2_over_default<'de, D: Deserializer<'de>>(d: D) -> Result<TierOffloadConfig, D::Error> {
+    over_default(TierOffloadConfig::g1_to_g2(), d)
+}
+
+fn g2_to_g3_over_default<'de, D: Deserializer<'de>>(d: D) -> Result<TierOffloadConfig, D::Error> {
+    over_default(TierOffloadConfig::g2_to_g3(), d)
+}
+
+/// Deserializes what a source gives on top of `base`, so that fields it leaves out keep
+/// the base's values (serde alone would take `T::default()` for them).
+fn over_default<'de, T, D>(base: T, deserializer: D) -> Result<T, D::Error>
+where
+    T: Serialize + serde::de::DeserializeOwned,
+    D: Deserializer<'de>,
+{
+    use serde::de::Error;
+    let given = <Value as Deserialize>::deserialize(deserializer)?;
+    let mut tree = Value::serialize(base).map_err(D::Error::custom)?;
+    overlay(&mut tree, given);
+    tree.deserialize().map_err(D::Error::custom)
+}
+
+fn overlay(base: &mut Value, given: Value) {
+    match (base, given) {
+        (Value::Dict(_, base), Value::Dict(_, given)) => {
+            for (key, value) in given {
+                match base.get_mut(&key) {
+                    Some(slot) => overlay(slot, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (slot, given) => *slot = given,
     }
 }
 
@@ -87,12 +149,12 @@ crate::settings::settings! {
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct PresenceLfuConfig {
-        /// Minimum access count for G2 → G3 offload.
+        /// Minimum access count before a block is offloaded.
         ///
-        /// Accesses a block needs before it is offloaded.
+        /// Accesses a block needs before the `presence_lfu` policy lets it through.
         pub min_lfu_count: u32 = {
             default: 8,
-            env: "KVBM_OFFLOAD_G2_TO_G3_PRESENCE_LFU_MIN_LFU_COUNT",
+            env: "auto",
             check: [min(1)],
         },
     }

@@ -397,7 +397,8 @@ pub(crate) struct Declared {
     pub name: &'static str,
     /// One-line description: the first line of the field's doc, without its full stop.
     pub doc: &'static str,
-    /// The `KVBM_*` variable that sets it.
+    /// The `KVBM_*` variable that sets it; `"auto"` for one derived from the key (a
+    /// table used at several keys, like an offload hop).
     pub env: &'static str,
     /// The value type, from the Rust type.
     pub kind: Kind,
@@ -620,6 +621,8 @@ pub(crate) struct Collector {
     pub optional_sections: Vec<String>,
     /// One-of tables with their variant names.
     pub variant_tables: Vec<(String, Vec<&'static str>)>,
+    /// Every nested table, even one without settings (`presence = {}`).
+    pub sections: Vec<String>,
 }
 
 impl Collector {
@@ -640,6 +643,9 @@ impl Collector {
                     } else {
                         join(prefix, name)
                     };
+                    if !self.sections.contains(&key) {
+                        self.sections.push(key.clone());
+                    }
                     declare(self, &key, variant);
                 }
                 Member::Variant { name, declare } => {
@@ -725,7 +731,7 @@ macro_rules! settings {
                     $(stringify!($field) => !crate::settings::Absent::is_absent(&self.$field),)*
                     _ => false,
                 };
-                let _ = &sibling_set;
+                let _ = (&sibling_set, at, context, &found);
                 $(crate::settings::check_field!(self, $field $ty, $spec, at, context, sibling_set, found);)*
             }
         }
@@ -735,6 +741,9 @@ macro_rules! settings {
 /// The generated paragraph of a field's rustdoc.
 macro_rules! field_doc {
     ($field:ident section) => { "" };
+    ($field:ident { section: $default:expr }) => {
+        concat!("Default: `", stringify!($default), "`.")
+    };
     ($field:ident flatten) => { "" };
     ($field:ident { same_as: $other:ident }) => {
         concat!("The same setting as [`", stringify!($other), "::", stringify!($field), "`].")
@@ -748,7 +757,7 @@ macro_rules! field_doc {
             $($machine, " (",)?
             "`", stringify!($default), "`",
             $(")", crate::settings::skip_tokens!($machine),)?
-            ". Env: `", $env, "`.",
+            ". Env: ", crate::settings::env_text!($env), ".",
             $("\n\nConstraint: ", crate::settings::rules_text!($($rule)*), ".",)?
         )
     };
@@ -756,6 +765,9 @@ macro_rules! field_doc {
 
 /// The default of a field in the generated `Default` impl.
 macro_rules! field_default {
+    ($field:ident $ty:ty, { section: $default:expr }) => {
+        $default
+    };
     ($field:ident $ty:ty, section) => {
         <$ty as Default>::default()
     };
@@ -772,6 +784,9 @@ macro_rules! field_default {
 
 /// The [`Member`] of a field.
 macro_rules! member {
+    ($field:ident $ty:ty, $summary:literal, { section: $default:expr }) => {
+        crate::settings::member!($field $ty, $summary, section)
+    };
     ($field:ident $ty:ty, $summary:literal, section) => {
         crate::settings::Member::Section {
             name: stringify!($field),
@@ -816,6 +831,9 @@ macro_rules! member {
 
 /// The check of one field in the generated [`Section::check`].
 macro_rules! check_field {
+    ($self:ident, $field:ident $ty:ty, { section: $default:expr }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
+        crate::settings::check_field!($self, $field $ty, section, $prefix, $context, $sibling, $found)
+    };
     ($self:ident, $field:ident $ty:ty, section, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
         crate::settings::Section::check(
             &$self.$field,
@@ -871,6 +889,16 @@ macro_rules! rules_text {
 macro_rules! rules_value {
     ($($rule:ident $(($($arg:tt)*))?),* $(,)?) => {
         &[$(crate::settings::rule_value!($rule $(($($arg)*))?),)*]
+    };
+}
+
+/// The variable of a setting in its rustdoc: `env: "auto"` derives it from the key.
+macro_rules! env_text {
+    ("auto") => {
+        "`KVBM_` and the key in upper case, dots as `_` (e.g. `KVBM_OFFLOAD_G1_TO_G2_POLICIES`)"
+    };
+    ($env:literal) => {
+        concat!("`", $env, "`")
     };
 }
 
@@ -963,6 +991,6 @@ macro_rules! skip_tokens {
 }
 
 pub(crate) use {
-    check_field, field_default, field_doc, first, member, rule_text, rule_value, rules_text,
-    rules_value, settings, skip_tokens,
+    check_field, env_text, field_default, field_doc, first, member, rule_text, rule_value,
+    rules_text, rules_value, settings, skip_tokens,
 };

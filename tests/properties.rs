@@ -14,8 +14,8 @@ use kvbm_config::object::{
     NixlObjectClientConfig, ObjectClientConfig, ObjectConfig, S3ClientConfig,
 };
 use kvbm_config::offload::{
-    G1ToG2Config, G2ToG3Config, OffloadConfig, OffloadPolicy, OnboardConfig, OnboardMode,
-    PresenceLfuConfig,
+    OffloadConfig, OffloadPolicy, OnboardConfig, OnboardMode, PresenceConfig, PresenceLfuConfig,
+    TierOffloadConfig,
 };
 use kvbm_config::rayon::RayonConfig;
 use kvbm_config::tokio::TokioConfig;
@@ -202,6 +202,7 @@ prop_compose! {
         g1 in policies(),
         g2 in policies(),
         min_lfu_count in 1u32..1000,
+        g1_min_lfu_count in 1u32..1000,
         intra in any::<bool>(),
         object in object(),
     ) -> KvbmConfig {
@@ -212,8 +213,16 @@ prop_compose! {
             nixl,
             cache,
             offload: OffloadConfig {
-                g1_to_g2: G1ToG2Config { policies: g1 },
-                g2_to_g3: G2ToG3Config { policies: g2, presence_lfu: PresenceLfuConfig { min_lfu_count } },
+                g1_to_g2: TierOffloadConfig {
+                    policies: g1,
+                    presence: PresenceConfig {},
+                    presence_lfu: PresenceLfuConfig { min_lfu_count: g1_min_lfu_count },
+                },
+                g2_to_g3: TierOffloadConfig {
+                    policies: g2,
+                    presence: PresenceConfig {},
+                    presence_lfu: PresenceLfuConfig { min_lfu_count },
+                },
             },
             onboard: OnboardConfig { mode: if intra { OnboardMode::Intra } else { OnboardMode::Inter } },
             object,

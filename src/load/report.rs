@@ -167,20 +167,22 @@ pub(crate) fn semantic_warnings(
             });
         }
     }
-    let lfu_key = "offload.g2_to_g3.presence_lfu.min_lfu_count";
-    let lfu_source = origin(lfu_key);
-    if lfu_source != Source::Default
-        && !config
-            .offload
-            .g2_to_g3
-            .policies
-            .contains(&OffloadPolicy::PresenceLfu)
-    {
-        warnings.push(Warning {
-            key: lfu_key.into(),
-            source: lfu_source,
-            message: "has no effect: `presence_lfu` is not in `offload.g2_to_g3.policies`".into(),
-        });
+    let hops = [
+        ("g1_to_g2", &config.offload.g1_to_g2),
+        ("g2_to_g3", &config.offload.g2_to_g3),
+    ];
+    for (hop, tier) in hops {
+        let lfu_key = format!("offload.{hop}.presence_lfu.min_lfu_count");
+        let lfu_source = origin(&lfu_key);
+        if lfu_source != Source::Default && !tier.policies.contains(&OffloadPolicy::PresenceLfu) {
+            warnings.push(Warning {
+                message: format!(
+                    "has no effect: `presence_lfu` is not in `offload.{hop}.policies`"
+                ),
+                key: lfu_key,
+                source: lfu_source,
+            });
+        }
     }
     if role == Some(Role::Worker) && config.nixl.backends.is_empty() {
         warnings.push(Warning {

@@ -87,7 +87,12 @@ impl FieldSpec {
     /// cluster id, a path) defaults to "" only so that serde can fill it in; validation
     /// rejects it, so its default is `None` too.
     pub fn default_value(&self) -> Option<Value> {
-        let value = (self.default)()?;
+        // A setting outside a one-of table has its default where `KvbmConfig::default()`
+        // puts it: a table used at several keys (an offload hop) has a default per key.
+        let value = match self.applies_to {
+            [] => defaults().find_ref(self.key).cloned(),
+            _ => (self.default)(),
+        }?;
         let required_text = matches!(&value, Value::String(_, s) if s.is_empty());
         (!required_text).then_some(value)
     }
@@ -145,6 +150,15 @@ impl FieldSpec {
     }
 }
 
+/// `KvbmConfig::default()` as a value tree, made once.
+fn defaults() -> &'static Value {
+    static DEFAULTS: OnceLock<Value> = OnceLock::new();
+    DEFAULTS.get_or_init(|| {
+        Value::serialize(crate::KvbmConfig::default())
+            .unwrap_or_else(|_| Value::from(figment::value::Dict::new()))
+    })
+}
+
 /// Every setting, in declaration order (the order the reference documents them).
 pub fn fields() -> &'static [FieldSpec] {
     registry().fields
@@ -197,8 +211,14 @@ impl Registry {
                 .settings
                 .into_iter()
                 .map(|(key, declared, variants)| FieldSpec {
+                    env: match declared.env {
+                        "auto" => leak_str(format!(
+                            "KVBM_{}",
+                            key.to_ascii_uppercase().replace('.', "_")
+                        )),
+                        env => env,
+                    },
                     key: leak_str(key),
-                    env: declared.env,
                     kind: declared.kind,
                     optional: declared.optional,
                     applies_to: leak(variants),
@@ -242,6 +262,14 @@ impl Registry {
             }
             registry.children[parent].push(spec.name());
             registry.nodes.insert(spec.key, Node::Leaf(spec));
+        }
+        // Tables without settings of their own (`presence = {}`) are tables too.
+        for table in &collector.sections {
+            let mut parent = 0;
+            let table: &'static str = leak_str(table.clone());
+            for (end, _) in table.match_indices('.').chain([(table.len(), "")]) {
+                parent = registry.section(&table[..end], parent);
+            }
         }
         registry
     }
