@@ -71,6 +71,7 @@
 #![deny(missing_docs)]
 
 pub mod cache;
+pub mod compat;
 pub mod docs;
 pub mod error;
 #[cfg(feature = "schema")]
@@ -102,6 +103,11 @@ pub use load::report::{LoadReport, Loaded, ReportEntry};
 pub use load::v1;
 pub use load::{Loader, SYSTEM_CONFIG_PATH};
 pub use source::{FileLayer, Profile, Role, Source};
+
+/// The names of dynamo-kvbm-config, for crates migrating from it; see [`compat`] and
+/// `MIGRATING.md`. Hidden here so that the main docs show this crate's own names.
+#[doc(hidden)]
+pub use compat::*;
 
 crate::settings::settings! {
     /// The complete KVBM configuration.
@@ -261,9 +267,11 @@ impl KvbmConfig {
         Loader::from_process().figment()
     }
 
-    /// Extracts a config from a caller-built figment, with the same checks as a load:
-    /// unknown keys, types, both one-of spellings, backend names, validation. The `default`
-    /// table applies; `leader` / `worker` tables are checked but not applied.
+    /// Extracts a config from a caller-built figment (or any figment `Provider`, `&Figment`
+    /// included), with the same checks as a load: unknown keys, types, both one-of
+    /// spellings, backend names, validation. The `default` table applies; `leader` /
+    /// `worker` tables are checked, and applied when the figment selects that profile
+    /// (as [`KvbmConfig::figment_for_leader`] does).
     ///
     /// # Errors
     ///
@@ -283,8 +291,8 @@ impl KvbmConfig {
     /// assert_eq!((config.tokio.worker_threads, config.rayon.num_threads), (1, 3));
     /// # Ok::<(), kvbm_config::ConfigError>(())
     /// ```
-    pub fn extract_from(figment: Figment) -> Result<Self, ConfigError> {
-        load::extract(&figment, num_cpus::get())
+    pub fn extract_from<P: figment::Provider>(provider: P) -> Result<Self, ConfigError> {
+        load::extract(&Figment::from(provider), num_cpus::get())
     }
 
     /// The NixL backends as a typed set in a stable order (by name).

@@ -12,7 +12,7 @@ use super::env::insert_at;
 use super::finish::finish;
 use super::merge::{Assembly, Origins};
 use crate::error::{ConfigError, Problem, ProblemKind};
-use crate::source::Source;
+use crate::source::{Role, Source};
 use crate::KvbmConfig;
 
 /// The sources of an assembly as a figment: one provider per source, or one carrying the
@@ -115,7 +115,13 @@ pub(crate) fn extract(figment: &Figment, cpu_count: usize) -> Result<KvbmConfig,
                     )]),
                 }
             }
-            merge_document(doc, None, &|_, _, value| provider(value), &mut assembly);
+            // A figment selected for a role (`KvbmConfig::figment_for_leader`) applies that
+            // role's tables, as upstream's `select("leader")` did.
+            let selected = figment.profile();
+            let role = [Role::Leader, Role::Worker]
+                .into_iter()
+                .find(|role| selected == role.to_string().as_str());
+            merge_document(doc, role, &|_, _, value| provider(value), &mut assembly);
         }
         Ok(other) => assembly.problems([Problem::new(
             ProblemKind::InvalidType,
