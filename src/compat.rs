@@ -45,31 +45,26 @@ pub type NixlObjectConfig = crate::object::NixlObjectClientConfig;
 #[deprecated(note = "use kvbm_config::offload::PresenceLfuConfig")]
 pub type PresenceLfuFilterConfig = crate::offload::PresenceLfuConfig;
 
-impl HostCacheConfig {
-    /// Whether the host tier is configured (a size or a block count is set).
-    pub fn is_enabled(&self) -> bool {
-        self.cache_size_gb.is_some() || self.num_blocks.is_some()
-    }
+/// The upstream helpers of a cache tier; both tiers have the same two fields.
+macro_rules! tier_shims {
+    ($($tier:ident),*) => {$(
+        impl $tier {
+            /// Whether the tier is configured (a size or a block count is set).
+            pub fn is_enabled(&self) -> bool {
+                self.cache_size_gb.is_some() || self.num_blocks.is_some()
+            }
 
-    /// Upstream's block count: [`HostCacheConfig::num_blocks`], with `None` for an error.
-    #[deprecated(note = "use HostCacheConfig::num_blocks, which says why a count is missing")]
-    pub fn compute_num_blocks(&self, bytes_per_block: usize) -> Option<usize> {
-        self.num_blocks(bytes_per_block).ok().flatten()
-    }
+            /// Upstream's block count: `num_blocks(bytes_per_block)`, with `None` for an
+            /// error.
+            #[deprecated(note = "use num_blocks, which says why a count is missing")]
+            pub fn compute_num_blocks(&self, bytes_per_block: usize) -> Option<usize> {
+                self.num_blocks(bytes_per_block).ok().flatten()
+            }
+        }
+    )*};
 }
 
-impl DiskCacheConfig {
-    /// Whether the disk tier is configured (a size or a block count is set).
-    pub fn is_enabled(&self) -> bool {
-        self.cache_size_gb.is_some() || self.num_blocks.is_some()
-    }
-
-    /// Upstream's block count: [`DiskCacheConfig::num_blocks`], with `None` for an error.
-    #[deprecated(note = "use DiskCacheConfig::num_blocks, which says why a count is missing")]
-    pub fn compute_num_blocks(&self, bytes_per_block: usize) -> Option<usize> {
-        self.num_blocks(bytes_per_block).ok().flatten()
-    }
-}
+tier_shims!(HostCacheConfig, DiskCacheConfig);
 
 impl KvbmConfig {
     /// Layers 2–4 of the process for the leader, selected as the `leader` profile, so that

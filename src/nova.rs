@@ -9,9 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::{Deserialize, Deserializer, Serialize};
-
-use crate::settings::{Absent, Context, Declared, KeyPath, Member, Section, Violation};
+use serde::{Deserialize, Serialize};
 
 crate::settings::settings! {
     /// Settings of the Nova transport (`[nova]`).
@@ -60,74 +58,17 @@ crate::settings::settings! {
     }
 }
 
-/// Peer discovery method (`[nova.discovery]`), one of three.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-pub enum DiscoveryConfig {
-    /// Discovery through an etcd cluster.
-    Etcd(EtcdDiscoveryConfig),
-    /// Peer-to-peer discovery (Kademlia-style DHT).
-    P2p(P2pDiscoveryConfig),
-    /// Discovery through a shared file.
-    Filesystem(FilesystemDiscoveryConfig),
-}
-
-impl DiscoveryConfig {
-    /// The variant names, as written after `type =`.
-    pub const TYPES: &'static [&'static str] = &["etcd", "p2p", "filesystem"];
-}
-
-/// Mirror of [`DiscoveryConfig`] that serde derives for the tagged form.
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum TaggedDiscovery {
-    Etcd(EtcdDiscoveryConfig),
-    P2p(P2pDiscoveryConfig),
-    Filesystem(FilesystemDiscoveryConfig),
-}
-
-impl<'de> Deserialize<'de> for DiscoveryConfig {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let tagged: TaggedDiscovery =
-            crate::variant::deserialize_either_form(deserializer, Self::TYPES)?;
-        Ok(match tagged {
-            TaggedDiscovery::Etcd(c) => Self::Etcd(c),
-            TaggedDiscovery::P2p(c) => Self::P2p(c),
-            TaggedDiscovery::Filesystem(c) => Self::Filesystem(c),
-        })
-    }
-}
-
-impl Absent for DiscoveryConfig {}
-
-// The one-of table: its `type` setting, then each variant's settings.
-impl Section for DiscoveryConfig {
-    const MEMBERS: &'static [Member] = &[
-        Member::Setting(Declared::variant_tag(
-            "Discovery method",
-            "KVBM_NOVA_DISCOVERY_TYPE",
-            Self::TYPES,
-        )),
-        Member::Variant {
-            name: "etcd",
-            declare: <EtcdDiscoveryConfig as Section>::declare,
-        },
-        Member::Variant {
-            name: "p2p",
-            declare: <P2pDiscoveryConfig as Section>::declare,
-        },
-        Member::Variant {
-            name: "filesystem",
-            declare: <FilesystemDiscoveryConfig as Section>::declare,
-        },
-    ];
-
-    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>) {
-        match self {
-            Self::Etcd(c) => c.check(at, context, found),
-            Self::P2p(c) => c.check(at, context, found),
-            Self::Filesystem(c) => c.check(at, context, found),
-        }
+crate::variant::one_of! {
+    /// Peer discovery method (`[nova.discovery]`), one of three.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum DiscoveryConfig {
+        tag: { doc: "Discovery method", env: "KVBM_NOVA_DISCOVERY_TYPE" },
+        /// Discovery through an etcd cluster.
+        Etcd = "etcd" (EtcdDiscoveryConfig),
+        /// Peer-to-peer discovery (Kademlia-style DHT).
+        P2p = "p2p" (P2pDiscoveryConfig),
+        /// Discovery through a shared file.
+        Filesystem = "filesystem" (FilesystemDiscoveryConfig),
     }
 }
 

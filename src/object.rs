@@ -6,9 +6,9 @@
 //!
 //! Credentials never belong here: the S3 client takes them from its usual environment.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
-use crate::settings::{Absent, Context, Declared, KeyPath, Member, Section, Violation};
+use crate::settings::{Absent, Context, KeyPath, Member, Section, Violation};
 
 /// Settings of the object-storage tier (`[object]`).
 ///
@@ -38,73 +38,25 @@ impl Section for ObjectConfig {
     }
 }
 
-/// The object-store client (`[object.client]`), one of two.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-pub enum ObjectClientConfig {
-    /// KVBM's own S3 client.
-    S3(S3ClientConfig),
-    /// A NixL object backend.
-    Nixl(NixlObjectClientConfig),
+crate::variant::one_of! {
+    /// The object-store client (`[object.client]`), one of two. The NixL variant flattens
+    /// the S3 settings, so they apply to both.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum ObjectClientConfig {
+        tag: { doc: "Object client (G4 tier); unset = no G4", env: "KVBM_OBJECT_CLIENT_TYPE" },
+        /// KVBM's own S3 client.
+        S3 = "s3" (S3ClientConfig),
+        /// A NixL object backend.
+        Nixl = "nixl" (NixlObjectClientConfig),
+    }
 }
 
 impl ObjectClientConfig {
-    /// The variant names, as written after `type =`.
-    pub const TYPES: &'static [&'static str] = &["s3", "nixl"];
-
     /// The S3 settings, whichever client carries them.
     pub fn s3(&self) -> &S3ClientConfig {
         match self {
             Self::S3(s3) => s3,
             Self::Nixl(nixl) => &nixl.s3,
-        }
-    }
-}
-
-/// Mirror of [`ObjectClientConfig`] that serde derives for the tagged form.
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum TaggedClient {
-    S3(S3ClientConfig),
-    Nixl(NixlObjectClientConfig),
-}
-
-impl<'de> Deserialize<'de> for ObjectClientConfig {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let tagged: TaggedClient =
-            crate::variant::deserialize_either_form(deserializer, Self::TYPES)?;
-        Ok(match tagged {
-            TaggedClient::S3(c) => Self::S3(c),
-            TaggedClient::Nixl(c) => Self::Nixl(c),
-        })
-    }
-}
-
-impl Absent for ObjectClientConfig {}
-
-// The one-of table: its `type` setting, then each variant's settings. The NixL variant
-// flattens the S3 settings, so they apply to both.
-impl Section for ObjectClientConfig {
-    const MEMBERS: &'static [Member] = &[
-        Member::Setting(Declared::variant_tag(
-            "Object client (G4 tier); unset = no G4",
-            "KVBM_OBJECT_CLIENT_TYPE",
-            Self::TYPES,
-        )),
-        Member::Variant {
-            name: "s3",
-            declare: <S3ClientConfig as Section>::declare,
-        },
-        Member::Variant {
-            name: "nixl",
-            declare: <NixlObjectClientConfig as Section>::declare,
-        },
-    ];
-
-    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>) {
-        match self {
-            Self::S3(c) => c.check(at, context, found),
-            Self::Nixl(c) => c.check(at, context, found),
         }
     }
 }

@@ -82,3 +82,82 @@ where
         .deserialize::<R>()
         .map_err(|e| D::Error::custom(e.to_string()))
 }
+
+/// Declares a one-of table: the enum (serialized in the tagged form), its `TYPES`, a
+/// `Deserialize` that accepts both spellings, and its declarations (the `type` setting,
+/// then each variant's settings) with the check that dispatches to the active variant.
+macro_rules! one_of {
+    (
+        #[doc = $doc:literal]
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            tag: { doc: $tag_doc:literal, env: $tag_env:literal },
+            $(
+                #[doc = $variant_doc:literal]
+                $variant:ident = $tag:literal ($ty:ty)
+            ),* $(,)?
+        }
+    ) => {
+        #[doc = $doc]
+        $(#[$meta])*
+        #[derive(serde::Serialize)]
+        #[serde(tag = "type")]
+        pub enum $name {
+            $(
+                #[doc = $variant_doc]
+                #[serde(rename = $tag)]
+                $variant($ty),
+            )*
+        }
+
+        impl $name {
+            /// The variant names, as written after `type =`.
+            pub const TYPES: &'static [&'static str] = &[$($tag),*];
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                // The tagged form, as serde derives it; either spelling is rewritten to it.
+                #[derive(serde::Deserialize)]
+                #[serde(tag = "type")]
+                enum Tagged {
+                    $(#[serde(rename = $tag)] $variant($ty),)*
+                }
+                let tagged: Tagged =
+                    crate::variant::deserialize_either_form(deserializer, Self::TYPES)?;
+                Ok(match tagged {
+                    $(Tagged::$variant(c) => Self::$variant(c),)*
+                })
+            }
+        }
+
+        impl crate::settings::Absent for $name {}
+
+        impl crate::settings::Section for $name {
+            const MEMBERS: &'static [crate::settings::Member] = &[
+                crate::settings::Member::Setting(crate::settings::Declared::variant_tag(
+                    $tag_doc,
+                    $tag_env,
+                    Self::TYPES,
+                )),
+                $(crate::settings::Member::Variant {
+                    name: $tag,
+                    declare: <$ty as crate::settings::Section>::declare,
+                },)*
+            ];
+
+            fn check(
+                &self,
+                at: &crate::settings::KeyPath<'_>,
+                context: crate::settings::Context,
+                found: &mut Vec<crate::settings::Violation>,
+            ) {
+                match self {
+                    $(Self::$variant(c) => crate::settings::Section::check(c, at, context, found),)*
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use one_of;
