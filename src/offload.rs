@@ -106,40 +106,43 @@ crate::settings::settings! {
 }
 
 fn g1_to_g2_over_default<'de, D: Deserializer<'de>>(d: D) -> Result<TierOffloadConfig, D::Error> {
-    over_default(TierOffloadConfig::g1_to_g2(), d)
+    over_hop_default(TierOffloadConfig::g1_to_g2(), d)
 }
 
 fn g2_to_g3_over_default<'de, D: Deserializer<'de>>(d: D) -> Result<TierOffloadConfig, D::Error> {
-    over_default(TierOffloadConfig::g2_to_g3(), d)
+    over_hop_default(TierOffloadConfig::g2_to_g3(), d)
 }
 
-/// Deserializes what a source gives on top of `base`, so that fields it leaves out keep
-/// the base's values (serde alone would take `T::default()` for them).
-fn over_default<'de, T, D>(base: T, deserializer: D) -> Result<T, D::Error>
-where
-    T: Serialize + serde::de::DeserializeOwned,
-    D: Deserializer<'de>,
-{
+/// Deserializes a hop so that a source that leaves out `policies` keeps the hop's default
+/// policies (serde alone would take `TierOffloadConfig::default()`'s). The hops' defaults
+/// differ only in their policies; a test keeps that true.
+fn over_hop_default<'de, D: Deserializer<'de>>(
+    hop_default: TierOffloadConfig,
+    deserializer: D,
+) -> Result<TierOffloadConfig, D::Error> {
     use serde::de::Error;
     let given = <Value as Deserialize>::deserialize(deserializer)?;
-    let mut tree = Value::serialize(base).map_err(D::Error::custom)?;
-    overlay(&mut tree, given);
-    tree.deserialize().map_err(D::Error::custom)
+    let sets_policies = matches!(&given, Value::Dict(_, table) if table.contains_key("policies"));
+    let mut tier: TierOffloadConfig = given.deserialize().map_err(D::Error::custom)?;
+    if !sets_policies {
+        tier.policies = hop_default.policies;
+    }
+    Ok(tier)
 }
 
-fn overlay(base: &mut Value, given: Value) {
-    match (base, given) {
-        (Value::Dict(_, base), Value::Dict(_, given)) => {
-            for (key, value) in given {
-                match base.get_mut(&key) {
-                    Some(slot) => overlay(slot, value),
-                    None => {
-                        base.insert(key, value);
-                    }
-                }
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hop_defaults_differ_only_in_their_policies() {
+        for hop in [TierOffloadConfig::g1_to_g2(), TierOffloadConfig::g2_to_g3()] {
+            let without_policies = TierOffloadConfig {
+                policies: Vec::new(),
+                ..hop
+            };
+            assert_eq!(without_policies, TierOffloadConfig::default());
         }
-        (slot, given) => *slot = given,
     }
 }
 

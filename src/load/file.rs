@@ -56,8 +56,9 @@ pub(crate) fn read_bounded(path: &Path) -> Result<String, ReadError> {
     check_regular(&metadata)?;
     let mut file = open_non_blocking(path).map_err(|e| refused(e.to_string()))?;
     // The path may have been replaced between the look and the open: look again.
-    check_regular(&file.metadata().map_err(|e| refused(e.to_string()))?)?;
-    let mut bytes = Vec::new();
+    let opened = file.metadata().map_err(|e| refused(e.to_string()))?;
+    check_regular(&opened)?;
+    let mut bytes = Vec::with_capacity(opened.len() as usize + 1);
     (&mut file)
         .take(MAX_SOURCE_BYTES + 1)
         .read_to_end(&mut bytes)

@@ -405,7 +405,7 @@ fn exposed_credentials(
             return Vec::new();
         }
         let mut keys = Vec::new();
-        credential_keys(doc, "", &mut keys);
+        credential_keys(doc, &mut String::new(), &mut keys);
         keys.into_iter()
             .map(|key| crate::Warning {
                 source: source_of(&key),
@@ -425,27 +425,35 @@ fn exposed_credentials(
     }
 }
 
-/// The dotted keys (as written) of values that hold a credential.
+/// The dotted keys (as written) of values that hold a credential. `path` is a scratch
+/// buffer holding the current table's key, so that only a found key is allocated.
 #[cfg_attr(not(unix), allow(dead_code))]
-fn credential_keys(dict: &Dict, prefix: &str, keys: &mut Vec<String>) {
+fn credential_keys(dict: &Dict, path: &mut String, keys: &mut Vec<String>) {
     for (name, value) in dict {
-        let key = crate::settings::join(prefix, name);
+        let start = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(name);
+        let holds_url_password = |text: &str| match crate::secret::redact_urls(text) {
+            std::borrow::Cow::Borrowed(_) => false,
+            std::borrow::Cow::Owned(redacted) => redacted != text,
+        };
         match value {
-            Value::Dict(_, inner) => credential_keys(inner, &key, keys),
-            Value::Array(_, items) => {
-                let secret = items.iter().any(|item| {
-                    matches!(item, Value::String(_, s) if crate::secret::redact_urls(s) != s.as_str())
-                });
-                if secret {
-                    keys.push(key);
-                }
+            Value::Dict(_, inner) => credential_keys(inner, path, keys),
+            Value::Array(_, items)
+                if items
+                    .iter()
+                    .any(|item| matches!(item, Value::String(_, s) if holds_url_password(s))) =>
+            {
+                keys.push(path.clone())
             }
-            Value::String(_, text) if crate::secret::redact_urls(text) != text.as_str() => {
-                keys.push(key)
-            }
-            _ if crate::secret::is_secret_name(name) => keys.push(key),
+            Value::Array(..) => {}
+            Value::String(_, text) if holds_url_password(text) => keys.push(path.clone()),
+            _ if crate::secret::is_secret_name(name) => keys.push(path.clone()),
             _ => {}
         }
+        path.truncate(start);
     }
 }
 
