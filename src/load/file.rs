@@ -47,6 +47,11 @@ impl std::fmt::Display for ReadError {
 /// Reads a config file as UTF-8 text: only a regular file of at most
 /// [`MAX_SOURCE_BYTES`], checked before it is opened, opened non-blocking, read with a cap.
 pub(crate) fn read_bounded(path: &Path) -> Result<String, ReadError> {
+    read_bounded_with_metadata(path).map(|(text, _)| text)
+}
+
+/// As [`read_bounded`], with the metadata of the file read (for its permissions).
+pub(crate) fn read_bounded_with_metadata(path: &Path) -> Result<(String, Metadata), ReadError> {
     let refused = |reason: String| ReadError::Refused(reason);
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
@@ -66,7 +71,9 @@ pub(crate) fn read_bounded(path: &Path) -> Result<String, ReadError> {
     if bytes.len() as u64 > MAX_SOURCE_BYTES {
         return Err(refused(too_large(bytes.len() as u64)));
     }
-    String::from_utf8(bytes).map_err(|_| refused("the file is not valid UTF-8".into()))
+    let text =
+        String::from_utf8(bytes).map_err(|_| refused("the file is not valid UTF-8".into()))?;
+    Ok((text, opened))
 }
 
 /// "it is 5242880 bytes, more than the 4 MiB (4194304 bytes) a config may have".

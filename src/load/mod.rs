@@ -354,8 +354,8 @@ impl Loader {
         layer: FileLayer,
         assembly: &mut Assembly,
     ) -> Result<(), String> {
-        let text = match file::read_bounded(path) {
-            Ok(text) => text,
+        let (text, metadata) = match file::read_bounded_with_metadata(path) {
+            Ok(read) => read,
             Err(file::ReadError::Missing) if layer == FileLayer::System => return Ok(()),
             Err(e) => return Err(e.to_string()),
         };
@@ -368,7 +368,7 @@ impl Loader {
         match TomlFile::parse(&text) {
             Ok(mut file) => {
                 let doc = std::mem::take(&mut file.dict);
-                assembly.warnings(exposed_credentials(path, &doc, &|key| {
+                assembly.warnings(exposed_credentials(path, &metadata, &doc, &|key| {
                     source(None, file.line(None, key))
                 }));
                 let source_of =
@@ -391,15 +391,13 @@ impl Loader {
 /// never the value, and the `chmod` that fixes it, as ssh and the cloud CLIs do.
 fn exposed_credentials(
     path: &Path,
+    metadata: &std::fs::Metadata,
     doc: &Dict,
     source_of: &dyn Fn(&str) -> Source,
 ) -> Vec<crate::Warning> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let Ok(metadata) = std::fs::metadata(path) else {
-            return Vec::new();
-        };
         let mode = metadata.permissions().mode() & 0o777;
         if mode & 0o004 == 0 {
             return Vec::new();
@@ -420,7 +418,7 @@ fn exposed_credentials(
     }
     #[cfg(not(unix))]
     {
-        let _ = (path, doc, source_of);
+        let _ = (path, metadata, doc, source_of);
         Vec::new()
     }
 }
