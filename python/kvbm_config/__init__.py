@@ -68,11 +68,13 @@ class Warning:  # noqa: A001 - the name the Rust crate uses
 
 
 class ConfigError(ValueError):
-    """The config is invalid; ``problems`` lists every problem of every source."""
+    """The config is invalid; ``problems`` lists every problem of every source, and
+    ``warnings`` the load's warnings (an unknown variable is often why a value is missing)."""
 
-    def __init__(self, text: str, problems: List[Problem]):
+    def __init__(self, text: str, problems: List[Problem], warnings: Optional[List[Warning]] = None):
         super().__init__(text)
         self.problems: List[Problem] = problems
+        self.warnings: List[Warning] = warnings or []
 
 
 class Config:
@@ -172,7 +174,8 @@ def load(
     )
     if error is not None:
         problems = [Problem(*p) for p in error["problems"]]
-        raise ConfigError(error["text"], problems)
+        warnings = [Warning(*w) for w in error["warnings"]]
+        raise ConfigError(error["text"], problems, warnings)
     return Config(native)
 
 

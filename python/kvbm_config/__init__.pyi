@@ -23,7 +23,10 @@ class Warning:
 
 class ConfigError(ValueError):
     problems: List[Problem]
-    def __init__(self, text: str, problems: List[Problem]) -> None: ...
+    warnings: List[Warning]
+    def __init__(
+        self, text: str, problems: List[Problem], warnings: Optional[List[Warning]] = None
+    ) -> None: ...
 
 class Config:
     def to_dict(self) -> dict[str, Any]: ...

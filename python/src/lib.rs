@@ -120,6 +120,7 @@ fn error_dict<'py>(py: Python<'py>, error: &ConfigError) -> PyResult<Bound<'py, 
         })
         .collect();
     dict.set_item("problems", problems)?;
+    dict.set_item("warnings", warnings_list(py, error.warnings())?)?;
     Ok(dict)
 }
 

@@ -135,6 +135,11 @@ def test_strict_turns_warnings_into_errors():
     with pytest.raises(ConfigError) as caught:
         kvbm_config.check(env=env, system_file=None, strict=True)
     assert caught.value.problems[0].key == "KVBM_TOKIO_WORKER_THREAD"
+    # An invalid config keeps its warnings beside its problems.
+    with pytest.raises(ConfigError) as caught:
+        load(env={**env, "KVBM_RAYON_NUM_THREADS": "0"})
+    assert [p.key for p in caught.value.problems] == ["rayon.num_threads"]
+    assert [w.key for w in caught.value.warnings] == ["KVBM_TOKIO_WORKER_THREAD"]
 
 
 def test_credentials_are_redacted_in_errors_and_reports_but_kept_in_to_dict():
