@@ -17,6 +17,9 @@ use std::io::Read;
 use std::path::Path;
 
 use figment::value::{Dict, Value};
+
+use crate::error::Warning;
+use crate::source::Source;
 use toml_edit::{ImDocument, Item, Table};
 
 use crate::schema;
@@ -131,6 +134,75 @@ fn open_non_blocking(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(not(unix))]
 fn open_non_blocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
+}
+
+/// A file that holds a credential (a URL with a password, a NixL parameter named like a
+/// secret) and that every user may read gets a warning per credential, naming the key,
+/// never the value, and the `chmod` that fixes it, as ssh and the cloud CLIs do.
+pub(crate) fn exposed_credentials(
+    path: &Path,
+    metadata: &std::fs::Metadata,
+    doc: &Dict,
+    source_of: &dyn Fn(&str) -> Source,
+) -> Vec<Warning> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o004 == 0 {
+            return Vec::new();
+        }
+        let mut keys = Vec::new();
+        credential_keys(doc, &mut String::new(), &mut keys);
+        keys.into_iter()
+            .map(|key| Warning {
+                source: source_of(&key),
+                message: format!(
+                    "holds a credential and {} is readable by every user (mode {mode:o}); run `chmod 600 {}`",
+                    path.display(),
+                    path.display()
+                ),
+                key,
+            })
+            .collect()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, metadata, doc, source_of);
+        Vec::new()
+    }
+}
+
+/// The dotted keys (as written) of values that hold a credential. `path` is a scratch
+/// buffer holding the current table's key, so that only a found key is allocated.
+#[cfg_attr(not(unix), allow(dead_code))]
+fn credential_keys(dict: &Dict, path: &mut String, keys: &mut Vec<String>) {
+    for (name, value) in dict {
+        let start = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(name);
+        let holds_url_password = |text: &str| match crate::secret::redact_urls(text) {
+            std::borrow::Cow::Borrowed(_) => false,
+            std::borrow::Cow::Owned(redacted) => redacted != text,
+        };
+        match value {
+            Value::Dict(_, inner) => credential_keys(inner, path, keys),
+            Value::Array(_, items)
+                if items
+                    .iter()
+                    .any(|item| matches!(item, Value::String(_, s) if holds_url_password(s))) =>
+            {
+                keys.push(path.clone())
+            }
+            Value::Array(..) => {}
+            Value::String(_, text) if holds_url_password(text) => keys.push(path.clone()),
+            _ if crate::secret::is_secret_name(name) => keys.push(path.clone()),
+            _ => {}
+        }
+        path.truncate(start);
+    }
 }
 
 /// The settings of one TOML file, and the line of each key as a profile table and a

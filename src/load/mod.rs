@@ -368,7 +368,7 @@ impl Loader {
         match TomlFile::parse(&text) {
             Ok(mut file) => {
                 let doc = std::mem::take(&mut file.dict);
-                assembly.warnings(exposed_credentials(path, &metadata, &doc, &|key| {
+                assembly.warnings(file::exposed_credentials(path, &metadata, &doc, &|key| {
                     source(None, file.line(None, key))
                 }));
                 let source_of =
@@ -383,75 +383,6 @@ impl Loader {
             )]),
         }
         Ok(())
-    }
-}
-
-/// A file that holds a credential (a URL with a password, a NixL parameter named like a
-/// secret) and that every user may read gets a warning per credential, naming the key,
-/// never the value, and the `chmod` that fixes it, as ssh and the cloud CLIs do.
-fn exposed_credentials(
-    path: &Path,
-    metadata: &std::fs::Metadata,
-    doc: &Dict,
-    source_of: &dyn Fn(&str) -> Source,
-) -> Vec<crate::Warning> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = metadata.permissions().mode() & 0o777;
-        if mode & 0o004 == 0 {
-            return Vec::new();
-        }
-        let mut keys = Vec::new();
-        credential_keys(doc, &mut String::new(), &mut keys);
-        keys.into_iter()
-            .map(|key| crate::Warning {
-                source: source_of(&key),
-                message: format!(
-                    "holds a credential and {} is readable by every user (mode {mode:o}); run `chmod 600 {}`",
-                    path.display(),
-                    path.display()
-                ),
-                key,
-            })
-            .collect()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (path, metadata, doc, source_of);
-        Vec::new()
-    }
-}
-
-/// The dotted keys (as written) of values that hold a credential. `path` is a scratch
-/// buffer holding the current table's key, so that only a found key is allocated.
-#[cfg_attr(not(unix), allow(dead_code))]
-fn credential_keys(dict: &Dict, path: &mut String, keys: &mut Vec<String>) {
-    for (name, value) in dict {
-        let start = path.len();
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(name);
-        let holds_url_password = |text: &str| match crate::secret::redact_urls(text) {
-            std::borrow::Cow::Borrowed(_) => false,
-            std::borrow::Cow::Owned(redacted) => redacted != text,
-        };
-        match value {
-            Value::Dict(_, inner) => credential_keys(inner, path, keys),
-            Value::Array(_, items)
-                if items
-                    .iter()
-                    .any(|item| matches!(item, Value::String(_, s) if holds_url_password(s))) =>
-            {
-                keys.push(path.clone())
-            }
-            Value::Array(..) => {}
-            Value::String(_, text) if holds_url_password(text) => keys.push(path.clone()),
-            _ if crate::secret::is_secret_name(name) => keys.push(path.clone()),
-            _ => {}
-        }
-        path.truncate(start);
     }
 }
 
