@@ -502,3 +502,22 @@ fn completions_and_the_manual_page_are_generated() {
         "{page}"
     );
 }
+
+#[test]
+fn no_system_file_reads_none_and_dev_null_is_refused_as_a_device() {
+    let mut command = Command::cargo_bin("kvbm-config").unwrap();
+    let output = command
+        .env_clear()
+        .args(["--no-system-file", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut command = Command::cargo_bin("kvbm-config").unwrap();
+    let output = command
+        .env_clear()
+        .args(["--system-file", "/dev/null", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("system config file: it is a character device"));
+}

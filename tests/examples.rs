@@ -104,6 +104,9 @@ fn the_example_toml_loads_as_system_or_user_file_to_the_defaults_for_both_roles(
             load(loader().system_file(&path).role(role)),
             KvbmConfig::default()
         );
+        // Restating every default is not a mistake: no warning either.
+        let loaded = loader().user_file(&path).role(role).load().unwrap();
+        assert_eq!(loaded.report.warnings(), [], "{role}");
         assert_eq!(
             load(loader().user_file(&path).role(role)),
             KvbmConfig::default()

@@ -47,6 +47,9 @@ struct Sources {
     /// Read this file as the system config, instead of /opt/dynamo/etc/kvbm.toml.
     #[arg(long, value_name = "FILE", global = true)]
     system_file: Option<PathBuf>,
+    /// Read no system config file at all.
+    #[arg(long, global = true, conflicts_with = "system_file")]
+    no_system_file: bool,
     /// Ignore the process environment (KVBM_*, DYN_KVBM_* and KVBM_CONFIG_PATH).
     #[arg(long, global = true)]
     no_env: bool,
@@ -265,13 +268,14 @@ impl Sources {
                 Some(PathBuf::from(path)),
             )),
         };
-        let mut base = Loader::new()
-            .system_file(
+        let mut base = Loader::new().env(self.environment());
+        if !self.no_system_file {
+            base = base.system_file(
                 self.system_file
                     .clone()
                     .unwrap_or_else(|| SYSTEM_CONFIG_PATH.into()),
-            )
-            .env(self.environment());
+            );
+        }
         if let Some(path) = &self.config {
             base = base.user_file(path);
         }

@@ -172,9 +172,15 @@ pub(crate) fn semantic_warnings(
         ("g2_to_g3", &config.offload.g2_to_g3),
     ];
     for (hop, tier) in hops {
+        // A threshold changed from its default on a hop without the policy does nothing;
+        // one that restates the default (as the template does) is no mistake.
         let lfu_key = format!("offload.{hop}.presence_lfu.min_lfu_count");
         let lfu_source = origin(&lfu_key);
-        if lfu_source != Source::Default && !tier.policies.contains(&OffloadPolicy::PresenceLfu) {
+        let changed = tier.presence_lfu != crate::offload::PresenceLfuConfig::default();
+        if lfu_source != Source::Default
+            && changed
+            && !tier.policies.contains(&OffloadPolicy::PresenceLfu)
+        {
             warnings.push(Warning {
                 message: format!(
                     "has no effect: `presence_lfu` is not in `offload.{hop}.policies`"
