@@ -604,8 +604,9 @@ impl Run<'_> {
         for (key, count) in threads {
             let total = (count as u64).saturating_mul(self.workers());
             if total > usable as u64 {
+                let threads = if count == 1 { "thread" } else { "threads" };
                 let message = format!(
-                    "{} workers × {count} threads = {total} threads on {usable} usable CPUs",
+                    "{} workers × {count} {threads} = {total} threads on {usable} usable CPUs",
                     self.workers()
                 );
                 self.push(
