@@ -50,7 +50,9 @@
 //! [`Loader`] reads, checks, merges and validates the sources (the private `load` folder
 //! holds one module per stage); [`error`] holds problems and warnings; [`LoadReport`] says
 //! where each value came from; [`secret`] redacts credentials; [`docs`] renders the
-//! template and the README tables; [`v1`] maps the deprecated variables.
+//! template and the README tables; [`v1`] maps the deprecated variables; [`preflight`]
+//! checks a loaded config against the host; [`compat`] keeps the names of
+//! dynamo-kvbm-config for migrating crates.
 //!
 //! ## Adding a setting
 //!

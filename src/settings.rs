@@ -41,8 +41,10 @@
 //! A field is one of:
 //! - a setting, `= { default: EXPR, env: "KVBM_...", check: [RULES], example: "TOML",
 //!   machine: "WORDS" }` (`check`, `example` and `machine` are optional; `machine` says the
-//!   default depends on the machine, in words);
+//!   default depends on the machine, in words; `env: "auto"` derives the variable from the
+//!   key, for a table used at several keys such as an offload hop);
 //! - `= section`: a nested table whose type has its own declaration;
+//! - `= { section: EXPR }`: the same, with its own default at this key (each offload hop);
 //! - `= flatten`: a nested struct written beside this one's fields (`#[serde(flatten)]`);
 //! - `= { same_as: OtherVariant }`: the same setting as the field of that name in another
 //!   variant of a one-of table (a `cluster_id` shared by etcd and p2p), declared there.
