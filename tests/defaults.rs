@@ -174,11 +174,23 @@ fn the_registry_lists_exactly_the_models_settings() {
 fn no_setting_has_a_hand_written_default_line() {
     // The rustdoc's "Default: ... Env: ..." paragraph is generated from each declaration;
     // a hand-written one would drift from it.
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
+    let mut dirs = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
         }
+    }
+    assert!(files.len() > 20, "every source file is read");
+    for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         for line in text.lines() {
             let doc = line.trim_start();

@@ -164,3 +164,18 @@ fn bind_address_and_s3_constructors() {
     assert_eq!(minio.endpoint_url.as_deref(), Some("http://minio:9000"));
     assert!(minio.force_path_style);
 }
+
+#[test]
+fn a_setting_in_the_presence_table_is_an_unknown_key() {
+    let error = common::loader()
+        .json(r#"{"offload": {"g1_to_g2": {"presence": {"window": 3}}}}"#)
+        .load()
+        .unwrap_err();
+    let problem = error
+        .problem_for("offload.g1_to_g2.presence.window")
+        .expect("problem");
+    assert!(
+        problem.message.contains("this table takes no settings"),
+        "{problem}"
+    );
+}

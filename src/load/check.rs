@@ -190,6 +190,7 @@ fn unknown_key_message(name: &str, candidates: Vec<&str>) -> String {
     let mut message = "unknown key".to_string();
     match crate::suggest::closest(name, candidates.iter().copied()) {
         Some(near) => message.push_str(&format!("; did you mean `{near}`?")),
+        None if candidates.is_empty() => message.push_str("; this table takes no settings"),
         None => message.push_str(&format!("; expected one of {}", quoted_list(&candidates))),
     }
     message
