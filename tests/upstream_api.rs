@@ -110,8 +110,22 @@ fn a_figment_selected_for_the_leader_applies_its_leader_tables() {
         .merge(Toml::string("[leader.tokio]\nworker_threads = 1"));
     let config = KvbmConfig::extract_from(plain).unwrap();
     assert_eq!(config.tokio.max_blocking_threads, 512);
-    assert_eq!(KvbmConfig::figment_for_leader().profile(), "leader");
-    assert_eq!(KvbmConfig::figment_for_worker().profile(), "worker");
+    // The shims themselves (they read the process's sources; the merged tables win).
+    let leader =
+        KvbmConfig::figment_for_leader().merge(Toml::string("[leader.rayon]\nnum_threads = 5"));
+    assert_eq!(leader.profile(), "leader");
+    assert_eq!(
+        KvbmConfig::extract_from(&leader).unwrap().rayon.num_threads,
+        5
+    );
+    let worker = KvbmConfig::figment_for_worker().merge(Toml::string(
+        "[leader.rayon]\nnum_threads = 5\n[worker.rayon]\nnum_threads = 6",
+    ));
+    assert_eq!(worker.profile(), "worker");
+    assert_eq!(
+        KvbmConfig::extract_from(worker).unwrap().rayon.num_threads,
+        6
+    );
 }
 
 #[test]
