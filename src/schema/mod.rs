@@ -367,11 +367,6 @@ pub fn lookup(name: &str) -> Result<&'static FieldSpec, String> {
         })
 }
 
-/// Whether `var` is a variable this crate reads: a setting's, or `KVBM_CONFIG_PATH`.
-pub fn is_known_env(var: &str) -> bool {
-    var == CONFIG_PATH_ENV || field_for_env(var).is_some()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
