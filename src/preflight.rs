@@ -739,8 +739,11 @@ impl Run<'_> {
                 );
             }
             Some(DiscoveryConfig::Etcd(etcd)) => {
-                let bad: Vec<&String> =
-                    etcd.endpoints.iter().filter(|e| !url_has_host(e)).collect();
+                let bad: Vec<&String> = etcd
+                    .endpoints
+                    .iter()
+                    .filter(|e| !crate::settings::is_url_with_host(e))
+                    .collect();
                 if !bad.is_empty() {
                     let shown: Vec<String> = bad
                         .iter()
@@ -793,14 +796,6 @@ impl Run<'_> {
             );
         }
     }
-}
-
-fn url_has_host(text: &str) -> bool {
-    text.split_once("://").is_some_and(|(scheme, rest)| {
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let host = host.rsplit('@').next().unwrap_or("");
-        !scheme.is_empty() && !host.is_empty() && !host.starts_with(':')
-    })
 }
 
 /// Reading the real machine. Every reader returns "unknown" rather than fail.

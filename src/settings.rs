@@ -363,7 +363,9 @@ impl Rule {
     }
 }
 
-fn is_url_with_host(text: &str) -> bool {
+/// Whether `text` is a URL with a scheme and a host (`http://minio:9000`); also used by
+/// preflight for etcd endpoints.
+pub(crate) fn is_url_with_host(text: &str) -> bool {
     use validator::ValidateUrl;
     // `validator` accepts `mailto:x`; an endpoint also needs `scheme://host`.
     text.validate_url()

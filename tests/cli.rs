@@ -521,3 +521,16 @@ fn no_system_file_reads_none_and_dev_null_is_refused_as_a_device() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("system config file: it is a character device"));
 }
+
+#[test]
+fn json_on_standard_input_has_the_loaders_cap() {
+    let files = Files::new();
+    let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(5 << 20));
+    let output = kvbm(&files)
+        .args(["--json", "-", "check"])
+        .write_stdin(big)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("more than the 4 MiB"), "{}", stderr(&output));
+}

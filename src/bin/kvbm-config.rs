@@ -11,7 +11,7 @@
 //! replace or drop any of them. Exit codes: 0 success, 1 an invalid config, 2 a usage error.
 
 use std::ffi::OsString;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -302,21 +302,10 @@ fn role_name(role: Option<Role>) -> String {
     role.map_or_else(|| "config".to_string(), |r| format!("{r} config"))
 }
 
-/// The JSON document from standard input, refused past the loader's 4 MiB cap.
+/// The JSON document from standard input, with the loader's cap.
 fn read_stdin_capped() -> Result<String, Usage> {
-    const CAP: u64 = 4 << 20;
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .take(CAP + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the JSON document from standard input: {e}"))?;
-    if bytes.len() as u64 > CAP {
-        return Err(format!(
-            "the JSON document on standard input is more than the 4 MiB ({CAP} bytes) a config may have"
-        ));
-    }
-    String::from_utf8(bytes)
-        .map_err(|_| "the JSON document on standard input is not valid UTF-8".to_string())
+    Loader::read_stream(std::io::stdin().lock())
+        .map_err(|e| format!("cannot read the JSON document from standard input: {e}"))
 }
 
 /// The problems of an invalid config, then its warnings: an unknown variable is often why.

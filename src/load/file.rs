@@ -66,17 +66,22 @@ pub(crate) fn read_bounded_with_metadata(path: &Path) -> Result<(String, Metadat
     // The path may have been replaced between the look and the open: look again.
     let opened = file.metadata().map_err(|e| refused(e.to_string()))?;
     check_regular(&opened)?;
-    let mut bytes = Vec::with_capacity(opened.len() as usize + 1);
-    (&mut file)
+    let text = read_capped(&mut file, opened.len()).map_err(refused)?;
+    Ok((text, opened))
+}
+
+/// Reads at most [`MAX_SOURCE_BYTES`] of UTF-8 text from `reader` (a file, standard input);
+/// `size_hint` pre-sizes the buffer. The error says what is wrong, in words.
+pub(crate) fn read_capped(reader: impl Read, size_hint: u64) -> Result<String, String> {
+    let mut bytes = Vec::with_capacity(size_hint.min(MAX_SOURCE_BYTES) as usize + 1);
+    reader
         .take(MAX_SOURCE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| refused(e.to_string()))?;
+        .map_err(|e| e.to_string())?;
     if bytes.len() as u64 > MAX_SOURCE_BYTES {
-        return Err(refused(too_large(bytes.len() as u64)));
+        return Err(too_large(bytes.len() as u64));
     }
-    let text =
-        String::from_utf8(bytes).map_err(|_| refused("the file is not valid UTF-8".into()))?;
-    Ok((text, opened))
+    String::from_utf8(bytes).map_err(|_| "it is not valid UTF-8".into())
 }
 
 /// "it is 5242880 bytes, more than the 4 MiB (4194304 bytes) a config may have".

@@ -258,6 +258,16 @@ impl Loader {
         file::read_bounded(path.as_ref()).map_err(|e| e.to_string())
     }
 
+    /// Reads a JSON document (or any config text) from a stream such as standard input, with
+    /// the loader's 4 MiB cap.
+    ///
+    /// # Errors
+    ///
+    /// A document over the cap or not UTF-8, or the read error, in words.
+    pub fn read_stream(reader: impl std::io::Read) -> Result<String, String> {
+        file::read_capped(reader, 0)
+    }
+
     /// The warnings about `KVBM_*` variables that are set but name no setting, with the
     /// closest known name; the same ones a load gives.
     pub fn unknown_variables(&self) -> Vec<crate::Warning> {
