@@ -532,5 +532,9 @@ fn json_on_standard_input_has_the_loaders_cap() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("more than the 4 MiB"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("more than the 4 MiB"),
+        "{}",
+        stderr(&output)
+    );
 }
