@@ -8,10 +8,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::declare::{Absent, Kind, SettingType, View};
 use crate::error::BuildError;
-use crate::settings::{Absent, Kind, SettingType, View};
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Settings of the cache tiers (`[cache]`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,7 +57,7 @@ impl SettingType for CacheParallelism {
 
 impl Absent for CacheParallelism {}
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Host-memory cache, tier G2 (`[cache.host]`).
     ///
     /// Sizes are per worker process: 8 workers with `cache_size_gb = 64.0` pin 512 GB (477 GiB).
@@ -82,7 +82,7 @@ crate::settings::settings! {
     }
 }
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Local-disk cache, tier G3 (`[cache.disk]`).
     ///
     /// Sizes are per worker process: 8 workers with `cache_size_gb = 100.0` write 800 GB (745 GiB).

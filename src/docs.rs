@@ -1,4 +1,4 @@
-//! Documents generated from the declared settings ([`crate::schema::fields`]), so that they
+//! Documents generated from the declared settings ([`crate::registry::fields`]), so that they
 //! cannot drift from the code: the commented TOML [`template`] (`kvbm.example.toml` is this
 //! text) and the Markdown [`reference_table`] and [`env_table`] of the README (tests keep
 //! both equal).
@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use crate::schema::{self, fields, render, FieldSpec, CONFIG_PATH_ENV};
+use crate::registry::{self, render, settings, Setting, CONFIG_PATH_ENV};
 
 const HEADER: &str = "\
 # kvbm.toml: every KVBM setting, with its default and its environment variable.
@@ -38,9 +38,9 @@ const FOOTER: &str = "
 pub fn template() -> String {
     let mut out = String::from(HEADER);
     let mut section = "";
-    for spec in fields() {
-        let (parent, name) = (spec.table(), spec.name());
-        if let Some(variants) = schema::registry().variants_of(parent) {
+    for setting in settings() {
+        let (parent, name) = (setting.table(), setting.name());
+        if let Some(variants) = registry::registry().variants_of(parent) {
             if section != parent {
                 section = parent;
                 write_variant_table(&mut out, parent, variants);
@@ -51,25 +51,25 @@ pub fn template() -> String {
             section = parent;
             let _ = write!(out, "\n[{parent}]\n");
         }
-        write_field(&mut out, spec, name, "");
+        write_field(&mut out, setting, name, "");
     }
     out.push_str(FOOTER);
     out
 }
 
-fn write_field(out: &mut String, spec: &FieldSpec, name: &str, prefix: &str) {
-    let _ = writeln!(out, "{prefix}# {}.", spec.doc);
+fn write_field(out: &mut String, setting: &Setting, name: &str, prefix: &str) {
+    let _ = writeln!(out, "{prefix}# {}.", setting.doc);
     let mut facts = Vec::new();
-    if spec.default_text().starts_with("none") || spec.machine_default.is_some() {
-        facts.push(format!("Default: {}", spec.default_text()));
+    if setting.default_text().starts_with("none") || setting.machine_default.is_some() {
+        facts.push(format!("Default: {}", setting.default_text()));
     }
-    if !spec.constraint.is_empty() {
-        facts.push(format!("Constraint: {}", spec.constraint));
+    if !setting.constraint.is_empty() {
+        facts.push(format!("Constraint: {}", setting.constraint));
     }
-    facts.push(format!("Env: {}", spec.env));
+    facts.push(format!("Env: {}", setting.env));
     let _ = writeln!(out, "{prefix}# {}.", facts.join(". "));
-    match (spec.default_value(), spec.example) {
-        (Some(default), _) if spec.machine_default.is_none() => {
+    match (setting.default_value(), setting.example) {
+        (Some(default), _) if setting.machine_default.is_none() => {
             let _ = writeln!(out, "{prefix}{name} = {}", render(&default));
         }
         (_, Some(example)) => {
@@ -89,16 +89,16 @@ fn write_variant_table(out: &mut String, table: &str, variants: &[&str]) {
     );
     for variant in variants {
         let _ = write!(out, "#\n# [{table}]\n# type = \"{variant}\"\n");
-        let members = fields()
+        let entries = settings()
             .iter()
-            .filter(|spec| spec.table() == table && spec.applies_to.contains(variant));
-        for spec in members {
-            let name = spec.name();
-            let value = spec
+            .filter(|setting| setting.table() == table && setting.applies_to.contains(variant));
+        for setting in entries {
+            let name = setting.name();
+            let value = setting
                 .default_value()
                 .map(|v| render(&v))
-                .or(spec.example.map(str::to_string));
-            let _ = writeln!(out, "# # {}. Env: {}", spec.doc, spec.env);
+                .or(setting.example.map(str::to_string));
+            let _ = writeln!(out, "# # {}. Env: {}", setting.doc, setting.env);
             if let Some(value) = value {
                 let _ = writeln!(out, "# {name} = {value}");
             }
@@ -112,25 +112,25 @@ pub fn reference_table() -> String {
         "| Key | Type | Default | Env var | Constraint | Description |\n\
          |-----|------|---------|---------|------------|-------------|\n",
     );
-    for spec in fields() {
-        let key = match spec.applies_to {
-            [] => format!("`{}`", spec.key),
-            variants => format!("`{}` ({})", spec.key, variants.join(", ")),
+    for setting in settings() {
+        let key = match setting.applies_to {
+            [] => format!("`{}`", setting.key),
+            variants => format!("`{}` ({})", setting.key, variants.join(", ")),
         };
-        let kind = spec.kind.describe();
-        let constraint = if spec.constraint.is_empty() {
+        let kind = setting.kind.describe();
+        let constraint = if setting.constraint.is_empty() {
             "-"
         } else {
-            spec.constraint
+            setting.constraint
         };
-        let default = match spec.default_text() {
-            text if text.starts_with("none") || spec.machine_default.is_some() => text,
+        let default = match setting.default_text() {
+            text if text.starts_with("none") || setting.machine_default.is_some() => text,
             value => format!("`{value}`"),
         };
         let _ = writeln!(
             out,
             "| {key} | {kind} | {default} | `{}` | {constraint} | {} |",
-            spec.env, spec.doc
+            setting.env, setting.doc
         );
     }
     out
@@ -144,8 +144,8 @@ pub fn env_table() -> String {
         "| `{}` | path of the user config file (layer 3) |",
         CONFIG_PATH_ENV
     );
-    for spec in fields() {
-        let _ = writeln!(out, "| `{}` | `{}` |", spec.env, spec.key);
+    for setting in settings() {
+        let _ = writeln!(out, "| `{}` | `{}` |", setting.env, setting.key);
     }
     out
 }

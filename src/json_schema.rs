@@ -18,7 +18,7 @@ use crate::nova::{
     DiscoveryConfig, EtcdDiscoveryConfig, FilesystemDiscoveryConfig, P2pDiscoveryConfig,
 };
 use crate::object::{NixlObjectClientConfig, ObjectClientConfig, S3ClientConfig};
-use crate::schema::{fields, FieldSpec};
+use crate::registry::{settings, Setting};
 use crate::KvbmConfig;
 
 /// The schema of a config document: the sections plus `default` / `leader` / `worker`.
@@ -70,8 +70,8 @@ pub fn document_schema() -> Value {
 /// default as TOML writes it in the description, and no default where it depends on the
 /// machine (the Rayon thread count), or the schema would differ from machine to machine.
 fn apply_declarations(root: &mut Value) {
-    for spec in fields() {
-        let variants: Vec<Option<&str>> = match spec.applies_to {
+    for setting in settings() {
+        let variants: Vec<Option<&str>> = match setting.applies_to {
             [] => vec![None],
             variants => variants.iter().copied().map(Some).collect(),
         };
@@ -79,13 +79,13 @@ fn apply_declarations(root: &mut Value) {
             let mut found = Vec::new();
             // The document's own sections, and the config that its profiles refer to.
             for start in ["", "/$defs/KvbmConfig"] {
-                find_properties(root, start.to_string(), spec.key, variant, &mut found);
+                find_properties(root, start.to_string(), setting.key, variant, &mut found);
             }
             for (pointer, ancestors) in found {
                 if let Some(Value::Object(property)) = root.pointer_mut(&pointer) {
-                    apply_spec(spec, property);
+                    apply_setting(setting, property);
                 }
-                if spec.machine_default.is_some() {
+                if setting.machine_default.is_some() {
                     for ancestor in ancestors {
                         if let Some(Value::Object(table)) = root.pointer_mut(&ancestor) {
                             table.remove("default");
@@ -150,13 +150,13 @@ fn find_properties(
     }
 }
 
-fn apply_spec(spec: &FieldSpec, property: &mut Map<String, Value>) {
-    if spec.machine_default.is_some() {
+fn apply_setting(setting: &Setting, property: &mut Map<String, Value>) {
+    if setting.machine_default.is_some() {
         property.remove("default");
     } else if property.contains_key("default") {
         // The default at this key: a table used at several keys (an offload hop) has its
         // own default at each, where serde's would be the table type's.
-        match spec
+        match setting
             .default_value()
             .and_then(|v| serde_json::to_value(v).ok())
         {
@@ -164,17 +164,17 @@ fn apply_spec(spec: &FieldSpec, property: &mut Map<String, Value>) {
             None => property.remove("default"),
         };
     }
-    let (low, high) = spec.bounds();
+    let (low, high) = setting.bounds();
     if let Some(low) = low {
         property.insert("minimum".into(), json!(low));
     }
     if let Some(high) = high {
         property.insert("maximum".into(), json!(high));
     }
-    if spec.requires_text() {
+    if setting.requires_text() {
         property.insert("minLength".into(), json!(1));
     }
-    if spec.requires_an_item() {
+    if setting.requires_an_item() {
         property.insert("minItems".into(), json!(1));
     }
     // Editors show the description to people writing TOML or JSON: give the default as
@@ -187,11 +187,11 @@ fn apply_spec(spec: &FieldSpec, property: &mut Map<String, Value>) {
         description.truncate(cut);
         description.push_str(&format!(
             "\n\nDefault: {}. Env: {}.",
-            spec.default_text(),
-            spec.env
+            setting.default_text(),
+            setting.env
         ));
-        if !spec.constraint.is_empty() {
-            description.push_str(&format!(" Constraint: {}.", spec.constraint));
+        if !setting.constraint.is_empty() {
+            description.push_str(&format!(" Constraint: {}.", setting.constraint));
         }
     }
 }

@@ -12,7 +12,7 @@
 //! 1. **defaults** in code (each field's docs say its default);
 //! 2. the **system file** `/opt/dynamo/etc/kvbm.toml` (skipped if missing);
 //! 3. the **user file** named by `KVBM_CONFIG_PATH` (must exist if named);
-//! 4. **`KVBM_*` environment variables** (see [`schema::fields`] for the table; the
+//! 4. **`KVBM_*` environment variables** (see [`registry::settings`] for the table; the
 //!    deprecated v1 `DYN_KVBM_*` variables sit just below them, see [`v1`]);
 //! 5. a **JSON document**, e.g. vLLM's `kv_connector_extra_config`.
 //!
@@ -84,15 +84,15 @@ pub mod object;
 pub mod offload;
 pub mod preflight;
 pub mod rayon;
-pub mod schema;
+pub mod registry;
 pub mod secret;
 pub mod source;
 pub mod tokio;
 
+mod declare;
 mod load;
-mod settings;
+mod one_of;
 mod suggest;
-mod variant;
 
 use figment::Figment;
 use serde::{Deserialize, Serialize};
@@ -111,7 +111,7 @@ pub use source::{FileLayer, Profile, Role, Source};
 #[doc(hidden)]
 pub use compat::*;
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// The complete KVBM configuration.
     ///
     /// Build it with one of the `from_*` entry points (or a [`Loader`]); `Default` gives the

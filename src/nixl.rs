@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Parameters of one NixL backend (string to string, passed to the plugin as is).
 pub type BackendParams = BTreeMap<String, String>;
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Settings of NixL (`[nixl]`).
     ///
     /// `Debug` hides the values of parameters whose names look like credentials

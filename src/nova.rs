@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Settings of the Nova transport (`[nova]`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,7 +24,7 @@ crate::settings::settings! {
     }
 }
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Where Nova's TCP backend binds (`[nova.backend]`).
     ///
     /// If neither `tcp_addr` nor `tcp_interface` is set, Nova binds to `0.0.0.0`.
@@ -58,7 +58,7 @@ crate::settings::settings! {
     }
 }
 
-crate::variant::one_of! {
+crate::one_of::one_of! {
     /// Peer discovery method (`[nova.discovery]`), one of three.
     #[derive(Debug, Clone, PartialEq)]
     pub enum DiscoveryConfig {
@@ -72,7 +72,7 @@ crate::variant::one_of! {
     }
 }
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Etcd discovery (`type = "etcd"`).
     ///
     /// `Debug` redacts passwords in `endpoints`; the field keeps the real values.
@@ -116,7 +116,7 @@ crate::settings::settings! {
     }
 }
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Peer-to-peer discovery (`type = "p2p"`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,7 +155,7 @@ crate::settings::settings! {
     }
 }
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Filesystem discovery (`type = "filesystem"`): peers register in a shared file.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::settings::{Absent, Context, KeyPath, Member, Section, Violation};
+use crate::declare::{Absent, Context, Entry, KeyPath, Section, Violation};
 
 /// Settings of the object-storage tier (`[object]`).
 ///
@@ -27,7 +27,7 @@ pub struct ObjectConfig {
 impl Absent for ObjectConfig {}
 
 impl Section for ObjectConfig {
-    const MEMBERS: &'static [Member] = &[Member::Section {
+    const ENTRIES: &'static [Entry] = &[Entry::Table {
         name: "client",
         flatten: false,
         declare: <ObjectClientConfig as Section>::declare,
@@ -38,7 +38,7 @@ impl Section for ObjectConfig {
     }
 }
 
-crate::variant::one_of! {
+crate::one_of::one_of! {
     /// The object-store client (`[object.client]`), one of two. The NixL variant flattens
     /// the S3 settings, so they apply to both.
     #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +61,7 @@ impl ObjectClientConfig {
     }
 }
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// S3 client settings (`type = "s3"`).
     ///
     /// `Debug` redacts a password in `endpoint_url`; the field keeps the real value.
@@ -106,7 +106,7 @@ crate::settings::settings! {
     }
 }
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// NixL object backend settings (`type = "nixl"`): the S3 settings plus the NixL backend.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,9 +6,9 @@
 use figment::value::Value;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::settings::{Absent, Kind, SettingType, View};
+use crate::declare::{Absent, Kind, SettingType, View};
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Offload policies per hop (`[offload]`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,7 +50,7 @@ impl SettingType for Vec<OffloadPolicy> {
 
 impl Absent for Vec<OffloadPolicy> {}
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// The offload settings of one hop (`[offload.g1_to_g2]`, `[offload.g2_to_g3]`): one type
     /// for both, so one policy factory serves every hop.
     ///
@@ -96,7 +96,7 @@ impl TierOffloadConfig {
     }
 }
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Settings of the `presence` policy: none, but the table is accepted (`presence = {}`),
     /// as dynamo-kvbm-config writes it.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -146,7 +146,7 @@ mod tests {
     }
 }
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Settings of the `presence_lfu` policy.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,7 +163,7 @@ crate::settings::settings! {
     }
 }
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Onboard settings (`[onboard]`): how blocks come back from G2/G3 to the GPU.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

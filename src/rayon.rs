@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Settings of the Rayon thread pool (`[rayon]`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

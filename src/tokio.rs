@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "tokio")]
 use crate::error::BuildError;
 
-crate::settings::settings! {
+crate::declare::settings! {
     /// Settings of the Tokio runtime (`[tokio]`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

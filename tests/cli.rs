@@ -259,8 +259,8 @@ fn env_lists_every_variable_and_flags_unknown_and_v1_ones() {
         .output()
         .unwrap();
     let text = stdout(&output);
-    for spec in kvbm_config::schema::fields() {
-        assert!(text.contains(spec.env), "{} missing", spec.env);
+    for setting in kvbm_config::registry::settings() {
+        assert!(text.contains(setting.env), "{} missing", setting.env);
     }
     let row = text
         .lines()

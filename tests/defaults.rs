@@ -13,7 +13,7 @@ use kvbm_config::object::{
     NixlObjectClientConfig, ObjectClientConfig, ObjectConfig, S3ClientConfig,
 };
 use kvbm_config::offload::{OffloadPolicy, OnboardMode};
-use kvbm_config::schema::fields;
+use kvbm_config::registry::settings;
 use kvbm_config::{KvbmConfig, Loader};
 
 #[test]
@@ -152,21 +152,21 @@ fn the_registry_lists_exactly_the_models_settings() {
         // Each variant carries exactly the registry's fields for it.
         let tree = Value::serialize(config).unwrap();
         for table in ["nova.discovery", "object.client"] {
-            let Some(Value::Dict(_, members)) = tree.find_ref(table) else {
+            let Some(Value::Dict(_, entries)) = tree.find_ref(table) else {
                 panic!("{table} set")
             };
-            let variant = members["type"].as_str().unwrap();
-            let mut expected: BTreeSet<&str> = fields()
+            let variant = entries["type"].as_str().unwrap();
+            let mut expected: BTreeSet<&str> = settings()
                 .iter()
                 .filter(|f| f.key.starts_with(table) && f.applies_to.contains(&variant))
                 .map(|f| f.key.rsplit('.').next().unwrap())
                 .collect();
             expected.insert("type");
-            let actual: BTreeSet<&str> = members.keys().map(String::as_str).collect();
+            let actual: BTreeSet<&str> = entries.keys().map(String::as_str).collect();
             assert_eq!(actual, expected, "{table} of type {variant}");
         }
     }
-    let registry: BTreeSet<String> = fields().iter().map(|f| f.key.to_string()).collect();
+    let registry: BTreeSet<String> = settings().iter().map(|f| f.key.to_string()).collect();
     assert_eq!(model, registry);
 }
 

@@ -192,7 +192,7 @@ fn the_full_example_json_loads_for_both_roles() {
 #[test]
 fn the_full_example_json_sets_every_option() {
     let json = repo_file("kvbm.full.example.json");
-    let mut unset: Vec<&str> = kvbm_config::schema::fields()
+    let mut unset: Vec<&str> = kvbm_config::registry::settings()
         .iter()
         .map(|f| f.key)
         .collect();

@@ -5,12 +5,12 @@ mod common;
 
 use common::{loader, Files};
 use figment::value::{Dict, Value};
-use kvbm_config::schema::{fields, render, FieldSpec, Kind};
+use kvbm_config::registry::{render, settings, Kind, Setting};
 use kvbm_config::{KvbmConfig, Loader, Role, Source};
 
 /// Four distinct valid values of a setting, as TOML literals: one per layer 2..=5.
-fn samples(spec: &FieldSpec) -> [&'static str; 4] {
-    match (spec.key, spec.kind) {
+fn samples(setting: &Setting) -> [&'static str; 4] {
+    match (setting.key, setting.kind) {
         ("nova.discovery.type", _) => [r#""etcd""#, r#""p2p""#, r#""filesystem""#, r#""etcd""#],
         ("object.client.type", _) => [r#""s3""#, r#""nixl""#, r#""s3""#, r#""nixl""#],
         ("nova.discovery.max_retries", _) => ["6", "7", "8", "9"],
@@ -37,7 +37,7 @@ fn samples(spec: &FieldSpec) -> [&'static str; 4] {
             r#"["c:3", "d:4"]"#,
             r#"["e:5"]"#,
         ],
-        (_, Kind::Choice(_)) if spec.key == "cache.parallelism" => [
+        (_, Kind::Choice(_)) if setting.key == "cache.parallelism" => [
             r#""replicated_data""#,
             r#""tensor_parallel""#,
             r#""replicated_data""#,
@@ -91,18 +91,18 @@ fn insert(dict: &mut Dict, key: &str, value: Value) {
     }
 }
 
-/// The settings a layer needs beside `spec` for its value to be valid: the variant type
+/// The settings a layer needs beside `setting` for its value to be valid: the variant type
 /// and the variant's required fields.
-fn context(spec: &FieldSpec, value: &Value) -> Vec<(&'static str, Value)> {
-    let variant = if spec.is_variant_tag() {
+fn context(setting: &Setting, value: &Value) -> Vec<(&'static str, Value)> {
+    let variant = if setting.is_variant_tag() {
         value.as_str().expect("a type is text").to_string()
     } else {
-        match spec.applies_to.first() {
+        match setting.applies_to.first() {
             Some(v) => v.to_string(),
             None => return Vec::new(),
         }
     };
-    let table = if spec.key.starts_with("nova.") {
+    let table = if setting.key.starts_with("nova.") {
         "nova.discovery"
     } else {
         "object.client"
@@ -120,30 +120,30 @@ fn context(spec: &FieldSpec, value: &Value) -> Vec<(&'static str, Value)> {
         "filesystem" => extra.push(("nova.discovery.path", Value::from("/d"))),
         _ => {}
     }
-    extra.retain(|(key, _)| *key != spec.key);
+    extra.retain(|(key, _)| *key != setting.key);
     extra
 }
 
-fn layer_dict(spec: &FieldSpec, value: &Value) -> Dict {
+fn layer_dict(setting: &Setting, value: &Value) -> Dict {
     let mut dict = Dict::new();
-    for (key, v) in context(spec, value) {
+    for (key, v) in context(setting, value) {
         insert(&mut dict, key, v);
     }
-    insert(&mut dict, spec.key, value.clone());
+    insert(&mut dict, setting.key, value.clone());
     dict
 }
 
-fn env_vars(spec: &FieldSpec, value: &Value) -> Vec<(String, String)> {
-    let mut vars: Vec<(String, String)> = context(spec, value)
+fn env_vars(setting: &Setting, value: &Value) -> Vec<(String, String)> {
+    let mut vars: Vec<(String, String)> = context(setting, value)
         .into_iter()
         .map(|(key, v)| {
-            let var = kvbm_config::schema::field_spec(key)
+            let var = kvbm_config::registry::setting(key)
                 .expect("context key")
                 .env;
             (var.to_string(), env_text(&v))
         })
         .collect();
-    vars.push((spec.env.to_string(), env_text(value)));
+    vars.push((setting.env.to_string(), env_text(value)));
     vars
 }
 
@@ -162,23 +162,23 @@ struct Layers {
     json: bool,
 }
 
-fn load_layers(spec: &FieldSpec, files: &Files, on: Layers) -> (String, Source) {
-    let values = samples(spec).map(literal);
+fn load_layers(setting: &Setting, files: &Files, on: Layers) -> (String, Source) {
+    let values = samples(setting).map(literal);
     let system = files.write(
         "system.toml",
-        toml::to_string(&layer_dict(spec, &values[0])).unwrap(),
+        toml::to_string(&layer_dict(setting, &values[0])).unwrap(),
     );
     let user = files.write(
         "user.toml",
-        toml::to_string(&layer_dict(spec, &values[1])).unwrap(),
+        toml::to_string(&layer_dict(setting, &values[1])).unwrap(),
     );
-    let json = serde_json::to_string(&layer_dict(spec, &values[3])).unwrap();
+    let json = serde_json::to_string(&layer_dict(setting, &values[3])).unwrap();
     let mut env = vec![("PATH".to_string(), "/usr/bin".to_string())];
     if on.user {
         env.push(("KVBM_CONFIG_PATH".into(), user.display().to_string()));
     }
     if on.env {
-        env.extend(env_vars(spec, &values[2]));
+        env.extend(env_vars(setting, &values[2]));
     }
     let mut loader: Loader = loader().env(env);
     if on.system {
@@ -189,18 +189,18 @@ fn load_layers(spec: &FieldSpec, files: &Files, on: Layers) -> (String, Source) 
     }
     match loader.load() {
         Ok(loaded) => (
-            effective(&loaded.config, spec.key),
-            loaded.report.origin(spec.key),
+            effective(&loaded.config, setting.key),
+            loaded.report.origin(setting.key),
         ),
-        Err(e) => panic!("{}: load failed:\n{e}", spec.key),
+        Err(e) => panic!("{}: load failed:\n{e}", setting.key),
     }
 }
 
 #[test]
 fn every_setting_obeys_the_five_layers() {
     let files = Files::new();
-    for spec in fields() {
-        let values = samples(spec).map(|s| render(&literal(s)));
+    for setting in settings() {
+        let values = samples(setting).map(|s| render(&literal(s)));
         let all = |system, user, env, json| Layers {
             system,
             user,
@@ -208,30 +208,30 @@ fn every_setting_obeys_the_five_layers() {
             json,
         };
 
-        let (value, source) = load_layers(spec, &files, all(true, true, true, true));
-        assert_eq!(value, values[3], "{}: JSON beats all", spec.key);
+        let (value, source) = load_layers(setting, &files, all(true, true, true, true));
+        assert_eq!(value, values[3], "{}: JSON beats all", setting.key);
         assert!(
             matches!(source, Source::Json { profile: None }),
             "{}: {source}",
-            spec.key
+            setting.key
         );
 
-        let (value, source) = load_layers(spec, &files, all(true, true, true, false));
-        assert_eq!(value, values[2], "{}: env beats the files", spec.key);
+        let (value, source) = load_layers(setting, &files, all(true, true, true, false));
+        assert_eq!(value, values[2], "{}: env beats the files", setting.key);
         assert_eq!(
             source,
             Source::Env {
-                var: spec.env.to_string()
+                var: setting.env.to_string()
             },
             "{}",
-            spec.key
+            setting.key
         );
 
-        let (value, source) = load_layers(spec, &files, all(true, true, false, false));
+        let (value, source) = load_layers(setting, &files, all(true, true, false, false));
         assert_eq!(
             value, values[1],
             "{}: user file beats system file",
-            spec.key
+            setting.key
         );
         assert!(
             matches!(
@@ -242,11 +242,15 @@ fn every_setting_obeys_the_five_layers() {
                 }
             ),
             "{}",
-            spec.key
+            setting.key
         );
 
-        let (value, source) = load_layers(spec, &files, all(true, false, false, false));
-        assert_eq!(value, values[0], "{}: system file beats defaults", spec.key);
+        let (value, source) = load_layers(setting, &files, all(true, false, false, false));
+        assert_eq!(
+            value, values[0],
+            "{}: system file beats defaults",
+            setting.key
+        );
         assert!(
             matches!(
                 source,
@@ -256,20 +260,20 @@ fn every_setting_obeys_the_five_layers() {
                 }
             ),
             "{}",
-            spec.key
+            setting.key
         );
 
-        let (value, source) = load_layers(spec, &files, all(false, false, false, false));
-        let default = spec.default_value().map(|v| render(&v));
-        if !spec.is_variant_tag() && spec.applies_to.is_empty() {
+        let (value, source) = load_layers(setting, &files, all(false, false, false, false));
+        let default = setting.default_value().map(|v| render(&v));
+        if !setting.is_variant_tag() && setting.applies_to.is_empty() {
             assert_eq!(
                 Some(value),
                 default.or(Some("<unset>".into())),
                 "{}: default",
-                spec.key
+                setting.key
             );
         }
-        assert_eq!(source, Source::Default, "{}", spec.key);
+        assert_eq!(source, Source::Default, "{}", setting.key);
     }
 }
 
@@ -294,12 +298,16 @@ fn the_spec_env_table_maps_each_variable_to_its_key() {
         ("KVBM_CACHE_DISK_NUM_BLOCKS", "cache.disk.num_blocks"),
     ];
     for (var, key) in spec_table {
-        let spec = kvbm_config::schema::field_for_env(var)
+        let setting = kvbm_config::registry::setting_for_env(var)
             .unwrap_or_else(|| panic!("{var} is not mapped"));
-        assert_eq!(spec.key, key);
+        assert_eq!(setting.key, key);
     }
-    let env_names: std::collections::HashSet<&str> = fields().iter().map(|f| f.env).collect();
-    assert_eq!(env_names.len(), fields().len(), "one variable per setting");
+    let env_names: std::collections::HashSet<&str> = settings().iter().map(|f| f.env).collect();
+    assert_eq!(
+        env_names.len(),
+        settings().len(),
+        "one variable per setting"
+    );
 }
 
 #[test]

@@ -32,7 +32,7 @@ fn host_with_memory(limit_gb: u64) -> Host {
 }
 
 fn run(loaded: &Loaded, host: &mut Host, workers: u32) -> Vec<Finding> {
-    preflight::check(
+    preflight::run(
         loaded,
         host,
         Options {
@@ -121,7 +121,7 @@ fn a_tier_sized_by_blocks_needs_the_block_size() {
         workers: 1,
         block_bytes: Some(101 * GB / 1000),
     };
-    let findings = preflight::check(&loaded, &mut host_with_memory(100), options);
+    let findings = preflight::run(&loaded, &mut host_with_memory(100), options);
     assert_eq!(
         severities(&findings, "g2-memory"),
         [Severity::Error],

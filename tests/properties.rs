@@ -307,7 +307,7 @@ proptest! {
     ) {
         let mut env: Vec<(String, String)> = picks
             .into_iter()
-            .map(|(i, value)| (i.get(kvbm_config::schema::fields()).env.to_string(), value))
+            .map(|(i, value)| (i.get(kvbm_config::registry::settings()).env.to_string(), value))
             .collect();
         env.extend(v1);
         assert_errors_have_sources(loader().env(env).role(Role::Worker));

@@ -5,7 +5,7 @@
 use figment::value::Value as Tree;
 use kvbm_config::nova::{EtcdDiscoveryConfig, FilesystemDiscoveryConfig, P2pDiscoveryConfig};
 use kvbm_config::object::{NixlObjectClientConfig, S3ClientConfig};
-use kvbm_config::schema::{fields, FieldSpec, Kind, UInt};
+use kvbm_config::registry::{settings, Kind, Setting, UInt};
 use kvbm_config::KvbmConfig;
 use serde_json::Value;
 
@@ -66,16 +66,16 @@ fn types_of(schema: &Value) -> Vec<String> {
     }
 }
 
-fn assert_kind_matches(spec: &FieldSpec, root: &Value, schema: &Value) {
+fn assert_kind_matches(setting: &Setting, root: &Value, schema: &Value) {
     let types = types_of(schema);
     assert_eq!(
         types.contains(&"null".to_string()),
-        spec.optional,
+        setting.optional,
         "{}: optional in the registry ⇔ nullable in the schema",
-        spec.key
+        setting.key
     );
     let has = |t: &str| types.iter().any(|x| x == t);
-    let ok = match spec.kind {
+    let ok = match setting.kind {
         Kind::Bool => has("boolean"),
         Kind::Unsigned(_) => has("integer"),
         Kind::Float => has("number"),
@@ -91,7 +91,11 @@ fn assert_kind_matches(spec: &FieldSpec, root: &Value, schema: &Value) {
         Kind::Backends => schema.get("oneOf").is_some(),
         _ => false,
     };
-    assert!(ok, "{}: kind {:?} but schema {schema}", spec.key, spec.kind);
+    assert!(
+        ok,
+        "{}: kind {:?} but schema {schema}",
+        setting.key, setting.kind
+    );
 }
 
 /// The names a schemars enum accepts (`enum`, or `oneOf` of `const`s).
@@ -111,31 +115,31 @@ fn enum_names(root: &Value, schema: &Value) -> Vec<String> {
         .collect()
 }
 
-fn assert_bounds_match(spec: &FieldSpec, schema: &Value) {
-    let (low, high) = spec.bounds();
+fn assert_bounds_match(setting: &Setting, schema: &Value) {
+    let (low, high) = setting.bounds();
     let minimum = schema.get("minimum").and_then(Value::as_u64);
     let maximum = schema.get("maximum").and_then(Value::as_u64);
     match low {
-        Some(low) => assert_eq!(minimum, Some(low), "{}: minimum", spec.key),
-        None if matches!(spec.kind, Kind::Unsigned(_)) => {
+        Some(low) => assert_eq!(minimum, Some(low), "{}: minimum", setting.key),
+        None if matches!(setting.kind, Kind::Unsigned(_)) => {
             assert!(
                 minimum.is_none_or(|m| m == 0),
                 "{}: no lower bound",
-                spec.key
+                setting.key
             )
         }
-        None => assert_eq!(minimum, None, "{}: no lower bound", spec.key),
+        None => assert_eq!(minimum, None, "{}: no lower bound", setting.key),
     }
-    let width_max = match spec.kind {
+    let width_max = match setting.kind {
         Kind::Unsigned(UInt::U16) => Some(u64::from(u16::MAX)),
         _ => None,
     };
     match high {
-        Some(high) => assert_eq!(maximum, Some(high), "{}: maximum", spec.key),
+        Some(high) => assert_eq!(maximum, Some(high), "{}: maximum", setting.key),
         None => assert!(
             maximum.is_none() || maximum == width_max,
             "{}: no upper bound but {maximum:?}",
-            spec.key
+            setting.key
         ),
     }
 }
@@ -161,35 +165,35 @@ fn without_required_text(value: Option<Tree>) -> Option<Tree> {
 fn registry_types_and_schema_agree_for_every_setting() {
     let document = document();
     let defaults = Tree::serialize(KvbmConfig::default()).unwrap();
-    for spec in fields() {
-        let variants: Vec<Option<&str>> = match spec.applies_to {
-            [] if spec.is_variant_tag() => continue,
+    for setting in settings() {
+        let variants: Vec<Option<&str>> = match setting.applies_to {
+            [] if setting.is_variant_tag() => continue,
             [] => vec![None],
             variants => variants.iter().map(|v| Some(*v)).collect(),
         };
         for variant in variants {
-            let schema = property(&document, spec.key, variant);
-            assert_kind_matches(spec, &document, schema);
-            assert_bounds_match(spec, schema);
+            let schema = property(&document, setting.key, variant);
+            assert_kind_matches(setting, &document, schema);
+            assert_bounds_match(setting, schema);
             let rust_default = match variant {
-                None => defaults.clone().find(spec.key),
-                Some(variant) => variant_default(variant, spec.name()),
+                None => defaults.clone().find(setting.key),
+                Some(variant) => variant_default(variant, setting.name()),
             };
             assert_eq!(
-                spec.default_value(),
+                setting.default_value(),
                 without_required_text(rust_default.clone()),
                 "{}: registry default vs Default",
-                spec.key
+                setting.key
             );
             if let (Some(schema_default), Some(rust)) = (schema.get("default"), rust_default) {
                 let rust = serde_json::to_value(&rust).unwrap();
-                assert_eq!(schema_default, &rust, "{}: schema default", spec.key);
+                assert_eq!(schema_default, &rust, "{}: schema default", setting.key);
             }
-            if spec.machine_default.is_some() {
+            if setting.machine_default.is_some() {
                 assert!(
                     schema.get("default").is_none(),
                     "{}: machine default",
-                    spec.key
+                    setting.key
                 );
             }
         }
@@ -199,26 +203,26 @@ fn registry_types_and_schema_agree_for_every_setting() {
 #[test]
 fn each_declared_constraint_rejects_a_breaking_value() {
     // Every setting with a lower bound rejects the value just below it, from any source.
-    for spec in fields() {
-        let (Some(low), _) = spec.bounds() else {
+    for setting in settings() {
+        let (Some(low), _) = setting.bounds() else {
             continue;
         };
-        if low == 0 || !spec.applies_to.is_empty() {
+        if low == 0 || !setting.applies_to.is_empty() {
             continue;
         }
         let mut json = serde_json::json!(low - 1);
-        for part in spec.key.rsplit('.') {
+        for part in setting.key.rsplit('.') {
             json = serde_json::json!({ part: json });
         }
         let error = kvbm_config::Loader::new()
             .cpu_count(64)
             .json(json.to_string())
             .load()
-            .expect_err(spec.key);
+            .expect_err(setting.key);
         assert!(
-            error.problem_for(spec.key).is_some(),
+            error.problem_for(setting.key).is_some(),
             "{}: {error}",
-            spec.key
+            setting.key
         );
     }
 }

@@ -127,8 +127,8 @@ fn error_dict<'py>(py: Python<'py>, error: &ConfigError) -> PyResult<Bound<'py, 
 /// What `kvbm-config explain` prints about a key or variable.
 #[pyfunction]
 fn explain(key: &str) -> PyResult<String> {
-    kvbm_config::schema::lookup(key)
-        .map(|spec| spec.explain())
+    kvbm_config::registry::lookup(key)
+        .map(|setting| setting.explain())
         .map_err(PyKeyError::new_err)
 }
 

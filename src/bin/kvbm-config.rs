@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use kvbm_config::schema::{self, FieldSpec};
+use kvbm_config::registry::{self, Setting};
 use kvbm_config::{ConfigError, Loaded, Loader, Role, SYSTEM_CONFIG_PATH};
 
 #[derive(Parser)]
@@ -436,15 +436,15 @@ fn check(sources: &Sources, strict: bool, ui: &Ui) -> Result<ExitCode, Usage> {
 }
 
 fn explain(sources: &Sources, key: &str, ui: &Ui) -> Result<ExitCode, Usage> {
-    let spec = schema::lookup(key)?;
-    print_spec(spec, ui);
+    let setting = registry::lookup(key)?;
+    print_spec(setting, ui);
     for (role, loader) in sources.loaders()? {
         let label = match role {
             Some(role) => format!("value ({role})"),
             None => "value".to_string(),
         };
         match loader.load() {
-            Ok(loaded) => match loaded.entries().into_iter().find(|e| e.key == spec.key) {
+            Ok(loaded) => match loaded.entries().into_iter().find(|e| e.key == setting.key) {
                 Some(entry) => {
                     let value = entry.value.unwrap_or_else(|| "(unset)".into());
                     println!(
@@ -468,8 +468,8 @@ fn explain(sources: &Sources, key: &str, ui: &Ui) -> Result<ExitCode, Usage> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_spec(spec: &FieldSpec, ui: &Ui) {
-    let text = spec.explain();
+fn print_spec(setting: &Setting, ui: &Ui) {
+    let text = setting.explain();
     let (heading, rest) = text.split_once('\n').unwrap_or((&text, ""));
     println!("{}", ui.heading(heading));
     print!("{rest}");
@@ -482,7 +482,7 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
         .filter_map(|(k, v)| Some((k.into_string().ok()?, v.to_string_lossy().into_owned())))
         .collect();
     let current = |var: &str| env.iter().find(|(k, _)| k == var).map(|(_, v)| v.as_str());
-    let rows: Vec<[String; 4]> = std::iter::once(schema::CONFIG_PATH_ENV)
+    let rows: Vec<[String; 4]> = std::iter::once(registry::CONFIG_PATH_ENV)
         .map(|var| {
             [
                 var.to_string(),
@@ -491,7 +491,7 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
                 shown(current(var)),
             ]
         })
-        .chain(schema::fields().iter().map(|f| {
+        .chain(registry::settings().iter().map(|f| {
             [
                 f.env.to_string(),
                 f.key.to_string(),
@@ -583,7 +583,7 @@ fn preflight(
                 continue;
             }
         };
-        let findings = preflight::check(&loaded, &mut host, options);
+        let findings = preflight::run(&loaded, &mut host, options);
         let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
         let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
         failed |= errors > 0 || (strict && warnings > 0);

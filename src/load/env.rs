@@ -1,4 +1,4 @@
-//! The environment layer (layer 4): `KVBM_*` variables, mapped through [`crate::schema::fields`],
+//! The environment layer (layer 4): `KVBM_*` variables, mapped through [`crate::registry::fields`],
 //! and the parsing of their text by the kind of the setting each one sets.
 //!
 //! The loader is handed one snapshot of the environment and scans it exactly once; nothing
@@ -15,8 +15,8 @@ use figment::value::{Dict, Value};
 use super::merge::Assembly;
 use crate::error::{Problem, ProblemKind, Warning};
 use crate::nixl::NixlBackend;
-use crate::schema::value::{check_choice, integer_range};
-use crate::schema::{self, Kind, CONFIG_PATH_ENV, ENV_PREFIX};
+use crate::registry::value::{check_choice, integer_range};
+use crate::registry::{self, Kind, CONFIG_PATH_ENV, ENV_PREFIX};
 use crate::source::Source;
 
 /// Prefix of the deprecated KVBM v1 variables (mapped in `v1.rs`).
@@ -118,16 +118,16 @@ impl EnvLayer {
                 layer.config_path = Some(PathBuf::from(value));
                 continue;
             }
-            let Some(spec) = schema::field_for_env(name) else {
+            let Some(setting) = registry::setting_for_env(name) else {
                 layer.unknown.push(layer.warnings.len());
                 layer.warnings.push(unknown_variable(name, source));
                 continue;
             };
-            match parse_env_value(spec.kind, value) {
-                Ok(parsed) => layer.slice.set(spec.key, parsed, name),
+            match parse_env_value(setting.kind, value) {
+                Ok(parsed) => layer.slice.set(setting.key, parsed, name),
                 Err(message) => layer
                     .problems
-                    .push(bad_value(spec.key, name, value, message)),
+                    .push(bad_value(setting.key, name, value, message)),
             }
         }
         layer
@@ -188,7 +188,7 @@ fn non_utf8_name(name: &std::ffi::OsStr) -> Option<Warning> {
 }
 
 fn unknown_variable(name: &str, source: Source) -> Warning {
-    let message = match schema::closest_env(name) {
+    let message = match registry::closest_env(name) {
         Some(near) => format!("is not a KVBM setting, so it is ignored; did you mean `{near}`?"),
         None => "is not a KVBM setting, so it is ignored".to_string(),
     };

@@ -22,7 +22,7 @@ use crate::error::Warning;
 use crate::source::Source;
 use toml_edit::{ImDocument, Item, Table};
 
-use crate::schema;
+use crate::registry;
 use crate::source::Profile;
 
 /// The most bytes a config file or JSON document may have: 4 MiB, a thousand times the
@@ -347,7 +347,7 @@ fn canonical(path: &[String]) -> (Option<Profile>, String) {
     };
     let mut key = rest.join(".");
     // Only the table spelling of a one-of table (`nova.discovery.etcd.x`) needs rewriting.
-    for &(table, variants) in &schema::registry().variant_tables {
+    for &(table, variants) in &registry::registry().variant_tables {
         let Some(after) = key.strip_prefix(table).and_then(|k| k.strip_prefix('.')) else {
             continue;
         };

@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 
 use figment::value::{Dict, Value};
 
+use crate::declare::join;
 use crate::error::{Problem, Warning};
-use crate::schema::{self, Node};
-use crate::settings::join;
+use crate::one_of::TYPE_KEY;
+use crate::registry::{self, Node};
 use crate::source::Source;
-use crate::variant::TYPE_KEY;
 
 /// The source of each value of one table being checked or merged, by dotted key.
 pub(crate) type TableSourceOf<'a> = dyn Fn(&str, &Value) -> Source + 'a;
@@ -155,7 +155,7 @@ fn merge_into(
 ) {
     for (name, value) in upper {
         let key = join(prefix, &name);
-        let registry = schema::registry();
+        let registry = registry::registry();
         let is_section = matches!(registry.node(&key), Some(Node::Section(_)));
         // An optional section's presence is itself a setting (`object = {}` turns G4 on),
         // and so is a one-of table's: each needs a source even when it holds no leaf.
@@ -195,7 +195,7 @@ fn merge_into(
 
 /// Whether `upper` sets a one-of table to another variant than `lower` had.
 fn switches_variant(key: &str, lower: Option<&Value>, upper: &Dict) -> bool {
-    if schema::registry().variants_of(key).is_none() {
+    if registry::registry().variants_of(key).is_none() {
         return false;
     }
     let type_of = |dict: &Dict| {

@@ -8,7 +8,7 @@
 //!
 //! Each source is handled on its own first. A file or JSON document is parsed, split into
 //! its plain tables and its `default` / `leader` / `worker` profile tables, and every table is
-//! checked against [`crate::schema::fields`] (unknown keys, types, names), so each problem
+//! checked against [`crate::registry::fields`] (unknown keys, types, names), so each problem
 //! is reported with the exact source it came from. Within a source the plain tables, then
 //! `default`, then the selected role's table are merged. Only then are the sources merged,
 //! lowest first, so a higher layer always beats a lower one, whatever profile either value
@@ -33,26 +33,26 @@ use std::path::{Path, PathBuf};
 use figment::value::{Dict, Value};
 use figment::Figment;
 
-mod adapter;
-mod check;
 mod env;
 mod file;
-mod finish;
 mod merge;
+mod provider;
 pub(crate) mod report;
+mod shape;
 pub mod v1;
+mod validate;
 
-use self::check::merge_document;
 use self::env::EnvLayer;
 use self::file::TomlFile;
 use self::merge::Assembly;
 use self::report::{LoadReport, Loaded};
+use self::shape::merge_document;
 use crate::error::{ConfigError, Problem, ProblemKind};
-use crate::schema::CONFIG_PATH_ENV;
+use crate::registry::CONFIG_PATH_ENV;
 use crate::source::{FileLayer, Profile, Role, Source};
 
-pub(crate) use self::adapter::extract;
-pub(crate) use self::finish::problems_in_code;
+pub(crate) use self::provider::extract;
+pub(crate) use self::validate::problems_in_code;
 
 /// Path of the system config file (layer 2) that [`Loader::from_process`] reads.
 pub const SYSTEM_CONFIG_PATH: &str = "/opt/dynamo/etc/kvbm.toml";
@@ -215,7 +215,7 @@ impl Loader {
     /// failed constraints.
     pub fn load(&self) -> Result<Loaded, ConfigError> {
         let mut assembly = self.assemble();
-        let config = finish::finish(&mut assembly, self.cpu_count);
+        let config = validate::finish(&mut assembly, self.cpu_count);
         if let Some(config) = &config {
             let found = report::semantic_warnings(config, assembly.origins(), self.role);
             assembly.warnings(found);
@@ -243,7 +243,7 @@ impl Loader {
     pub fn figment(&self) -> Figment {
         let assembly = self.assemble();
         assembly.log_warnings();
-        adapter::figment_of(assembly)
+        provider::figment_of(assembly)
     }
 
     /// Reads a config file the way the loader reads its files: only a regular file (after
@@ -413,10 +413,10 @@ fn unwrap_kv_transfer_config(mut doc: Dict) -> Result<Dict, Problem> {
             Source::Json { profile: None },
             format!(
                 "must be a table of KVBM settings, found {}",
-                crate::schema::value::describe(&other)
+                crate::registry::value::describe(&other)
             ),
         )
-        .with_value(crate::schema::render(&other))),
+        .with_value(crate::registry::render(&other))),
     }
 }
 
@@ -440,7 +440,7 @@ fn unreadable(path: &Path, layer: FileLayer, reason: &str) -> Problem {
 }
 
 /// `~/x` → the home directory's `x`, as shells do for `KVBM_CONFIG_PATH=~/kvbm.toml`
-/// written in a pod spec, where no shell expands it.
+/// written in a pod setting, where no shell expands it.
 fn expand_home(path: &Path) -> PathBuf {
     match (path.strip_prefix("~"), dirs::home_dir()) {
         (Ok(rest), Some(home)) => home.join(rest),

@@ -12,7 +12,7 @@ use super::merge::Origins;
 use crate::error::Warning;
 use crate::nova::DiscoveryConfig;
 use crate::offload::OffloadPolicy;
-use crate::schema::{self, render};
+use crate::registry::{self, render};
 use crate::source::{Role, Source};
 use crate::KvbmConfig;
 
@@ -103,17 +103,17 @@ impl Loaded {
                 .and_then(Value::as_str)
                 .map(str::to_string)
         };
-        let mut entries: Vec<ReportEntry> = schema::fields()
+        let mut entries: Vec<ReportEntry> = registry::settings()
             .iter()
-            .filter(|spec| {
-                let table = spec.key.rsplit_once('.').map_or("", |(t, _)| t);
-                spec.applies_to.is_empty()
-                    || active(table).is_some_and(|v| spec.applies_to.contains(&v.as_str()))
+            .filter(|setting| {
+                let table = setting.key.rsplit_once('.').map_or("", |(t, _)| t);
+                setting.applies_to.is_empty()
+                    || active(table).is_some_and(|v| setting.applies_to.contains(&v.as_str()))
             })
-            .map(|spec| ReportEntry {
-                key: spec.key.to_string(),
-                value: tree.find_ref(spec.key).map(render),
-                source: self.report.origin(spec.key),
+            .map(|setting| ReportEntry {
+                key: setting.key.to_string(),
+                value: tree.find_ref(setting.key).map(render),
+                source: self.report.origin(setting.key),
             })
             .collect();
         entries.sort_by(|a, b| a.key.cmp(&b.key));

@@ -17,7 +17,7 @@ use super::env::{bad_value, parse_bool, parse_env_value, EnvSlice};
 use super::merge::Assembly;
 use crate::error::{Problem, Warning};
 use crate::nixl::NixlBackend;
-use crate::schema::{self, Kind};
+use crate::registry::{self, Kind};
 use crate::source::Source;
 
 /// Prefix of the v1 per-backend switches, `DYN_KVBM_NIXL_BACKEND_<NAME>=true|false`.
@@ -117,12 +117,14 @@ impl V1Layer {
         for (name, value) in vars {
             let (name, value) = (name.as_str(), value.as_str());
             // Other DYN_KVBM_* variables belong to other Dynamo components: not ours to judge.
-            let Some(spec) = lookup(name) else { continue };
-            if let Some(v2_var) = v2.var_of(spec.key) {
+            let Some(setting) = lookup(name) else {
+                continue;
+            };
+            if let Some(v2_var) = v2.var_of(setting.key) {
                 warnings.push(ignored(name, v2_var));
                 continue;
             }
-            warnings.push(deprecated(name, spec));
+            warnings.push(deprecated(name, setting));
             if let Some(backend) = name.strip_prefix(NIXL_BACKEND_PREFIX) {
                 match parse_bool(value) {
                     Ok(on) => {
@@ -134,12 +136,12 @@ impl V1Layer {
                             );
                         }
                     }
-                    Err(message) => problems.push(bad_value(spec.key, name, value, message)),
+                    Err(message) => problems.push(bad_value(setting.key, name, value, message)),
                 }
-            } else if spec.key.starts_with("object.") {
-                object.push((spec, name, value));
+            } else if setting.key.starts_with("object.") {
+                object.push((setting, name, value));
             } else {
-                layer.set_parsed(spec.key, name, value, problems);
+                layer.set_parsed(setting.key, name, value, problems);
             }
         }
         if let Some(set) = backends {
@@ -169,7 +171,7 @@ impl V1Layer {
         value: &str,
         problems: &mut Vec<Problem>,
     ) {
-        let kind = schema::field_spec(key).map_or(Kind::Text, |f| f.kind);
+        let kind = registry::setting(key).map_or(Kind::Text, |f| f.kind);
         match parse_env_value(kind, value) {
             Ok(parsed) => self.set(key, parsed, var),
             Err(message) => problems.push(bad_value(key, var, value, message)),
@@ -186,28 +188,29 @@ impl V1Layer {
     ) {
         let enabled = object
             .iter()
-            .find(|(spec, _, _)| spec.var == OBJECT_ENABLED);
-        let enabled = match enabled.map(|&(spec, var, value)| (spec, var, parse_bool(value))) {
+            .find(|(setting, _, _)| setting.var == OBJECT_ENABLED);
+        let enabled = match enabled.map(|&(setting, var, value)| (setting, var, parse_bool(value)))
+        {
             None => None,
             Some((_, var, Ok(on))) => Some((var, on)),
-            Some((spec, var, Err(message))) => {
+            Some((setting, var, Err(message))) => {
                 let value = object
                     .iter()
                     .find(|(_, n, _)| *n == var)
                     .map_or("", |(_, _, v)| v);
-                problems.push(bad_value(spec.key, var, value, message));
+                problems.push(bad_value(setting.key, var, value, message));
                 return;
             }
         };
         let fields = object
             .iter()
-            .filter(|(spec, _, _)| spec.var != OBJECT_ENABLED);
+            .filter(|(setting, _, _)| setting.var != OBJECT_ENABLED);
         match enabled {
             Some((var, true)) => {
                 self.set("object.client.type", Value::from("s3"), var);
-                for &(spec, name, value) in fields {
-                    self.set_parsed(spec.key, name, value, problems);
-                    if spec.var == OBJECT_ENDPOINT {
+                for &(setting, name, value) in fields {
+                    self.set_parsed(setting.key, name, value, problems);
+                    if setting.var == OBJECT_ENDPOINT {
                         self.set("object.client.force_path_style", Value::from(true), name);
                     }
                 }
@@ -234,20 +237,20 @@ impl V1Layer {
     }
 }
 
-fn deprecated(var: &str, spec: &V1Var) -> Warning {
+fn deprecated(var: &str, setting: &V1Var) -> Warning {
     Warning {
         key: var.to_string(),
         source: Source::Env {
             var: var.to_string(),
         },
-        message: match spec.note {
+        message: match setting.note {
             PER_WORKER_NOTE => format!(
                 "is deprecated (KVBM v1); use `{}` instead. {PER_WORKER_NOTE}",
-                spec.replacement
+                setting.replacement
             ),
             _ => format!(
                 "is deprecated (KVBM v1); use `{}` instead",
-                spec.replacement
+                setting.replacement
             ),
         },
     }

@@ -8,7 +8,7 @@
 //! command render it.
 //!
 //! Keys are written in the tagged form: a discovery field is `nova.discovery.cluster_id`
-//! whichever spelling the source used, and [`FieldSpec::applies_to`] says which variants
+//! whichever spelling the source used, and [`Setting::applies_to`] says which variants
 //! (`type = ...`) have it.
 
 pub(crate) mod value;
@@ -18,9 +18,9 @@ use std::sync::OnceLock;
 
 use figment::value::Value;
 
-use crate::settings::{Collector, Rule, Section};
+use crate::declare::{Collector, Rule, Section};
 
-pub use crate::settings::{Kind, UInt};
+pub use crate::declare::{Kind, UInt};
 pub use value::render;
 
 /// The variable that names the user config file (layer 3); not a config key itself.
@@ -32,7 +32,7 @@ pub(crate) const ENV_PREFIX: &str = "KVBM_";
 /// One setting: everything the loader, the docs and the operator command know about it.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
-pub struct FieldSpec {
+pub struct Setting {
     /// Dotted key in the tagged form, e.g. `cache.host.cache_size_gb`.
     pub key: &'static str,
     /// The `KVBM_*` variable that sets it.
@@ -57,15 +57,15 @@ pub struct FieldSpec {
     default: fn() -> Option<Value>,
 }
 
-impl PartialEq for FieldSpec {
+impl PartialEq for Setting {
     fn eq(&self, other: &Self) -> bool {
         self.key == other.key
     }
 }
 
-impl Eq for FieldSpec {}
+impl Eq for Setting {}
 
-impl FieldSpec {
+impl Setting {
     /// `true` for the `type` key of a one-of table (`nova.discovery.type`, `object.client.type`).
     pub fn is_variant_tag(&self) -> bool {
         self.key.ends_with(".type")
@@ -160,22 +160,22 @@ fn defaults() -> &'static Value {
 }
 
 /// Every setting, in declaration order (the order the reference documents them).
-pub fn fields() -> &'static [FieldSpec] {
-    registry().fields
+pub fn settings() -> &'static [Setting] {
+    registry().settings
 }
 
 /// What a dotted key names.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Node {
     /// A setting.
-    Leaf(&'static FieldSpec),
+    Leaf(&'static Setting),
     /// A table; the `usize` indexes its children in [`Registry::children`].
     Section(usize),
 }
 
 /// The settings and the lookup tables built from them, once per process.
 pub(crate) struct Registry {
-    fields: &'static [FieldSpec],
+    settings: &'static [Setting],
     nodes: HashMap<&'static str, Node>,
     children: Vec<Vec<&'static str>>,
     by_env: HashMap<&'static str, usize>,
@@ -206,11 +206,11 @@ fn leak_str(value: String) -> &'static str {
 
 impl Registry {
     fn build(collector: Collector) -> Registry {
-        let fields: &'static [FieldSpec] = leak(
+        let settings: &'static [Setting] = leak(
             collector
                 .settings
                 .into_iter()
-                .map(|(key, declared, variants)| FieldSpec {
+                .map(|(key, declared, variants)| Setting {
                     env: match declared.env {
                         "auto" => leak_str(format!(
                             "KVBM_{}",
@@ -232,7 +232,7 @@ impl Registry {
                 .collect(),
         );
         let mut registry = Registry {
-            fields,
+            settings,
             nodes: HashMap::new(),
             children: vec![Vec::new()],
             by_env: HashMap::new(),
@@ -249,19 +249,19 @@ impl Registry {
         };
         registry.nodes.insert("", Node::Section(0));
         debug_assert!(
-            fields
+            settings
                 .iter()
                 .all(|f| f.rules.iter().all(|r| r.fits(f.kind))),
             "a declared rule cannot check its setting's type"
         );
-        for (i, spec) in fields.iter().enumerate() {
-            registry.by_env.insert(spec.env, i);
+        for (i, setting) in settings.iter().enumerate() {
+            registry.by_env.insert(setting.env, i);
             let mut parent = 0;
-            for (end, _) in spec.key.match_indices('.') {
-                parent = registry.section(&spec.key[..end], parent);
+            for (end, _) in setting.key.match_indices('.') {
+                parent = registry.section(&setting.key[..end], parent);
             }
-            registry.children[parent].push(spec.name());
-            registry.nodes.insert(spec.key, Node::Leaf(spec));
+            registry.children[parent].push(setting.name());
+            registry.nodes.insert(setting.key, Node::Leaf(setting));
         }
         // Tables without settings of their own (`presence = {}`) are tables too.
         for table in &collector.sections {
@@ -297,8 +297,8 @@ impl Registry {
     }
 
     /// The setting a `KVBM_*` variable maps to.
-    pub(crate) fn by_env(&self, var: &str) -> Option<&'static FieldSpec> {
-        self.by_env.get(var).map(|&i| &self.fields[i])
+    pub(crate) fn by_env(&self, var: &str) -> Option<&'static Setting> {
+        self.by_env.get(var).map(|&i| &self.settings[i])
     }
 
     /// The variants of the one-of table at `key`, if it is one.
@@ -316,15 +316,15 @@ impl Registry {
 }
 
 /// Looks up the setting at `key` (dotted, tagged form).
-pub fn field_spec(key: &str) -> Option<&'static FieldSpec> {
+pub fn setting(key: &str) -> Option<&'static Setting> {
     match registry().node(key) {
-        Some(Node::Leaf(spec)) => Some(spec),
+        Some(Node::Leaf(setting)) => Some(setting),
         _ => None,
     }
 }
 
 /// Looks up the setting a `KVBM_*` variable maps to.
-pub fn field_for_env(var: &str) -> Option<&'static FieldSpec> {
+pub fn setting_for_env(var: &str) -> Option<&'static Setting> {
     registry().by_env(var)
 }
 
@@ -333,12 +333,12 @@ pub fn field_for_env(var: &str) -> Option<&'static FieldSpec> {
 /// A near spelling of the whole key wins; failing that, a key of the same section whose
 /// last part contains the given one (`cache.host.size` → `cache.host.cache_size_gb`).
 pub fn closest_key(key: &str) -> Option<&'static str> {
-    if let Some(near) = crate::suggest::closest(key, fields().iter().map(|f| f.key)) {
+    if let Some(near) = crate::suggest::closest(key, settings().iter().map(|f| f.key)) {
         return Some(near);
     }
     let (section, leaf) = key.rsplit_once('.')?;
     let leaf = leaf.to_ascii_lowercase();
-    fields().iter().map(|f| f.key).find(|candidate| {
+    settings().iter().map(|f| f.key).find(|candidate| {
         candidate
             .rsplit_once('.')
             .is_some_and(|(s, l)| s == section && !leaf.is_empty() && l.contains(leaf.as_str()))
@@ -347,7 +347,10 @@ pub fn closest_key(key: &str) -> Option<&'static str> {
 
 /// The `KVBM_*` variable closest to `var`, for "did you mean ...?".
 pub fn closest_env(var: &str) -> Option<&'static str> {
-    crate::suggest::closest(var, fields().iter().map(|f| f.env).chain([CONFIG_PATH_ENV]))
+    crate::suggest::closest(
+        var,
+        settings().iter().map(|f| f.env).chain([CONFIG_PATH_ENV]),
+    )
 }
 
 /// The setting a dotted key or a `KVBM_*` variable names.
@@ -355,9 +358,9 @@ pub fn closest_env(var: &str) -> Option<&'static str> {
 /// # Errors
 ///
 /// For an unknown name, a message naming the closest key or variable.
-pub fn lookup(name: &str) -> Result<&'static FieldSpec, String> {
-    field_spec(name)
-        .or_else(|| field_for_env(name))
+pub fn lookup(name: &str) -> Result<&'static Setting, String> {
+    setting(name)
+        .or_else(|| setting_for_env(name))
         .ok_or_else(|| {
             let hint = closest_key(name)
                 .or_else(|| closest_env(name))
@@ -373,13 +376,13 @@ mod tests {
 
     #[test]
     fn every_declared_rule_can_check_its_settings_type() {
-        for spec in fields() {
-            for rule in spec.rules {
+        for setting in settings() {
+            for rule in setting.rules {
                 assert!(
-                    rule.fits(spec.kind),
+                    rule.fits(setting.kind),
                     "{}: {rule:?} on {:?}",
-                    spec.key,
-                    spec.kind
+                    setting.key,
+                    setting.kind
                 );
             }
         }
@@ -394,11 +397,11 @@ mod tests {
 
     #[test]
     fn settings_shared_by_variants_are_one_entry() {
-        let cluster_id = field_spec("nova.discovery.cluster_id").unwrap();
+        let cluster_id = setting("nova.discovery.cluster_id").unwrap();
         assert_eq!(cluster_id.applies_to, ["etcd", "p2p"]);
-        let bucket = field_spec("object.client.bucket").unwrap();
+        let bucket = setting("object.client.bucket").unwrap();
         assert_eq!(bucket.applies_to, ["s3", "nixl"]);
-        let keys: std::collections::HashSet<&str> = fields().iter().map(|f| f.key).collect();
-        assert_eq!(keys.len(), fields().len(), "each key once");
+        let keys: std::collections::HashSet<&str> = settings().iter().map(|f| f.key).collect();
+        assert_eq!(keys.len(), settings().len(), "each key once");
     }
 }

@@ -7,10 +7,10 @@
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Provider};
 
-use super::check::merge_document;
 use super::env::insert_at;
-use super::finish::finish;
 use super::merge::{Assembly, Origins};
+use super::shape::merge_document;
+use super::validate::finish;
 use crate::error::{ConfigError, Problem, ProblemKind};
 use crate::source::{Role, Source};
 use crate::KvbmConfig;

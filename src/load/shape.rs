@@ -2,7 +2,7 @@
 //!
 //! A document (a file or the JSON) is split into its plain tables and its `default` /
 //! `leader` / `worker` tables ([`split_profiles`]); each table is checked on its own
-//! ([`check_section`]): unknown keys, types and names against [`crate::schema::fields`],
+//! ([`check_section`]): unknown keys, types and names against [`crate::registry::fields`],
 //! with one-of tables rewritten to the tagged form and backend names upper-cased. So every
 //! problem is reported with the exact source, profile and line it came from. Then the
 //! plain table, `default` and the role's table are merged, in that order
@@ -13,13 +13,13 @@ use std::collections::BTreeMap;
 use figment::value::{Dict, Value};
 
 use super::merge::Assembly;
+use crate::declare::join;
 use crate::error::{Problem, ProblemKind};
 use crate::nixl::NixlBackend;
-use crate::schema::value::{check_value, describe, quoted_list, render};
-use crate::schema::{self, Kind, Node};
-use crate::settings::join;
+use crate::one_of::to_tagged_form;
+use crate::registry::value::{check_value, describe, quoted_list, render};
+use crate::registry::{self, Kind, Node};
 use crate::source::{Profile, Role, Source};
-use crate::variant::to_tagged_form;
 
 /// Decides the source of a value from its profile table, its dotted key (for the line in a
 /// file) and the value (whose figment tag names the provider, for caller-built figments).
@@ -98,7 +98,7 @@ fn check_section(
     source_of: &TableSourceOf<'_>,
     problems: &mut Vec<Problem>,
 ) -> Option<Dict> {
-    let table = if let Some(variants) = schema::registry().variants_of(path) {
+    let table = if let Some(variants) = registry::registry().variants_of(path) {
         match to_tagged_form(table, variants) {
             Ok(table) => table,
             Err((message, table)) => {
@@ -110,7 +110,7 @@ fn check_section(
     } else {
         table
     };
-    let registry = schema::registry();
+    let registry = registry::registry();
     let mut checked = Dict::new();
     for (name, value) in table {
         let key = join(path, &name);
@@ -143,8 +143,8 @@ fn check_section(
                     problems.push(problem(ProblemKind::InvalidType, message));
                 }
             },
-            Some(Node::Leaf(spec)) => {
-                let value = match spec.kind {
+            Some(Node::Leaf(setting)) => {
+                let value = match setting.kind {
                     Kind::Backends => match normalise_backends(value) {
                         Ok(value) => value,
                         Err((message, value)) => {
@@ -158,8 +158,8 @@ fn check_section(
                     },
                     _ => value,
                 };
-                let unset = matches!(value, Value::Empty(..)) && spec.optional;
-                match check_value(spec.kind, &value) {
+                let unset = matches!(value, Value::Empty(..)) && setting.optional;
+                match check_value(setting.kind, &value) {
                     Ok(()) => {
                         checked.insert(name, value);
                     }
@@ -167,7 +167,7 @@ fn check_section(
                         checked.insert(name, value);
                     }
                     Err(message) => {
-                        let kind = match (&value, spec.kind) {
+                        let kind = match (&value, setting.kind) {
                             (Value::String(..), Kind::Choice(_)) => ProblemKind::InvalidValue,
                             (Value::Array(..), Kind::ChoiceList(_)) => ProblemKind::InvalidValue,
                             (Value::Num(..), Kind::Unsigned(_)) => ProblemKind::InvalidValue,

@@ -8,12 +8,12 @@
 use figment::value::{Dict, Value};
 
 use super::merge::{Assembly, Origins};
+use crate::declare::{join, Context, KeyPath, Section, Violation, EXCLUSIVE_CODE};
 use crate::error::{Problem, ProblemKind};
-use crate::schema::value::{quoted_list, render};
-use crate::schema::{self};
-use crate::settings::{join, Context, KeyPath, Section, Violation, EXCLUSIVE_CODE};
+use crate::one_of::TYPE_KEY;
+use crate::registry::value::{quoted_list, render};
+use crate::registry::{self};
 use crate::source::Source;
-use crate::variant::TYPE_KEY;
 use crate::KvbmConfig;
 
 /// Checks the merged tree as a whole, deserializes and validates it.
@@ -54,13 +54,13 @@ pub(crate) fn violations(config: &KvbmConfig, cpu_count: usize) -> Vec<Violation
 
 /// Every one-of table needs a `type`, and only the fields of that variant.
 fn check_variants(merged: &mut Dict, origins: &Origins, problems: &mut Vec<Problem>) {
-    for &(table_key, variants) in &schema::registry().variant_tables {
+    for &(table_key, variants) in &registry::registry().variant_tables {
         let (parent_key, name) = table_key.rsplit_once('.').unwrap_or(("", table_key));
         let Some(parent) = table_mut(merged, parent_key) else {
             continue;
         };
         let Some(Value::Dict(_, table)) = parent.get_mut(name) else {
-            if parent.get(name).is_none() && schema::registry().is_optional_section(parent_key) {
+            if parent.get(name).is_none() && registry::registry().is_optional_section(parent_key) {
                 // `object = {}`: the section is on but says nothing about how.
                 let message = format!(
                     "missing; `{parent_key}` is set, so set `{table_key}.type` to one of {} \
@@ -103,9 +103,9 @@ fn check_variants(merged: &mut Dict, origins: &Origins, problems: &mut Vec<Probl
         let stray: Vec<String> = table
             .keys()
             .filter(|field| {
-                let spec = schema::field_spec(&format!("{table_key}.{field}"));
-                spec.is_some_and(|spec| {
-                    !spec.is_variant_tag() && !spec.applies_to.contains(&variant.as_str())
+                let setting = registry::setting(&format!("{table_key}.{field}"));
+                setting.is_some_and(|setting| {
+                    !setting.is_variant_tag() && !setting.applies_to.contains(&variant.as_str())
                 })
             })
             .cloned()
@@ -113,7 +113,7 @@ fn check_variants(merged: &mut Dict, origins: &Origins, problems: &mut Vec<Probl
         for field in stray {
             let key = format!("{table_key}.{field}");
             let value = table.remove(&field).map(|v| render(&v)).unwrap_or_default();
-            let owners = schema::field_spec(&key)
+            let owners = registry::setting(&key)
                 .map(|s| s.applies_to)
                 .unwrap_or_default();
             let message = format!(

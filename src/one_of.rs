@@ -7,7 +7,7 @@
 
 use figment::value::{Dict, Value};
 
-use crate::schema::value::quoted_list;
+use crate::registry::value::quoted_list;
 
 /// The key that names the variant in the tagged form.
 pub(crate) const TYPE_KEY: &str = "type";
@@ -42,7 +42,7 @@ pub(crate) fn to_tagged_form(dict: Dict, variants: &[&str]) -> Result<Dict, (Str
         Some(other) => Some(format!(
             "`{}` must be a table of settings, found {}",
             named[0],
-            crate::schema::value::describe(other)
+            crate::registry::value::describe(other)
         )),
         None => None,
     };
@@ -72,7 +72,7 @@ where
         other => {
             return Err(D::Error::custom(format!(
                 "expected a table, found {}",
-                crate::schema::value::describe(&other)
+                crate::registry::value::describe(&other)
             )))
         }
     };
@@ -124,36 +124,36 @@ macro_rules! one_of {
                     $(#[serde(rename = $tag)] $variant($ty),)*
                 }
                 let tagged: Tagged =
-                    crate::variant::deserialize_either_form(deserializer, Self::TYPES)?;
+                    crate::one_of::deserialize_either_form(deserializer, Self::TYPES)?;
                 Ok(match tagged {
                     $(Tagged::$variant(c) => Self::$variant(c),)*
                 })
             }
         }
 
-        impl crate::settings::Absent for $name {}
+        impl crate::declare::Absent for $name {}
 
-        impl crate::settings::Section for $name {
-            const MEMBERS: &'static [crate::settings::Member] = &[
-                crate::settings::Member::Setting(crate::settings::Declared::variant_tag(
+        impl crate::declare::Section for $name {
+            const ENTRIES: &'static [crate::declare::Entry] = &[
+                crate::declare::Entry::Setting(crate::declare::Declaration::variant_tag(
                     $tag_doc,
                     $tag_env,
                     Self::TYPES,
                 )),
-                $(crate::settings::Member::Variant {
+                $(crate::declare::Entry::Variant {
                     name: $tag,
-                    declare: <$ty as crate::settings::Section>::declare,
+                    declare: <$ty as crate::declare::Section>::declare,
                 },)*
             ];
 
             fn check(
                 &self,
-                at: &crate::settings::KeyPath<'_>,
-                context: crate::settings::Context,
-                found: &mut Vec<crate::settings::Violation>,
+                at: &crate::declare::KeyPath<'_>,
+                context: crate::declare::Context,
+                found: &mut Vec<crate::declare::Violation>,
             ) {
                 match self {
-                    $(Self::$variant(c) => crate::settings::Section::check(c, at, context, found),)*
+                    $(Self::$variant(c) => crate::declare::Section::check(c, at, context, found),)*
                 }
             }
         }

@@ -1,0 +1,316 @@
+//! The `settings!` table macro and its helpers; see the module docs of `declare` for the syntax.
+
+/// Declares the settings of one section; see the module docs for the syntax.
+macro_rules! settings {
+    (
+        #[doc = $struct_doc:literal]
+        $(#[$struct_meta:meta])*
+        pub struct $name:ident {
+            $(
+                #[doc = $summary:literal]
+                $(#[$field_meta:meta])*
+                pub $field:ident : $ty:ty = $decl:tt
+            ),* $(,)?
+        }
+    ) => {
+        #[doc = $struct_doc]
+        $(#[$struct_meta])*
+        pub struct $name {
+            $(
+                #[doc = $summary]
+                $(#[$field_meta])*
+                #[doc = ""]
+                #[doc = crate::declare::field_doc!($field $decl)]
+                #[serde(skip_serializing_if = "crate::declare::is_absent")]
+                pub $field: $ty,
+            )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self {
+                    $($field: crate::declare::field_default!($field $ty, $decl),)*
+                }
+            }
+        }
+
+        impl crate::declare::Absent for $name {}
+
+        impl crate::declare::Section for $name {
+            const ENTRIES: &'static [crate::declare::Entry] = &[
+                $(crate::declare::entry!($field $ty, $summary, $decl),)*
+            ];
+
+            fn check(
+                &self,
+                at: &crate::declare::KeyPath<'_>,
+                context: crate::declare::Context,
+                found: &mut Vec<crate::declare::Violation>,
+            ) {
+                let sibling_set = |name: &str| match name {
+                    $(stringify!($field) => !crate::declare::Absent::is_absent(&self.$field),)*
+                    _ => false,
+                };
+                let _ = (&sibling_set, at, context, &found);
+                $(crate::declare::check_field!(self, $field $ty, $decl, at, context, sibling_set, found);)*
+            }
+        }
+    };
+}
+
+/// The generated paragraph of a field's rustdoc.
+macro_rules! field_doc {
+    ($field:ident section) => { "" };
+    ($field:ident { section: $default:expr }) => {
+        concat!("Default: `", stringify!($default), "`.")
+    };
+    ($field:ident flatten) => { "" };
+    ($field:ident { same_as: $other:ident }) => {
+        concat!("The same setting as [`", stringify!($other), "::", stringify!($field), "`].")
+    };
+    ($field:ident {
+        default: $default:expr, env: $env:literal
+        $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)? $(,)?
+    }) => {
+        concat!(
+            "Default: ",
+            $($machine, " (",)?
+            "`", stringify!($default), "`",
+            $(")", crate::declare::skip_tokens!($machine),)?
+            ". Env: ", crate::declare::env_text!($env), ".",
+            $("\n\nConstraint: ", crate::declare::rules_text!($($rule)*), ".",)?
+        )
+    };
+}
+
+/// The default of a field in the generated `Default` impl.
+macro_rules! field_default {
+    ($field:ident $ty:ty, { section: $default:expr }) => {
+        $default
+    };
+    ($field:ident $ty:ty, section) => {
+        <$ty as Default>::default()
+    };
+    ($field:ident $ty:ty, flatten) => {
+        <$ty as Default>::default()
+    };
+    ($field:ident $ty:ty, { same_as: $other:ident }) => {
+        <$other as Default>::default().$field
+    };
+    ($field:ident $ty:ty, { default: $default:expr, $($rest:tt)* }) => {
+        $default
+    };
+}
+
+/// The [`Entry`] of a field.
+macro_rules! entry {
+    ($field:ident $ty:ty, $summary:literal, { section: $default:expr }) => {
+        crate::declare::entry!($field $ty, $summary, section)
+    };
+    ($field:ident $ty:ty, $summary:literal, section) => {
+        crate::declare::Entry::Table {
+            name: stringify!($field),
+            flatten: false,
+            declare: <$ty as crate::declare::Section>::declare,
+        }
+    };
+    ($field:ident $ty:ty, $summary:literal, flatten) => {
+        crate::declare::Entry::Table {
+            name: stringify!($field),
+            flatten: true,
+            declare: <$ty as crate::declare::Section>::declare,
+        }
+    };
+    ($field:ident $ty:ty, $summary:literal, { same_as: $other:ident }) => {
+        crate::declare::Entry::SameAs {
+            name: stringify!($field),
+            from: <$other as crate::declare::Section>::ENTRIES,
+        }
+    };
+    ($field:ident $ty:ty, $summary:literal, {
+        default: $default:expr, env: $env:literal
+        $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)? $(,)?
+    }) => {
+        crate::declare::Entry::Setting(crate::declare::Declaration {
+            name: stringify!($field),
+            doc: $summary,
+            env: $env,
+            kind: <$ty as crate::declare::SettingType>::KIND,
+            optional: <$ty as crate::declare::SettingType>::OPTIONAL,
+            rules: crate::declare::first!($(crate::declare::rules_value!($($rule)*),)? &[]),
+            constraint: crate::declare::first!($(crate::declare::rules_text!($($rule)*),)? ""),
+            example: crate::declare::first!($(Some($example),)? None),
+            machine: crate::declare::first!($(Some($machine),)? None),
+            default: || {
+                let value: $ty = $default;
+                crate::declare::default_tree(value)
+            },
+        })
+    };
+}
+
+/// The check of one field in the generated [`Section::check`].
+macro_rules! check_field {
+    ($self:ident, $field:ident $ty:ty, { section: $default:expr }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
+        crate::declare::check_field!($self, $field $ty, section, $prefix, $context, $sibling, $found)
+    };
+    ($self:ident, $field:ident $ty:ty, section, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
+        crate::declare::Section::check(
+            &$self.$field,
+            &$prefix.child(stringify!($field)),
+            $context,
+            $found,
+        )
+    };
+    ($self:ident, $field:ident $ty:ty, flatten, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
+        crate::declare::Section::check(&$self.$field, $prefix, $context, $found)
+    };
+    ($self:ident, $field:ident $ty:ty, { same_as: $other:ident }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
+        crate::declare::check_setting(
+            $prefix,
+            stringify!($field),
+            &$self.$field,
+            crate::declare::declaration_in(
+                <$other as crate::declare::Section>::ENTRIES,
+                stringify!($field),
+            )
+            .rules,
+            $context,
+            &$sibling,
+            $found,
+        )
+    };
+    ($self:ident, $field:ident $ty:ty, { default: $default:expr, env: $env:literal
+        $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)? $(,)?
+    }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
+        crate::declare::check_setting(
+            $prefix,
+            stringify!($field),
+            &$self.$field,
+            crate::declare::first!($(crate::declare::rules_value!($($rule)*),)? &[]),
+            $context,
+            &$sibling,
+            $found,
+        )
+    };
+}
+
+/// The words of a `check: [...]` list, joined with "; ".
+macro_rules! rules_text {
+    ($first:ident $(($($arg:tt)*))? $(, $rule:ident $(($($rarg:tt)*))?)* $(,)?) => {
+        concat!(
+            crate::declare::rule_text!($first $(($($arg)*))?)
+            $(, "; ", crate::declare::rule_text!($rule $(($($rarg)*))?))*
+        )
+    };
+}
+
+/// The [`Rule`]s of a `check: [...]` list, as a slice.
+macro_rules! rules_value {
+    ($($rule:ident $(($($arg:tt)*))?),* $(,)?) => {
+        &[$(crate::declare::rule_value!($rule $(($($arg)*))?),)*]
+    };
+}
+
+/// The variable of a setting in its rustdoc: `env: "auto"` derives it from the key.
+macro_rules! env_text {
+    ("auto") => {
+        "`KVBM_` and the key in upper case, dots as `_` (e.g. `KVBM_OFFLOAD_G1_TO_G2_POLICIES`)"
+    };
+    ($env:literal) => {
+        concat!("`", $env, "`")
+    };
+}
+
+/// The words of one rule.
+macro_rules! rule_text {
+    (min($n:literal)) => {
+        concat!("≥ ", $n)
+    };
+    (range($low:literal, $high:literal)) => {
+        concat!($low, " ≤ x ≤ ", $high)
+    };
+    (cpus) => {
+        "1 ≤ x ≤ CPU count"
+    };
+    (not_empty) => {
+        "not empty"
+    };
+    (non_empty_list) => {
+        "at least one, none empty"
+    };
+    (no_empty_items) => {
+        "none empty"
+    };
+    (positive_finite) => {
+        "finite, > 0"
+    };
+    (ip) => {
+        "valid IP address"
+    };
+    (url) => {
+        "a URL with a scheme and a host"
+    };
+    (backend_names) => {
+        "names not empty; unique ignoring case"
+    };
+    (not_with($other:ident)) => {
+        concat!("not with ", stringify!($other))
+    };
+}
+
+/// One [`Rule`].
+macro_rules! rule_value {
+    (min($n:literal)) => {
+        crate::declare::Rule::Min($n)
+    };
+    (range($low:literal, $high:literal)) => {
+        crate::declare::Rule::Range($low, $high)
+    };
+    (cpus) => {
+        crate::declare::Rule::Cpus
+    };
+    (not_empty) => {
+        crate::declare::Rule::NotEmpty
+    };
+    (non_empty_list) => {
+        crate::declare::Rule::NonEmptyList
+    };
+    (no_empty_items) => {
+        crate::declare::Rule::NoEmptyItems
+    };
+    (positive_finite) => {
+        crate::declare::Rule::PositiveFinite
+    };
+    (ip) => {
+        crate::declare::Rule::Ip
+    };
+    (url) => {
+        crate::declare::Rule::Url
+    };
+    (backend_names) => {
+        crate::declare::Rule::BackendNames
+    };
+    (not_with($other:ident)) => {
+        crate::declare::Rule::NotWith(stringify!($other))
+    };
+}
+
+/// The first of its arguments: an optional part of a declaration, or the fallback.
+macro_rules! first {
+    ($first:expr $(, $rest:expr)* $(,)?) => {
+        $first
+    };
+}
+
+/// Nothing: lets an optional part of a declaration steer a repetition.
+macro_rules! skip_tokens {
+    ($($tokens:tt)*) => {
+        ""
+    };
+}
+
+pub(crate) use {
+    check_field, entry, env_text, field_default, field_doc, first, rule_text, rule_value,
+    rules_text, rules_value, settings, skip_tokens,
+};

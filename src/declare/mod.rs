@@ -1,0 +1,66 @@
+//! How a setting is declaration: once, in its section module, with the [`settings!`] table.
+//!
+//! Like rustc's `options!` table, one declaration per setting holds everything known about
+//! it: its doc, Rust type, default, environment variable, constraint and example. The macro
+//! turns a section's table into
+//!
+//! - the struct itself, with each field's rustdoc extended by a generated
+//!   "Default: ... Env: ... Constraint: ..." paragraph;
+//! - its `Default` impl, from the declaration defaults;
+//! - a [`Section`] impl: the declarations as data ([`Section::ENTRIES`], which the registry
+//!   in [`crate::registry`] walks to build the key table, the env mapping, the template and the
+//!   README tables) and the code that checks each declaration [`Rule`] against a value.
+//!
+//! The constraint's words and the rule that runs come from one token list
+//! (`check: [min(1)]` gives the text `≥ 1` and [`Rule::Min`]), so they cannot disagree.
+//! The value kind ([`Kind`]) comes from the Rust type through [`SettingType`], so the
+//! registry cannot name a type the field does not have.
+//!
+//! A declarative macro was chosen over a derive macro in a companion crate: it needs no
+//! proc-macro crate (no `syn` in the build of every KVBM crate), its expansion is plain
+//! Rust a reader can follow with `cargo expand`, and the declaration stays a readable
+//! table of fields. Its limits are accepted on purpose: options come in a fixed order
+//! (`default`, `env`, `check`, `example`, `machine`).
+//!
+//! ```text
+//! settings! {
+//!     /// Settings of the Tokio runtime (`[tokio]`).
+//!     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+//!     #[serde(default, deny_unknown_fields)]
+//!     pub struct TokioConfig {
+//!         /// Max blocking thread pool size.
+//!         pub max_blocking_threads: usize = {
+//!             default: 512,
+//!             env: "KVBM_TOKIO_MAX_BLOCKING_THREADS",
+//!             check: [min(1)],
+//!         },
+//!     }
+//! }
+//! ```
+//!
+//! A field is one of:
+//! - a setting, `= { default: EXPR, env: "KVBM_...", check: [RULES], example: "TOML",
+//!   machine: "WORDS" }` (`check`, `example` and `machine` are optional; `machine` says the
+//!   default depends on the machine, in words; `env: "auto"` derives the variable from the
+//!   key, for a table used at several keys such as an offload hop);
+//! - `= section`: a nested table whose type has its own declaration;
+//! - `= { section: EXPR }`: the same, with its own default at this key (each offload hop);
+//! - `= flatten`: a nested struct written beside this one's fields (`#[serde(flatten)]`);
+//! - `= { same_as: OtherVariant }`: the same setting as the field of that name in another
+//!   variant of a one-of table (a `cluster_id` shared by etcd and p2p), declaration there.
+
+mod collect;
+mod declaration;
+mod kind;
+mod macros;
+mod rule;
+
+pub(crate) use collect::{join, Collector, KeyPath};
+pub(crate) use declaration::{declaration_in, default_tree, Declaration, Entry, Section};
+pub(crate) use kind::{is_absent, Absent, SettingType, View};
+pub use kind::{Kind, UInt};
+pub(crate) use macros::{
+    check_field, entry, env_text, field_default, field_doc, first, rule_text, rule_value,
+    rules_text, rules_value, settings, skip_tokens,
+};
+pub(crate) use rule::{check_setting, is_url_with_host, Context, Rule, Violation, EXCLUSIVE_CODE};

@@ -1,0 +1,231 @@
+//! The rules a declaration's `check: [...]` list names, and the check of one setting.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use super::collect::{join, KeyPath};
+use super::kind::{Kind, SettingType, View};
+
+/// A constraint on a setting's value, declaration in its `check: [...]` list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rule {
+    /// `min(n)`: at least `n`.
+    Min(u64),
+    /// `range(a, b)`: from `a` to `b`, both included.
+    Range(u64, u64),
+    /// `cpus`: from 1 to the CPU count of the machine the config is checked on.
+    Cpus,
+    /// `not_empty`: text or path with at least one character.
+    NotEmpty,
+    /// `non_empty_list`: at least one entry, none empty.
+    NonEmptyList,
+    /// `no_empty_items`: no empty entry.
+    NoEmptyItems,
+    /// `positive_finite`: a finite number above zero.
+    PositiveFinite,
+    /// `ip`: an IPv4 or IPv6 address.
+    Ip,
+    /// `url`: a URL with a scheme and a host.
+    Url,
+    /// `backend_names`: backend names not empty and unique ignoring case.
+    BackendNames,
+    /// `not_with(field)`: not set together with the sibling `field`.
+    NotWith(&'static str),
+}
+
+/// Code of a broken [`Rule::NotWith`], which names two settings.
+pub(crate) const EXCLUSIVE_CODE: &str = "mutually_exclusive";
+
+/// A broken rule at a dotted key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Violation {
+    /// Dotted key of the setting.
+    pub key: String,
+    /// The rule's code (`range`, `length`, [`EXCLUSIVE_CODE`], ...).
+    pub code: &'static str,
+    /// What the rule requires, in words.
+    pub message: String,
+    /// For [`Rule::NotWith`], the dotted key of the other setting.
+    pub partner: Option<String>,
+}
+
+/// What rules need to know about the machine a config is checked for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context {
+    /// The CPU count `Rule::Cpus` compares with.
+    pub cpu_count: usize,
+}
+
+impl Rule {
+    /// Checks `value`; `sibling_set` says whether a setting of the same table is set.
+    /// `Err((code, message))` when the rule is broken. A rule never applies to an unset value.
+    fn check(
+        self,
+        value: View<'_>,
+        context: Context,
+        sibling_set: &dyn Fn(&str) -> bool,
+    ) -> Result<(), (&'static str, String)> {
+        use validator::ValidateIp;
+        let broken = |code, message: &str| Err((code, message.to_string()));
+        match (self, value) {
+            (_, View::Unset) => Ok(()),
+            (Rule::Min(min), View::Unsigned(n)) if n < min => {
+                Err(("range", format!("must be at least {min}")))
+            }
+            (Rule::Range(low, high), View::Unsigned(n)) if n < low || n > high => {
+                Err(("range", format!("must be between {low} and {high}")))
+            }
+            (Rule::Cpus, View::Unsigned(0)) => broken("range", "must be at least 1"),
+            (Rule::Cpus, View::Unsigned(n)) if n > context.cpu_count as u64 => Err((
+                "range",
+                format!(
+                    "must be between 1 and the CPU count ({})",
+                    context.cpu_count
+                ),
+            )),
+            (Rule::NotEmpty, View::Text("")) => broken("length", "must not be empty"),
+            (Rule::NotEmpty, View::Path(path)) if path.as_os_str().is_empty() => {
+                broken("length", "must not be empty")
+            }
+            (Rule::NonEmptyList, View::List([])) => {
+                broken("length", "must list at least one entry")
+            }
+            (Rule::NonEmptyList | Rule::NoEmptyItems, View::List(items))
+                if items.iter().any(|item| item.trim().is_empty()) =>
+            {
+                broken("no_empty_items", "must not contain an empty entry")
+            }
+            (Rule::PositiveFinite, View::Float(f)) if !(f.is_finite() && f > 0.0) => {
+                broken("positive_finite", "must be a finite number greater than 0")
+            }
+            (Rule::Ip, View::Text(text))
+                if !text.validate_ip() || text.parse::<IpAddr>().is_err() =>
+            {
+                broken("ip", "must be a valid IPv4 or IPv6 address")
+            }
+            (Rule::Url, View::Text(text)) if !is_url_with_host(text) => broken(
+                "url",
+                "must be a URL with a scheme and a host, e.g. http://minio:9000",
+            ),
+            (Rule::BackendNames, View::Backends(backends)) => backend_names(backends),
+            (Rule::NotWith(other), _) if sibling_set(other) => Err((EXCLUSIVE_CODE, String::new())),
+            (rule, view) if !rule.applies_to(view) => Err((
+                "rule",
+                format!("the rule {rule:?} cannot check this value (a declaration error)"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the rule can look at a value of this shape; [`Rule::check`] reports a
+    /// mismatch, and a test proves that no declaration pairs a rule with a wrong type.
+    fn applies_to(self, view: View<'_>) -> bool {
+        match self {
+            Rule::Min(_) | Rule::Range(..) | Rule::Cpus => matches!(view, View::Unsigned(_)),
+            Rule::NotEmpty => matches!(view, View::Text(_) | View::Path(_)),
+            Rule::NonEmptyList | Rule::NoEmptyItems => matches!(view, View::List(_)),
+            Rule::PositiveFinite => matches!(view, View::Float(_)),
+            Rule::Ip | Rule::Url => matches!(view, View::Text(_)),
+            Rule::BackendNames => matches!(view, View::Backends(_)),
+            Rule::NotWith(_) => true,
+        }
+    }
+
+    /// Whether the rule can check a value of `kind` (see [`Rule::applies_to`]).
+    pub(crate) fn fits(self, kind: Kind) -> bool {
+        match self {
+            Rule::Min(_) | Rule::Range(..) | Rule::Cpus => matches!(kind, Kind::Unsigned(_)),
+            Rule::NotEmpty => matches!(kind, Kind::Text | Kind::Path),
+            Rule::NonEmptyList | Rule::NoEmptyItems => kind == Kind::TextList,
+            Rule::PositiveFinite => kind == Kind::Float,
+            Rule::Ip | Rule::Url => kind == Kind::Text,
+            Rule::BackendNames => kind == Kind::Backends,
+            Rule::NotWith(_) => true,
+        }
+    }
+
+    /// The smallest and largest number the rule allows, for the JSON Schema.
+    pub(crate) fn bounds(self) -> (Option<u64>, Option<u64>) {
+        match self {
+            Rule::Min(min) => (Some(min), None),
+            Rule::Range(low, high) => (Some(low), Some(high)),
+            Rule::Cpus => (Some(1), None),
+            _ => (None, None),
+        }
+    }
+}
+
+/// Whether `text` is a URL with a scheme and a host (`http://minio:9000`); also used by
+/// preflight for etcd endpoints.
+pub(crate) fn is_url_with_host(text: &str) -> bool {
+    use validator::ValidateUrl;
+    // `validator` accepts `mailto:x`; an endpoint also needs `scheme://host`.
+    text.validate_url()
+        && text
+            .split_once("://")
+            .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with(['/', ':', '@']))
+}
+
+fn backend_names(
+    backends: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<(), (&'static str, String)> {
+    if backends.keys().any(|name| name.trim().is_empty()) {
+        return Err(("backend_name", "backend names must not be empty".into()));
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for name in backends.keys() {
+        let upper = name.to_ascii_uppercase();
+        if seen.contains(&upper) {
+            return Err((
+                "backend_name",
+                format!("backend `{name}` is given twice; names ignore case"),
+            ));
+        }
+        seen.push(upper);
+    }
+    Ok(())
+}
+
+/// Checks the rules of one setting, recording each broken one.
+pub(crate) fn check_setting<T: SettingType>(
+    at: &KeyPath<'_>,
+    name: &'static str,
+    value: &T,
+    rules: &[Rule],
+    context: Context,
+    sibling_set: &dyn Fn(&str) -> bool,
+    found: &mut Vec<Violation>,
+) {
+    for rule in rules {
+        let Err((code, message)) = rule.check(value.view(), context, sibling_set) else {
+            continue;
+        };
+        // The key is built only for a broken rule: a valid config costs no allocation.
+        let key = at.key(name);
+        let partner = match rule {
+            Rule::NotWith(other) => {
+                let (table, this) = key.rsplit_once('.').unwrap_or(("", &key));
+                // The pair is one problem: report it once, at the later name.
+                if this < *other {
+                    continue;
+                }
+                Some(join(table, other))
+            }
+            _ => None,
+        };
+        let message = match &partner {
+            Some(other) => format!(
+                "`{}` and `{}` are mutually exclusive; set only one",
+                other.rsplit('.').next().unwrap_or(other),
+                key.rsplit('.').next().unwrap_or(&key)
+            ),
+            None => message,
+        };
+        found.push(Violation {
+            key: key.clone(),
+            code,
+            message,
+            partner,
+        });
+    }
+}
