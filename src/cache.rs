@@ -136,7 +136,7 @@ impl HostCacheConfig {
     /// # Examples
     ///
     /// ```
-    /// let host = kvbm_config::cache::HostCacheConfig { cache_size_gb: Some(1.0), num_blocks: None };
+    /// let host = kvbm_config::cache::HostCacheConfig { cache_size_gb: Some(1.0), ..Default::default() };
     /// assert_eq!(host.num_blocks(1_000_000)?, Some(1000));
     /// # Ok::<(), kvbm_config::BuildError>(())
     /// ```

@@ -95,6 +95,7 @@ impl NixlConfig {
     pub fn empty() -> Self {
         NixlConfig {
             backends: Default::default(),
+            ..NixlConfig::default()
         }
     }
 

@@ -149,3 +149,169 @@ pub fn env_table() -> String {
     }
     out
 }
+
+/// The profiles of the full JSON example, in the order one-of variants are handed out: the
+/// first variant of each one-of table goes to `leader`, the second to `worker`, the third to
+/// `default` (where only a load without a role sees it, since a role's table replaces it).
+const EXAMPLE_PROFILES: [&str; 3] = ["leader", "worker", "default"];
+
+/// The vLLM document that sets every setting in some profile (`kvbm.full.example.json` is
+/// this text), each with its declared `example`, else its default.
+///
+/// Settings of a one-of table go to the profile of their variant (see
+/// [`EXAMPLE_PROFILES`]); two settings that exclude each other (`not_with`) go to `leader`
+/// and `worker` in turn; every other setting to `default`.
+pub fn full_example() -> String {
+    use serde_json::{Map, Value as Json};
+    let mut document = Map::new();
+    for profile in ["default", "leader", "worker"] {
+        document.insert(profile.to_string(), Json::Object(Map::new()));
+    }
+    let mut exclusive_seen: Vec<&str> = Vec::new();
+    for setting in settings() {
+        let table = setting.table();
+        // (profile, value) pairs: one per variant that has the setting, else one.
+        let targets: Vec<(&str, serde_json::Value)> = match registry::registry().variants_of(table)
+        {
+            Some(variants) => variants
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| setting.is_variant_tag() || setting.applies_to.contains(v))
+                .filter_map(|(i, variant)| {
+                    let value = match setting.is_variant_tag() {
+                        true => Json::from(*variant),
+                        false => example_value(setting)?,
+                    };
+                    Some((EXAMPLE_PROFILES[i % EXAMPLE_PROFILES.len()], value))
+                })
+                .collect(),
+            None => {
+                let profile = match setting.excludes_another() {
+                    true => {
+                        let turn = exclusive_seen.iter().filter(|t| **t == table).count();
+                        exclusive_seen.push(table);
+                        ["leader", "worker"][turn % 2]
+                    }
+                    false => "default",
+                };
+                example_value(setting)
+                    .map(|v| (profile, v))
+                    .into_iter()
+                    .collect()
+            }
+        };
+        for (profile, value) in targets {
+            let mut at = &mut document[profile];
+            for part in table.split('.').filter(|p| !p.is_empty()) {
+                at = at
+                    .as_object_mut()
+                    .expect("tables are objects")
+                    .entry(part)
+                    .or_insert_with(|| Json::Object(Map::new()));
+            }
+            at.as_object_mut()
+                .expect("tables are objects")
+                .insert(setting.name().to_string(), value);
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&Json::Object(document)).expect("JSON");
+    text.push('\n');
+    text
+}
+
+/// The value of a setting in the full example: its `example` (TOML text), else its default.
+fn example_value(setting: &Setting) -> Option<serde_json::Value> {
+    match setting.example {
+        Some(example) => {
+            let table: toml::Table =
+                toml::from_str(&format!("v = {example}")).unwrap_or_else(|e| {
+                    panic!("{}: example `{example}` is not TOML: {e}", setting.key)
+                });
+            serde_json::to_value(&table["v"]).ok()
+        }
+        None => setting
+            .default_value()
+            .and_then(|value| serde_json::to_value(value).ok()),
+    }
+}
+
+/// The committed generated files. These are unit tests of the library on purpose: cargo
+/// runs them before any integration test, so `BLESS=1 cargo test --all-features` rewrites
+/// every file before a test reads one.
+#[cfg(test)]
+mod generated {
+    use super::*;
+
+    #[test]
+    fn every_generated_file_is_current() {
+        assert_generated_part("README.md", Some("reference"), &reference_table());
+        assert_generated_part("README.md", Some("env"), &env_table());
+        assert_generated_part(
+            "README.md",
+            Some("migration"),
+            &crate::v1::migration_table(),
+        );
+        assert_generated("kvbm.example.toml", &template());
+        assert_generated("kvbm.full.example.json", &full_example());
+        #[cfg(feature = "schema")]
+        assert_generated(
+            "kvbm.schema.json",
+            &crate::json_schema::document_schema_text(),
+        );
+    }
+
+    /// The one command that regenerates every generated file (README tables,
+    /// `kvbm.example.toml`, `kvbm.schema.json`, `kvbm.full.example.json`).
+    const BLESS_COMMAND: &str = "BLESS=1 cargo test --all-features";
+
+    /// Checks that the committed file `name` is `generated`; with `BLESS=1` set, rewrites it
+    /// first (as rustc's `--bless` does).
+    fn assert_generated(name: &str, generated: &str) {
+        assert_generated_part(name, None, generated);
+    }
+
+    /// As [`assert_generated`], for the text between `<!-- marker:start -->` and
+    /// `<!-- marker:end -->` of a file (a README table).
+    fn assert_generated_part(name: &str, marker: Option<&str>, generated: &str) {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name);
+        let read = || std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {name}: {e}"));
+        let committed = read();
+        let span = |text: &str| match marker {
+            None => 0..text.len(),
+            Some(marker) => {
+                let (start, end) = (
+                    format!("<!-- {marker}:start -->\n"),
+                    format!("<!-- {marker}:end -->"),
+                );
+                let from = text
+                    .find(&start)
+                    .unwrap_or_else(|| panic!("{name}: no {start}"))
+                    + start.len();
+                let to = text
+                    .find(&end)
+                    .unwrap_or_else(|| panic!("{name}: no {end}"));
+                from..to
+            }
+        };
+        if std::env::var_os("BLESS").is_some() && committed[span(&committed)] != *generated {
+            let mut blessed = committed.clone();
+            blessed.replace_range(span(&committed), generated);
+            std::fs::write(&path, blessed).unwrap_or_else(|e| panic!("write {name}: {e}"));
+        }
+        let read = || std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {name}: {e}"));
+        let committed = read();
+        let part = &committed[span(&committed)];
+        if part != generated {
+            let line = part
+                .lines()
+                .zip(generated.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(part.lines().count().min(generated.lines().count()));
+            panic!(
+                "{name}{} is stale (first difference at its line {}): run `{BLESS_COMMAND}`",
+                marker.map(|m| format!(" ({m} table)")).unwrap_or_default(),
+                line + 1
+            );
+        }
+    }
+}

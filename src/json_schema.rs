@@ -21,6 +21,13 @@ use crate::object::{NixlObjectClientConfig, ObjectClientConfig, S3ClientConfig};
 use crate::registry::{settings, Setting};
 use crate::KvbmConfig;
 
+/// [`document_schema`] as `kvbm-config schema` prints it (`kvbm.schema.json` is this text).
+pub fn document_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&document_schema()).expect("a schema serializes");
+    text.push('\n');
+    text
+}
+
 /// The schema of a config document: the sections plus `default` / `leader` / `worker`.
 pub fn document_schema() -> Value {
     let mut root = schemars::schema_for!(KvbmConfig).to_value();

@@ -37,6 +37,7 @@ crate::declare::settings! {
             default: NixlBackend::DEFAULT_SET.iter().map(|b| (b.name().to_string(), BackendParams::new())).collect(),
             env: "KVBM_NIXL_BACKENDS",
             check: [backend_names],
+            example: r#"{ UCX = {}, POSIX = {}, GDS = { num_threads = "4" } }"#,
         },
     }
 }

@@ -94,6 +94,7 @@ crate::declare::settings! {
             default: vec!["http://localhost:2379".to_string()],
             env: "KVBM_NOVA_DISCOVERY_ENDPOINTS",
             check: [non_empty_list],
+            example: r#"["http://etcd-0:2379", "http://etcd-1:2379"]"#,
         },
         /// Etcd lease TTL in seconds.
         pub ttl_secs: u64 = {
@@ -129,6 +130,7 @@ crate::declare::settings! {
             default: Vec::new(),
             env: "KVBM_NOVA_DISCOVERY_BOOTSTRAP_PEERS",
             check: [no_empty_items],
+            example: r#"["10.0.0.10:5000"]"#,
         },
         /// P2P listen port (0 = OS-assigned).
         pub listen_port: u16 = {

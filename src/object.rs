@@ -8,33 +8,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::declare::{Absent, Context, Entry, KeyPath, Section, Violation};
-
-/// Settings of the object-storage tier (`[object]`).
-///
-/// Written by hand rather than with `settings!`: its one field is required, so it has no
-/// `Default`.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ObjectConfig {
-    /// The client that talks to the object store (`[object.client]`).
+crate::declare::settings! {
+    /// Settings of the object-storage tier (`[object]`).
     ///
-    /// Env: `KVBM_OBJECT_CLIENT_TYPE` plus the variant's fields.
-    pub client: ObjectClientConfig,
-}
-
-impl Absent for ObjectConfig {}
-
-impl Section for ObjectConfig {
-    const ENTRIES: &'static [Entry] = &[Entry::Table {
-        name: "client",
-        flatten: false,
-        declare: <ObjectClientConfig as Section>::declare,
-    }];
-
-    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>) {
-        self.client.check(&at.child("client"), context, found);
+    /// `client` is required in a source (no `#[serde(default)]` here): an `[object]` table
+    /// without a client is an error. `Default` is an S3 client with its defaults.
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ObjectConfig {
+        /// The client that talks to the object store (`[object.client]`).
+        pub client: ObjectClientConfig = { section: ObjectClientConfig::S3(S3ClientConfig::default()) },
     }
 }
 

@@ -33,7 +33,7 @@ impl RayonConfig {
     /// # Examples
     ///
     /// ```
-    /// let pool = kvbm_config::rayon::RayonConfig { num_threads: 3 }.build_pool()?;
+    /// let pool = kvbm_config::rayon::RayonConfig { num_threads: 3, ..Default::default() }.build_pool()?;
     /// assert_eq!(pool.current_num_threads(), 3);
     /// # Ok::<(), kvbm_config::BuildError>(())
     /// ```

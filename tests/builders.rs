@@ -16,6 +16,7 @@ fn the_runtime_has_the_configured_workers_and_names_its_threads() {
     let config = kvbm_config::tokio::TokioConfig {
         worker_threads: 3,
         max_blocking_threads: 4,
+        ..Default::default()
     };
     let runtime = config.build_runtime().unwrap();
     assert_eq!(runtime.metrics().num_workers(), 3);
@@ -48,6 +49,7 @@ fn zero_threads_are_an_error_not_a_tokio_panic() {
         let config = kvbm_config::tokio::TokioConfig {
             worker_threads: workers,
             max_blocking_threads: blocking,
+            ..Default::default()
         };
         match config.build_runtime() {
             Err(BuildError::Invalid { key: k, .. }) => assert_eq!(k, key),
@@ -59,13 +61,20 @@ fn zero_threads_are_an_error_not_a_tokio_panic() {
 #[cfg(feature = "rayon")]
 #[test]
 fn the_pool_has_the_configured_threads_and_names_them() {
-    let pool = kvbm_config::rayon::RayonConfig { num_threads: 3 }
-        .build_pool()
-        .unwrap();
+    let pool = kvbm_config::rayon::RayonConfig {
+        num_threads: 3,
+        ..Default::default()
+    }
+    .build_pool()
+    .unwrap();
     assert_eq!(pool.current_num_threads(), 3);
     let name = pool.install(|| std::thread::current().name().map(str::to_string));
     assert!(name.unwrap_or_default().starts_with("kvbm-rayon-"));
-    let zero = kvbm_config::rayon::RayonConfig { num_threads: 0 }.build_pool();
+    let zero = kvbm_config::rayon::RayonConfig {
+        num_threads: 0,
+        ..Default::default()
+    }
+    .build_pool();
     assert!(matches!(
         zero,
         Err(BuildError::Invalid {
@@ -122,6 +131,7 @@ fn block_counts_follow_num_blocks_then_the_decimal_size() {
     let host = |gb, blocks| HostCacheConfig {
         cache_size_gb: gb,
         num_blocks: blocks,
+        ..Default::default()
     };
     let disk = |gb, blocks| DiskCacheConfig {
         cache_size_gb: gb,
@@ -181,6 +191,7 @@ fn the_bind_address_comes_from_addr_then_interface_then_any() {
         tcp_port: 5555,
         tcp_addr: addr.map(str::to_string),
         tcp_interface: interface.map(str::to_string),
+        ..Default::default()
     };
     assert_eq!(
         backend(None, None).bind_addr().unwrap(),

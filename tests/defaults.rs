@@ -126,6 +126,7 @@ fn with_everything(discovery: DiscoveryConfig, client: ObjectClientConfig) -> Kv
                 ObjectClientConfig::Nixl(NixlObjectClientConfig { s3, ..n })
             }
         },
+        ..Default::default()
     });
     c
 }

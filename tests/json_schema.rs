@@ -15,16 +15,6 @@ fn json(text: &str) -> Value {
 }
 
 #[test]
-fn the_committed_schema_is_current() {
-    let committed = json(&common::repo_file("kvbm.schema.json"));
-    assert_eq!(
-        committed,
-        kvbm_config::json_schema::document_schema(),
-        "kvbm.schema.json is stale: cargo run --features cli -- schema > kvbm.schema.json"
-    );
-}
-
-#[test]
 fn the_example_documents_are_valid() {
     let validator = validator();
     for name in ["kvbm.example.json", "kvbm.full.example.json"] {

@@ -453,7 +453,8 @@ fn a_higher_layer_switching_the_discovery_type_replaces_the_lower_variant() {
         config.nova.discovery,
         Some(kvbm_config::nova::DiscoveryConfig::Filesystem(
             kvbm_config::nova::FilesystemDiscoveryConfig {
-                path: "/shared/d.json".into()
+                path: "/shared/d.json".into(),
+                ..Default::default()
             }
         ))
     );

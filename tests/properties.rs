@@ -68,6 +68,7 @@ fn backend() -> impl Strategy<Value = NovaBackendConfig> {
             tcp_port,
             tcp_addr,
             tcp_interface,
+            ..Default::default()
         }
     })
 }
@@ -88,6 +89,7 @@ fn discovery() -> impl Strategy<Value = Option<DiscoveryConfig>> {
                     ttl_secs,
                     operation_timeout_secs,
                     max_retries,
+                    ..Default::default()
                 })
             },
         );
@@ -115,11 +117,16 @@ fn discovery() -> impl Strategy<Value = Option<DiscoveryConfig>> {
                     replication_factor,
                     enable_mdns,
                     record_ttl_secs,
+                    ..Default::default()
                 })
             },
         );
-    let filesystem =
-        path().prop_map(|path| DiscoveryConfig::Filesystem(FilesystemDiscoveryConfig { path }));
+    let filesystem = path().prop_map(|path| {
+        DiscoveryConfig::Filesystem(FilesystemDiscoveryConfig {
+            path,
+            ..Default::default()
+        })
+    });
     proptest::option::of(prop_oneof![etcd, p2p, filesystem])
 }
 
@@ -139,6 +146,7 @@ fn s3() -> impl Strategy<Value = S3ClientConfig> {
                     region,
                     force_path_style,
                     max_concurrent_requests,
+                    ..Default::default()
                 }
             },
         )
@@ -148,22 +156,34 @@ fn object() -> impl Strategy<Value = Option<ObjectConfig>> {
     let client = prop_oneof![
         s3().prop_map(ObjectClientConfig::S3),
         (word(), s3()).prop_map(
-            |(backend, s3)| ObjectClientConfig::Nixl(NixlObjectClientConfig { backend, s3 })
+            |(backend, s3)| ObjectClientConfig::Nixl(NixlObjectClientConfig {
+                backend,
+                s3,
+                ..Default::default()
+            })
         ),
     ];
-    proptest::option::of(client.prop_map(|client| ObjectConfig { client }))
+    proptest::option::of(client.prop_map(|client| ObjectConfig {
+        client,
+        ..Default::default()
+    }))
 }
 
 fn nixl() -> impl Strategy<Value = NixlConfig> {
     let params = proptest::collection::btree_map("[a-z_]{1,8}", "[a-zA-Z0-9 ]{0,8}", 0..3);
-    proptest::collection::btree_map("[A-Z][A-Z0-9_]{0,8}", params, 0..4)
-        .prop_map(|backends| NixlConfig { backends })
+    proptest::collection::btree_map("[A-Z][A-Z0-9_]{0,8}", params, 0..4).prop_map(|backends| {
+        NixlConfig {
+            backends,
+            ..Default::default()
+        }
+    })
 }
 
 fn cache() -> impl Strategy<Value = CacheConfig> {
     let host = (size_gb(), blocks()).prop_map(|(cache_size_gb, num_blocks)| HostCacheConfig {
         cache_size_gb,
         num_blocks,
+        ..Default::default()
     });
     let disk = (
         size_gb(),
@@ -177,6 +197,7 @@ fn cache() -> impl Strategy<Value = CacheConfig> {
                 num_blocks,
                 use_gds,
                 storage_path,
+                ..Default::default()
             },
         );
     let parallelism = prop_oneof![
@@ -187,6 +208,7 @@ fn cache() -> impl Strategy<Value = CacheConfig> {
         host,
         disk,
         parallelism,
+        ..Default::default()
     })
 }
 
@@ -207,25 +229,27 @@ prop_compose! {
         object in object(),
     ) -> KvbmConfig {
         KvbmConfig {
-            tokio: TokioConfig { worker_threads, max_blocking_threads },
-            rayon: RayonConfig { num_threads },
-            nova: NovaConfig { backend, discovery },
+            tokio: TokioConfig { worker_threads, max_blocking_threads, ..Default::default() },
+            rayon: RayonConfig { num_threads, ..Default::default() },
+            nova: NovaConfig { backend, discovery, ..Default::default() },
             nixl,
             cache,
             offload: OffloadConfig {
                 g1_to_g2: TierOffloadConfig {
                     policies: g1,
-                    presence: PresenceConfig {},
-                    presence_lfu: PresenceLfuConfig { min_lfu_count: g1_min_lfu_count },
+                    presence_lfu: PresenceLfuConfig { min_lfu_count: g1_min_lfu_count, ..Default::default() },
+                    ..Default::default()
                 },
                 g2_to_g3: TierOffloadConfig {
                     policies: g2,
-                    presence: PresenceConfig {},
-                    presence_lfu: PresenceLfuConfig { min_lfu_count },
+                    presence_lfu: PresenceLfuConfig { min_lfu_count, ..Default::default() },
+                    ..Default::default()
                 },
+                ..Default::default()
             },
-            onboard: OnboardConfig { mode: if intra { OnboardMode::Intra } else { OnboardMode::Inter } },
+            onboard: OnboardConfig { mode: if intra { OnboardMode::Intra } else { OnboardMode::Inter }, ..Default::default() },
             object,
+            ..Default::default()
         }
     }
 }

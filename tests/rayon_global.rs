@@ -6,10 +6,17 @@ use kvbm_config::{rayon::RayonConfig, BuildError};
 
 #[test]
 fn the_global_pool_is_built_once_then_errors() {
-    RayonConfig { num_threads: 2 }
-        .build_global()
-        .expect("first global pool");
+    RayonConfig {
+        num_threads: 2,
+        ..Default::default()
+    }
+    .build_global()
+    .expect("first global pool");
     assert_eq!(rayon::current_num_threads(), 2);
-    let again = RayonConfig { num_threads: 3 }.build_global();
+    let again = RayonConfig {
+        num_threads: 3,
+        ..Default::default()
+    }
+    .build_global();
     assert!(matches!(again, Err(BuildError::Rayon(_))), "{again:?}");
 }

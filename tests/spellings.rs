@@ -87,6 +87,7 @@ fn object_client_in_both_forms() {
             force_path_style: true,
             ..Default::default()
         }),
+        ..Default::default()
     });
     let files = Files::new();
     let table = files.write(

@@ -28,11 +28,15 @@ fn filters(tier: &TierOffloadConfig) -> Vec<String> {
 #[test]
 fn renamed_types_are_this_crates_types() {
     let parallelism: ParallelismMode = kvbm_config::cache::CacheParallelism::ReplicatedData;
-    let lfu: PresenceLfuFilterConfig = kvbm_config::offload::PresenceLfuConfig { min_lfu_count: 3 };
+    let lfu: PresenceLfuFilterConfig = kvbm_config::offload::PresenceLfuConfig {
+        min_lfu_count: 3,
+        ..Default::default()
+    };
     let s3: S3ObjectConfig = kvbm_config::object::S3ClientConfig::default();
     let nixl: NixlObjectConfig = kvbm_config::object::NixlObjectClientConfig::default();
     let object = ObjectConfig {
         client: ObjectClientConfig::Nixl(nixl),
+        ..Default::default()
     };
     let config = KvbmConfig {
         nova: NovaConfig::default(),

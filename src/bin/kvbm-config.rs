@@ -170,11 +170,7 @@ fn main() -> ExitCode {
                 .map_err(|e| format!("cannot render the manual page: {e}"))
         }
         Command::Schema => {
-            let schema = kvbm_config::json_schema::document_schema();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).expect("a schema serializes")
-            );
+            print!("{}", kvbm_config::json_schema::document_schema_text());
             Ok(ExitCode::SUCCESS)
         }
     };

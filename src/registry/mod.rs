@@ -107,13 +107,20 @@ impl Setting {
         })
     }
 
+    /// Whether a declared rule forbids setting it together with a sibling (`not_with`).
+    pub(crate) fn excludes_another(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|rule| matches!(rule, Rule::NotWith(_)))
+    }
+
     /// Whether a declared rule requires at least one character (`not_empty`).
-    pub fn requires_text(&self) -> bool {
+    pub(crate) fn requires_text(&self) -> bool {
         self.rules.contains(&Rule::NotEmpty)
     }
 
     /// Whether a declared rule requires at least one list item (`non_empty_list`).
-    pub fn requires_an_item(&self) -> bool {
+    pub(crate) fn requires_an_item(&self) -> bool {
         self.rules.contains(&Rule::NonEmptyList)
     }
 
