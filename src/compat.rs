@@ -93,10 +93,9 @@ impl KvbmConfig {
 impl NixlConfig {
     /// No backend at all (a load's default is UCX and POSIX).
     pub fn empty() -> Self {
-        NixlConfig {
-            backends: Default::default(),
-            ..NixlConfig::default()
-        }
+        let mut none = NixlConfig::default();
+        none.backends.clear();
+        none
     }
 
     /// Adds `name` (upper-cased, as a load does) without parameters.

@@ -1,5 +1,8 @@
 //! Property tests. Bounded for CI (proptest's default of 256 cases per property); run
 //! many more locally with `PROPTEST_CASES=1000000 cargo test --release --test properties`.
+// Configs are built with `..Default::default()` even when every field is given, so that
+// a new setting breaks no test (see the README, "Adding a setting").
+#![allow(clippy::needless_update)]
 
 mod common;
 
@@ -14,8 +17,7 @@ use kvbm_config::object::{
     NixlObjectClientConfig, ObjectClientConfig, ObjectConfig, S3ClientConfig,
 };
 use kvbm_config::offload::{
-    OffloadConfig, OffloadPolicy, OnboardConfig, OnboardMode, PresenceConfig, PresenceLfuConfig,
-    TierOffloadConfig,
+    OffloadConfig, OffloadPolicy, OnboardConfig, OnboardMode, PresenceLfuConfig, TierOffloadConfig,
 };
 use kvbm_config::rayon::RayonConfig;
 use kvbm_config::tokio::TokioConfig;

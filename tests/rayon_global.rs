@@ -1,6 +1,9 @@
 //! `RayonConfig::build_global` in a test binary of its own: the global pool can be built
 //! once per process, so no other test may touch it.
 #![cfg(feature = "rayon")]
+// Configs are built with `..Default::default()` even when every field is given, so that
+// a new setting breaks no test (see the README, "Adding a setting").
+#![allow(clippy::needless_update)]
 
 use kvbm_config::{rayon::RayonConfig, BuildError};
 

@@ -115,11 +115,13 @@ impl Setting {
     }
 
     /// Whether a declared rule requires at least one character (`not_empty`).
+    #[cfg(feature = "schema")]
     pub(crate) fn requires_text(&self) -> bool {
         self.rules.contains(&Rule::NotEmpty)
     }
 
     /// Whether a declared rule requires at least one list item (`non_empty_list`).
+    #[cfg(feature = "schema")]
     pub(crate) fn requires_an_item(&self) -> bool {
         self.rules.contains(&Rule::NonEmptyList)
     }
