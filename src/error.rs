@@ -231,3 +231,11 @@ impl BuildError {
         Ok(())
     }
 }
+
+/// Emits each warning once as a `tracing` warning (target `kvbm_config`): the one place a
+/// load's warnings reach the log.
+pub(crate) fn log_warnings(warnings: &[Warning]) {
+    for warning in warnings {
+        tracing::warn!(target: "kvbm_config", "{warning}");
+    }
+}

@@ -53,11 +53,8 @@ fn each_v1_variable_sets_its_key_and_names_itself_as_the_origin() {
         );
         let warning = &loaded.report.warnings()[0];
         assert_eq!(warning.key, var);
-        let replacement = kvbm_config::v1::V1_VARS
-            .iter()
-            .find(|v| v.var == var)
-            .unwrap()
-            .replacement;
+        // The replacement is the variable the registry declares for the key.
+        let replacement = kvbm_config::registry::setting(key).unwrap().env;
         assert!(warning.message.contains(replacement), "{warning}");
     }
 }
@@ -209,4 +206,14 @@ fn the_readme_migration_table_is_generated_from_the_code() {
         readme[from..to].trim_start_matches('\n'),
         kvbm_config::v1::migration_table()
     );
+}
+
+#[test]
+fn every_v1_variable_maps_to_a_declared_setting() {
+    for v1 in kvbm_config::v1::V1_VARS {
+        let setting = kvbm_config::registry::setting(v1.key)
+            .unwrap_or_else(|| panic!("{}: `{}` is not a setting", v1.var, v1.key));
+        assert_eq!(v1.replacement(), setting.env, "{}", v1.var);
+        assert!(v1.replacement().starts_with("KVBM_"), "{}", v1.var);
+    }
 }

@@ -345,7 +345,7 @@ fn show(sources: &Sources, format: Format, origin: bool, ui: &Ui) -> Result<Exit
                     );
                 }
                 if origin {
-                    print_origins(&loaded, ui);
+                    print!("{}", loaded.show_origin_styled(|comment| ui.dim(comment)));
                 } else {
                     let redacted = kvbm_config::secret::redacted(&loaded.config);
                     print!(
@@ -374,18 +374,6 @@ fn show(sources: &Sources, format: Format, origin: bool, ui: &Ui) -> Result<Exit
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn print_origins(loaded: &Loaded, ui: &Ui) {
-    let entries = loaded.entries();
-    let lines: Vec<(String, String)> = entries
-        .iter()
-        .map(|e| (e.assignment(), format!("# {}", e.source)))
-        .collect();
-    let width = kvbm_config::ReportEntry::column_width(&entries);
-    for (assignment, origin) in lines {
-        println!("{assignment:<width$}    {}", ui.dim(&origin));
-    }
 }
 
 /// `--format json --origin`: every setting with its value and source, sorted by key.
@@ -543,7 +531,7 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
         println!(
             "{} {var} is a deprecated KVBM v1 variable; use {}",
             ui.warning("deprecated:"),
-            entry.replacement
+            entry.replacement()
         );
     }
     Ok(ExitCode::SUCCESS)

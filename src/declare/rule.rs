@@ -169,21 +169,8 @@ pub(crate) fn is_url_with_host(text: &str) -> bool {
 fn backend_names(
     backends: &BTreeMap<String, BTreeMap<String, String>>,
 ) -> Result<(), (&'static str, String)> {
-    if backends.keys().any(|name| name.trim().is_empty()) {
-        return Err(("backend_name", "backend names must not be empty".into()));
-    }
-    let mut seen: Vec<String> = Vec::new();
-    for name in backends.keys() {
-        let upper = name.to_ascii_uppercase();
-        if seen.contains(&upper) {
-            return Err((
-                "backend_name",
-                format!("backend `{name}` is given twice; names ignore case"),
-            ));
-        }
-        seen.push(upper);
-    }
-    Ok(())
+    crate::nixl::check_backend_names(backends.keys().map(String::as_str))
+        .map_err(|message| ("backend_name", message))
 }
 
 /// Checks the rules of one setting, recording each broken one.

@@ -14,7 +14,7 @@ use figment::value::{Dict, Value};
 
 use super::merge::Assembly;
 use crate::error::{Problem, ProblemKind, Warning};
-use crate::nixl::NixlBackend;
+use crate::nixl::{check_backend_names, NixlBackend};
 use crate::registry::value::{check_choice, integer_range};
 use crate::registry::{self, Kind, CONFIG_PATH_ENV, ENV_PREFIX};
 use crate::source::Source;
@@ -232,16 +232,17 @@ pub(crate) fn parse_env_value(kind: Kind, raw: &str) -> Result<Value, String> {
             Value::from(items)
         }
         Kind::Backends => {
-            let mut backends = figment::value::Dict::new();
-            for name in split_list(text) {
-                let upper = NixlBackend::normalize_name(&name);
-                if backends.contains_key(&upper) {
-                    return Err(format!(
-                        "backend `{name}` is given twice; names ignore case"
-                    ));
-                }
-                backends.insert(upper, Value::from(figment::value::Dict::new()));
-            }
+            let names = split_list(text);
+            check_backend_names(names.iter().map(String::as_str))?;
+            let backends: figment::value::Dict = names
+                .iter()
+                .map(|name| {
+                    (
+                        NixlBackend::normalize_name(name),
+                        Value::from(figment::value::Dict::new()),
+                    )
+                })
+                .collect();
             Value::from(backends)
         }
     };

@@ -44,11 +44,9 @@ impl Assembly {
         self.warnings.extend(warnings);
     }
 
-    /// Emits each warning once as a `tracing` warning (target `kvbm_config`).
+    /// Emits each warning once (see [`crate::error::log_warnings`]).
     pub(crate) fn log_warnings(&self) {
-        for warning in &self.warnings {
-            tracing::warn!(target: "kvbm_config", "{warning}");
-        }
+        crate::error::log_warnings(&self.warnings);
     }
 
     /// Whether any problem was found so far.

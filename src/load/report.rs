@@ -54,16 +54,16 @@ impl ReportEntry {
             self.value.as_deref().unwrap_or("(unset)")
         )
     }
+}
 
-    /// The width the report pads assignments to, so that origins line up (at most 64).
-    pub fn column_width(entries: &[ReportEntry]) -> usize {
-        entries
-            .iter()
-            .map(|e| e.assignment().chars().count())
-            .max()
-            .unwrap_or(0)
-            .min(64)
-    }
+/// The width the report pads assignments to, so that origins line up (at most 64).
+fn column_width(entries: &[ReportEntry]) -> usize {
+    entries
+        .iter()
+        .map(|e| e.assignment().chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(64)
 }
 
 impl LoadReport {
@@ -88,9 +88,7 @@ impl LoadReport {
 impl Loaded {
     /// Emits each warning once as a `tracing` warning (target `kvbm_config`).
     pub fn log_warnings(&self) {
-        for warning in &self.report.warnings {
-            tracing::warn!(target: "kvbm_config", "{warning}");
-        }
+        crate::error::log_warnings(&self.report.warnings);
     }
 
     /// Every setting that applies to this config, sorted by key, with its effective value
@@ -123,11 +121,18 @@ impl Loaded {
     /// The report as `git config --show-origin` would print it, one setting a line:
     /// `key = value    # origin`, sorted by key, credentials redacted.
     pub fn show_origin(&self) -> String {
+        self.show_origin_styled(|comment| comment.to_string())
+    }
+
+    /// [`Loaded::show_origin`] with each `# origin` comment passed through `style` (the
+    /// command dims it on a terminal).
+    pub fn show_origin_styled(&self, style: impl Fn(&str) -> String) -> String {
         let entries = self.entries();
-        let width = ReportEntry::column_width(&entries);
+        let width = column_width(&entries);
         let mut out = String::new();
         for entry in &entries {
-            let _ = writeln!(out, "{:<width$}    # {}", entry.assignment(), entry.source);
+            let comment = style(&format!("# {}", entry.source));
+            let _ = writeln!(out, "{:<width$}    {comment}", entry.assignment());
         }
         out
     }

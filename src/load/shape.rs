@@ -15,7 +15,7 @@ use figment::value::{Dict, Value};
 use super::merge::Assembly;
 use crate::declare::join;
 use crate::error::{Problem, ProblemKind};
-use crate::nixl::NixlBackend;
+use crate::nixl::{check_backend_names, NixlBackend};
 use crate::one_of::to_tagged_form;
 use crate::registry::value::{check_value, describe, quoted_list, render};
 use crate::registry::{self, Kind, Node};
@@ -25,8 +25,7 @@ use crate::source::{Profile, Role, Source};
 /// file) and the value (whose figment tag names the provider, for caller-built figments).
 pub(crate) type SourceOf<'a> = dyn Fn(Option<Profile>, &str, &Value) -> Source + 'a;
 
-/// The source of each value of one table being checked or merged, by dotted key.
-pub(crate) type TableSourceOf<'a> = dyn Fn(&str, &Value) -> Source + 'a;
+pub(crate) use super::merge::TableSourceOf;
 
 /// Checks every table of one document and merges plain, `default`, then `role`'s table.
 pub(crate) fn merge_document(
@@ -208,18 +207,14 @@ fn normalise_backends(value: Value) -> Result<Value, (String, Value)> {
             .collect(),
         other => return Ok(other),
     };
-    let mut backends = Dict::new();
-    for (name, params) in entries {
-        let upper = NixlBackend::normalize_name(&name);
-        if let Some((first, _)) = backends.iter().find(|(k, _)| **k == upper) {
-            let first = first.clone();
-            return Err((
-                format!("backend `{name}` is given twice (as `{first}` too); names ignore case"),
-                Value::from(backends),
-            ));
-        }
-        backends.insert(upper, stringify_params(params));
+    if let Err(message) = check_backend_names(entries.iter().map(|(name, _)| name.as_str())) {
+        let given: Dict = entries.into_iter().collect();
+        return Err((message, Value::from(given)));
     }
+    let backends: Dict = entries
+        .into_iter()
+        .map(|(name, params)| (NixlBackend::normalize_name(&name), stringify_params(params)))
+        .collect();
     Ok(Value::from(backends))
 }
 

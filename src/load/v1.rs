@@ -31,23 +31,18 @@ pub struct V1Var {
     pub var: &'static str,
     /// The dotted key it sets.
     pub key: &'static str,
-    /// The `KVBM_*` variable that replaces it.
-    pub replacement: &'static str,
     /// What else to know.
     pub note: &'static str,
 }
 
-const fn v1(
-    var: &'static str,
-    key: &'static str,
-    replacement: &'static str,
-    note: &'static str,
-) -> V1Var {
-    V1Var {
-        var,
-        key,
-        replacement,
-        note,
+const fn v1(var: &'static str, key: &'static str, note: &'static str) -> V1Var {
+    V1Var { var, key, note }
+}
+
+impl V1Var {
+    /// The `KVBM_*` variable that replaces it: the variable declared for its key.
+    pub fn replacement(&self) -> &'static str {
+        registry::setting(self.key).map_or("", |setting| setting.env)
     }
 }
 
@@ -60,31 +55,19 @@ const OBJECT_ENDPOINT: &str = "DYN_KVBM_OBJECT_ENDPOINT";
 
 /// The v1 variables this crate honours.
 pub const V1_VARS: &[V1Var] = &[
-    v1("DYN_KVBM_CPU_CACHE_GB", "cache.host.cache_size_gb", "KVBM_CACHE_HOST_SIZE_GB", PER_WORKER_NOTE),
-    v1("DYN_KVBM_CPU_CACHE_OVERRIDE_NUM_BLOCKS", "cache.host.num_blocks", "KVBM_CACHE_HOST_NUM_BLOCKS", ""),
-    v1("DYN_KVBM_DISK_CACHE_GB", "cache.disk.cache_size_gb", "KVBM_CACHE_DISK_SIZE_GB", PER_WORKER_NOTE),
-    v1("DYN_KVBM_DISK_CACHE_OVERRIDE_NUM_BLOCKS", "cache.disk.num_blocks", "KVBM_CACHE_DISK_NUM_BLOCKS", ""),
-    v1("DYN_KVBM_DISK_CACHE_DIR", "cache.disk.storage_path", "KVBM_CACHE_DISK_STORAGE_PATH", ""),
-    v1(
-        "DYN_KVBM_NIXL_BACKEND_<NAME>",
-        "nixl.backends",
-        "KVBM_NIXL_BACKENDS",
-        "`true` includes backend `<NAME>`, `false` leaves it out; any such variable makes the v1 set the complete set",
+    v1("DYN_KVBM_CPU_CACHE_GB", "cache.host.cache_size_gb", PER_WORKER_NOTE),
+    v1("DYN_KVBM_CPU_CACHE_OVERRIDE_NUM_BLOCKS", "cache.host.num_blocks", ""),
+    v1("DYN_KVBM_DISK_CACHE_GB", "cache.disk.cache_size_gb", PER_WORKER_NOTE),
+    v1("DYN_KVBM_DISK_CACHE_OVERRIDE_NUM_BLOCKS", "cache.disk.num_blocks", ""),
+    v1("DYN_KVBM_DISK_CACHE_DIR", "cache.disk.storage_path", ""),
+    v1("DYN_KVBM_NIXL_BACKEND_<NAME>", "nixl.backends", "`true` includes backend `<NAME>`, `false` leaves it out; any such variable makes the v1 set the complete set",
     ),
-    v1(
-        OBJECT_ENABLED,
-        "object.client.type",
-        "KVBM_OBJECT_CLIENT_TYPE",
-        "`true` turns on G4 with an `s3` client; `false` turns G4 off",
+    v1(OBJECT_ENABLED, "object.client.type", "`true` turns on G4 with an `s3` client; `false` turns G4 off",
     ),
-    v1("DYN_KVBM_OBJECT_BUCKET", "object.client.bucket", "KVBM_OBJECT_CLIENT_BUCKET", "used only with `DYN_KVBM_OBJECT_ENABLED=true`"),
-    v1(
-        OBJECT_ENDPOINT,
-        "object.client.endpoint_url",
-        "KVBM_OBJECT_CLIENT_ENDPOINT_URL",
-        "used only with `DYN_KVBM_OBJECT_ENABLED=true`; also sets `force_path_style = true`, as MinIO needs",
+    v1("DYN_KVBM_OBJECT_BUCKET", "object.client.bucket", "used only with `DYN_KVBM_OBJECT_ENABLED=true`"),
+    v1(OBJECT_ENDPOINT, "object.client.endpoint_url", "used only with `DYN_KVBM_OBJECT_ENABLED=true`; also sets `force_path_style = true`, as MinIO needs",
     ),
-    v1("DYN_KVBM_OBJECT_REGION", "object.client.region", "KVBM_OBJECT_CLIENT_REGION", "used only with `DYN_KVBM_OBJECT_ENABLED=true`"),
+    v1("DYN_KVBM_OBJECT_REGION", "object.client.region", "used only with `DYN_KVBM_OBJECT_ENABLED=true`"),
 ];
 
 /// The entry of [`V1_VARS`] for the variable `var`, if it is one this crate honours
@@ -246,11 +229,11 @@ fn deprecated(var: &str, setting: &V1Var) -> Warning {
         message: match setting.note {
             PER_WORKER_NOTE => format!(
                 "is deprecated (KVBM v1); use `{}` instead. {PER_WORKER_NOTE}",
-                setting.replacement
+                setting.replacement()
             ),
             _ => format!(
                 "is deprecated (KVBM v1); use `{}` instead",
-                setting.replacement
+                setting.replacement()
             ),
         },
     }
@@ -285,7 +268,9 @@ pub fn migration_table() -> String {
         let note = if v.note.is_empty() { "-" } else { v.note };
         out.push_str(&format!(
             "| `{}` | `{}` | `{}` | {note} |\n",
-            v.var, v.key, v.replacement
+            v.var,
+            v.key,
+            v.replacement()
         ));
     }
     out

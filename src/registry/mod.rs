@@ -355,7 +355,7 @@ pub fn closest_key(key: &str) -> Option<&'static str> {
 }
 
 /// The `KVBM_*` variable closest to `var`, for "did you mean ...?".
-pub fn closest_env(var: &str) -> Option<&'static str> {
+pub(crate) fn closest_env(var: &str) -> Option<&'static str> {
     crate::suggest::closest(
         var,
         settings().iter().map(|f| f.env).chain([CONFIG_PATH_ENV]),
