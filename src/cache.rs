@@ -8,7 +8,6 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::declare::{Absent, Kind, SettingType, View};
 use crate::error::BuildError;
 
 crate::declare::settings! {
@@ -31,31 +30,18 @@ crate::declare::settings! {
     }
 }
 
-/// How KV blocks are laid out across ranks (`cache.parallelism`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CacheParallelism {
-    /// Each rank holds its shard of every block.
-    #[default]
-    TensorParallel,
-    /// Every rank holds whole blocks.
-    ReplicatedData,
-}
-
-impl CacheParallelism {
-    /// The accepted names.
-    pub const NAMES: &'static [&'static str] = &["tensor_parallel", "replicated_data"];
-}
-
-impl SettingType for CacheParallelism {
-    const KIND: Kind = Kind::Choice(Self::NAMES);
-    fn view(&self) -> View<'_> {
-        View::Opaque
+crate::declare::choice! {
+    /// How KV blocks are laid out across ranks (`cache.parallelism`).
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum CacheParallelism {
+        /// Each rank holds its shard of every block.
+        #[default]
+        TensorParallel = "tensor_parallel",
+        /// Every rank holds whole blocks.
+        ReplicatedData = "replicated_data",
     }
 }
-
-impl Absent for CacheParallelism {}
 
 crate::declare::settings! {
     /// Host-memory cache, tier G2 (`[cache.host]`).

@@ -93,7 +93,7 @@ crate::declare::settings! {
         pub endpoints: Vec<String> = {
             default: vec!["http://localhost:2379".to_string()],
             env: "KVBM_NOVA_DISCOVERY_ENDPOINTS",
-            check: [non_empty_list],
+            check: [non_empty_list, etcd_endpoints],
             example: r#"["http://etcd-0:2379", "http://etcd-1:2379"]"#,
         },
         /// Etcd lease TTL in seconds.

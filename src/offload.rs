@@ -23,22 +23,18 @@ crate::declare::settings! {
     }
 }
 
-/// An offload filter (`"pass_all"`, `"presence"`, `"presence_lfu"`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OffloadPolicy {
-    /// No filtering: every block passes.
-    PassAll,
-    /// Skip blocks already present in the destination tier.
-    Presence,
-    /// Presence check plus a minimum access count (`presence_lfu.min_lfu_count`).
-    PresenceLfu,
-}
-
-impl OffloadPolicy {
-    /// The accepted names.
-    pub const NAMES: &'static [&'static str] = &["pass_all", "presence", "presence_lfu"];
+crate::declare::choice! {
+    /// An offload filter (`"pass_all"`, `"presence"`, `"presence_lfu"`).
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum OffloadPolicy {
+        /// No filtering: every block passes.
+        PassAll = "pass_all",
+        /// Skip blocks already present in the destination tier.
+        Presence = "presence",
+        /// Presence check plus a minimum access count (`presence_lfu.min_lfu_count`).
+        PresenceLfu = "presence_lfu",
+    }
 }
 
 impl SettingType for Vec<OffloadPolicy> {
@@ -177,28 +173,15 @@ crate::declare::settings! {
     }
 }
 
-/// Onboarding mode (`onboard.mode`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OnboardMode {
-    /// Onboard between forward passes.
-    #[default]
-    Inter,
-    /// Onboard layer by layer within a forward pass.
-    Intra,
-}
-
-impl OnboardMode {
-    /// The accepted names.
-    pub const NAMES: &'static [&'static str] = &["inter", "intra"];
-}
-
-impl SettingType for OnboardMode {
-    const KIND: Kind = Kind::Choice(Self::NAMES);
-    fn view(&self) -> View<'_> {
-        View::Opaque
+crate::declare::choice! {
+    /// Onboarding mode (`onboard.mode`).
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum OnboardMode {
+        /// Onboard between forward passes.
+        #[default]
+        Inter = "inter",
+        /// Onboard layer by layer within a forward pass.
+        Intra = "intra",
     }
 }
-
-impl Absent for OnboardMode {}

@@ -254,6 +254,9 @@ macro_rules! rule_text {
     (backend_names) => {
         "names not empty; unique ignoring case"
     };
+    (etcd_endpoints) => {
+        "each host:port or http(s)://host:port"
+    };
     (not_with($other:ident)) => {
         concat!("not with ", stringify!($other))
     };
@@ -291,6 +294,9 @@ macro_rules! rule_value {
     (backend_names) => {
         crate::declare::Rule::BackendNames
     };
+    (etcd_endpoints) => {
+        crate::declare::Rule::EtcdEndpoints
+    };
     (not_with($other:ident)) => {
         crate::declare::Rule::NotWith(stringify!($other))
     };
@@ -310,7 +316,58 @@ macro_rules! skip_tokens {
     };
 }
 
+/// Declares a setting type whose value is one of a fixed set of names: the enum (each
+/// variant serialized as its name), its `NAMES` in declaration order, and its
+/// [`SettingType`](crate::declare::SettingType). Names and serde cannot disagree, since
+/// both come from this one list.
+macro_rules! choice {
+    (
+        #[doc = $doc:literal]
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                #[doc = $variant_doc:literal]
+                $(#[$variant_meta:meta])*
+                $variant:ident = $text:literal
+            ),* $(,)?
+        }
+    ) => {
+        #[doc = $doc]
+        $(#[$meta])*
+        #[derive(serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $(
+                #[doc = $variant_doc]
+                $(#[$variant_meta])*
+                #[serde(rename = $text)]
+                $variant,
+            )*
+        }
+
+        impl $name {
+            /// The accepted names.
+            pub const NAMES: &'static [&'static str] = &[$($text),*];
+
+            /// The name a source writes for this value.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)*
+                }
+            }
+        }
+
+        impl crate::declare::SettingType for $name {
+            const KIND: crate::declare::Kind = crate::declare::Kind::Choice(Self::NAMES);
+            fn view(&self) -> crate::declare::View<'_> {
+                crate::declare::View::Opaque
+            }
+        }
+
+        impl crate::declare::Absent for $name {}
+    };
+}
+
 pub(crate) use {
-    check_field, entry, env_text, field_default, field_doc, first, rule_text, rule_value,
+    check_field, choice, entry, env_text, field_default, field_doc, first, rule_text, rule_value,
     rules_text, rules_value, settings, skip_tokens,
 };

@@ -60,7 +60,7 @@ pub(crate) use declaration::{declaration_in, default_tree, Declaration, Entry, S
 pub(crate) use kind::{is_absent, Absent, SettingType, View};
 pub use kind::{Kind, UInt};
 pub(crate) use macros::{
-    check_field, entry, env_text, field_default, field_doc, first, rule_text, rule_value,
+    check_field, choice, entry, env_text, field_default, field_doc, first, rule_text, rule_value,
     rules_text, rules_value, settings, skip_tokens,
 };
-pub(crate) use rule::{check_setting, is_url_with_host, Context, Rule, Violation, EXCLUSIVE_CODE};
+pub(crate) use rule::{check_setting, Context, Rule, Violation, EXCLUSIVE_CODE};

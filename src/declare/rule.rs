@@ -27,6 +27,9 @@ pub(crate) enum Rule {
     Ip,
     /// `url`: a URL with a scheme and a host.
     Url,
+    /// `etcd_endpoints`: each item `host:port` or `http(s)://host:port`, as etcd clients
+    /// accept them.
+    EtcdEndpoints,
     /// `backend_names`: backend names not empty and unique ignoring case.
     BackendNames,
     /// `not_with(field)`: not set together with the sibling `field`.
@@ -108,6 +111,13 @@ impl Rule {
                 "must be a URL with a scheme and a host, e.g. http://minio:9000",
             ),
             (Rule::BackendNames, View::Backends(backends)) => backend_names(backends),
+            (Rule::EtcdEndpoints, View::List(items)) => match items.iter().find(|e| !is_etcd_endpoint(e)) {
+                Some(_) => broken(
+                    "etcd_endpoint",
+                    "each endpoint must be host:port or http(s)://host:port, e.g. http://etcd-0:2379",
+                ),
+                None => Ok(()),
+            },
             (Rule::NotWith(other), _) if sibling_set(other) => Err((EXCLUSIVE_CODE, String::new())),
             (rule, view) if !rule.applies_to(view) => Err((
                 "rule",
@@ -123,7 +133,9 @@ impl Rule {
         match self {
             Rule::Min(_) | Rule::Range(..) | Rule::Cpus => matches!(view, View::Unsigned(_)),
             Rule::NotEmpty => matches!(view, View::Text(_) | View::Path(_)),
-            Rule::NonEmptyList | Rule::NoEmptyItems => matches!(view, View::List(_)),
+            Rule::NonEmptyList | Rule::NoEmptyItems | Rule::EtcdEndpoints => {
+                matches!(view, View::List(_))
+            }
             Rule::PositiveFinite => matches!(view, View::Float(_)),
             Rule::Ip | Rule::Url => matches!(view, View::Text(_)),
             Rule::BackendNames => matches!(view, View::Backends(_)),
@@ -136,7 +148,7 @@ impl Rule {
         match self {
             Rule::Min(_) | Rule::Range(..) | Rule::Cpus => matches!(kind, Kind::Unsigned(_)),
             Rule::NotEmpty => matches!(kind, Kind::Text | Kind::Path),
-            Rule::NonEmptyList | Rule::NoEmptyItems => kind == Kind::TextList,
+            Rule::NonEmptyList | Rule::NoEmptyItems | Rule::EtcdEndpoints => kind == Kind::TextList,
             Rule::PositiveFinite => kind == Kind::Float,
             Rule::Ip | Rule::Url => kind == Kind::Text,
             Rule::BackendNames => kind == Kind::Backends,
@@ -164,6 +176,38 @@ pub(crate) fn is_url_with_host(text: &str) -> bool {
         && text
             .split_once("://")
             .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with(['/', ':', '@']))
+}
+
+/// Whether `text` is an etcd endpoint as etcd clients accept it: `host:port`, or
+/// `http://host:port` / `https://host:port` (userinfo and a trailing `/` allowed).
+pub(crate) fn is_etcd_endpoint(text: &str) -> bool {
+    let with_scheme = match text.contains("://") {
+        true => std::borrow::Cow::Borrowed(text),
+        false => std::borrow::Cow::Owned(format!("http://{text}")),
+    };
+    url::Url::parse(&with_scheme).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https")
+            && url.host_str().is_some_and(|host| !host.is_empty())
+            // An explicit port: `Url` hides the scheme's default, so look at the text.
+            && has_explicit_port(&with_scheme)
+            && matches!(url.path(), "" | "/")
+            && url.query().is_none()
+            && url.fragment().is_none()
+    })
+}
+
+/// Whether the authority of a `scheme://authority/...` URL ends in `:digits`.
+fn has_explicit_port(url: &str) -> bool {
+    let authority = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest.split('/').next().unwrap_or(rest));
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    host_port.rsplit_once(':').is_some_and(|(host, port)| {
+        !host.is_empty()
+            && !port.is_empty()
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && !host.ends_with(':')
+    })
 }
 
 fn backend_names(
@@ -214,5 +258,34 @@ pub(crate) fn check_setting<T: SettingType>(
             message,
             partner,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_etcd_endpoint;
+
+    #[test]
+    fn etcd_endpoints_are_what_etcd_clients_accept() {
+        for good in [
+            "etcd-1:2379",
+            "http://etcd-1:2379",
+            "https://10.0.0.1:2379/",
+            "http://[::1]:2379",
+            "alice:pw@etcd-1:2379",
+        ] {
+            assert!(is_etcd_endpoint(good), "{good}");
+        }
+        for bad in [
+            "etcd-1",
+            "http://etcd-1",
+            "ftp://etcd-1:2379",
+            "http://etcd-1:2379/v3/kv",
+            ":2379",
+            "etcd-1:port",
+            "",
+        ] {
+            assert!(!is_etcd_endpoint(bad), "{bad}");
+        }
     }
 }
