@@ -399,35 +399,35 @@ impl Run<'_> {
         }
     }
 
+    /// The filesystem discovery file's directory. (Etcd endpoints follow the declared
+    /// `etcd_endpoints` rule, which the load already ran; nothing more without contacting
+    /// them.)
     pub(super) fn discovery(&mut self) {
-        match self.loaded.config.nova.discovery.clone() {
-            Some(DiscoveryConfig::Filesystem(fs)) => {
-                let dir = match fs.path.parent() {
-                    Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
-                let Some(facts) = self.host.path(&dir) else {
-                    return;
-                };
-                let problem = match facts.state {
-                    PathState::Directory { writable: true } => return,
-                    PathState::Directory { writable: false } => "is not writable",
-                    PathState::NotDirectory => "is not a directory",
-                    PathState::Missing { .. } => "does not exist",
-                };
-                let message = format!("the discovery file's directory {} {problem}", dir.display());
-                self.push(
-                    Severity::Error,
-                    "discovery",
-                    "nova.discovery.path",
-                    problem.into(),
-                    message,
-                );
-            }
-            // Etcd endpoints follow the declared `etcd_endpoints` rule, which the load
-            // already ran: nothing here to add without contacting them.
-            _ => {}
-        }
+        let Some(DiscoveryConfig::Filesystem(fs)) = self.loaded.config.nova.discovery.clone()
+        else {
+            return;
+        };
+        let dir = match fs.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let Some(facts) = self.host.path(&dir) else {
+            return;
+        };
+        let problem = match facts.state {
+            PathState::Directory { writable: true } => return,
+            PathState::Directory { writable: false } => "is not writable",
+            PathState::NotDirectory => "is not a directory",
+            PathState::Missing { .. } => "does not exist",
+        };
+        let message = format!("the discovery file's directory {} {problem}", dir.display());
+        self.push(
+            Severity::Error,
+            "discovery",
+            "nova.discovery.path",
+            problem.into(),
+            message,
+        );
     }
 
     pub(super) fn v1_sizes(&mut self) {
