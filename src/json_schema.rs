@@ -184,23 +184,18 @@ fn apply_setting(setting: &Setting, property: &mut Map<String, Value>) {
     if setting.requires_an_item() {
         property.insert("minItems".into(), json!(1));
     }
-    // Editors show the description to people writing TOML or JSON: give the default as
-    // they write it, rather than the Rust expression the rustdoc paragraph shows.
-    if let Some(Value::String(description)) = property.get_mut("description") {
-        let cut = description
-            .rfind("\n\nDefault: ")
-            .or_else(|| description.rfind("\n\nThe same setting as"))
-            .unwrap_or(description.len());
-        description.truncate(cut);
-        description.push_str(&format!(
-            "\n\nDefault: {}. Env: {}.",
-            setting.default_text(),
-            setting.env
-        ));
-        if !setting.constraint.is_empty() {
-            description.push_str(&format!(" Constraint: {}.", setting.constraint));
-        }
+    // Editors show the description to people writing TOML or JSON: the declaration's
+    // words, with the default as they write it (not the Rust expression of the rustdoc).
+    let mut description = format!(
+        "{}.\n\nDefault: {}. Env: {}.",
+        setting.doc,
+        setting.default_text(),
+        setting.env
+    );
+    if !setting.constraint.is_empty() {
+        description.push_str(&format!(" Constraint: {}.", setting.constraint));
     }
+    property.insert("description".into(), Value::String(description));
 }
 
 /// `nixl.backends`: name → parameters (scalars, kept as strings), or a list of names.

@@ -73,7 +73,7 @@
 #![deny(missing_docs)]
 
 pub mod cache;
-pub mod compat;
+mod compat;
 pub mod docs;
 pub mod error;
 #[cfg(feature = "schema")]
@@ -106,8 +106,9 @@ pub use load::v1;
 pub use load::{Loader, SYSTEM_CONFIG_PATH};
 pub use source::{FileLayer, Profile, Role, Source};
 
-/// The names of dynamo-kvbm-config, for crates migrating from it; see [`compat`] and
-/// `MIGRATING.md`. Hidden here so that the main docs show this crate's own names.
+/// The names of dynamo-kvbm-config, for crates migrating from it, exported once, at the
+/// root where upstream has them (see `MIGRATING.md`). Hidden here so that the main docs
+/// show this crate's own names.
 #[doc(hidden)]
 pub use compat::*;
 

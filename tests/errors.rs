@@ -112,7 +112,12 @@ fn problems_of_three_sources_are_reported_together() {
         ],
         "{error}"
     );
-    assert_eq!(error.to_string().lines().count(), 3);
+    // One line a problem, each naming its key, in the order of the keys above.
+    let lines: Vec<String> = error.to_string().lines().map(str::to_string).collect();
+    for (line, key) in lines.iter().zip(&keys) {
+        assert!(line.contains(key), "{line} should name {key}");
+    }
+    assert_eq!(lines.len(), keys.len(), "{error}");
     let policy = &error.problems()[2];
     assert_eq!(policy.kind, ProblemKind::InvalidValue);
     assert!(

@@ -263,7 +263,25 @@ pub(crate) fn check_setting<T: SettingType>(
 
 #[cfg(test)]
 mod tests {
-    use super::is_etcd_endpoint;
+    use super::{is_etcd_endpoint, Context, Rule, View};
+
+    #[test]
+    fn a_rule_on_the_wrong_type_is_reported_not_skipped() {
+        let context = Context { cpu_count: 4 };
+        let no_sibling = |_: &str| false;
+        let (code, message) = Rule::Min(1)
+            .check(View::Text("x"), context, &no_sibling)
+            .unwrap_err();
+        assert_eq!(code, "rule");
+        assert!(message.contains("declaration error"), "{message}");
+        assert!(Rule::Url
+            .check(View::Unsigned(3), context, &no_sibling)
+            .is_err());
+        // The same rule on its own type passes a good value.
+        assert!(Rule::Min(1)
+            .check(View::Unsigned(3), context, &no_sibling)
+            .is_ok());
+    }
 
     #[test]
     fn etcd_endpoints_are_what_etcd_clients_accept() {

@@ -398,13 +398,6 @@ mod tests {
     }
 
     #[test]
-    fn a_rule_on_the_wrong_type_is_reported_not_skipped() {
-        assert!(!Rule::Min(1).fits(Kind::Text));
-        assert!(!Rule::Url.fits(Kind::Unsigned(UInt::U16)));
-        assert!(Rule::NotEmpty.fits(Kind::Path));
-    }
-
-    #[test]
     fn settings_shared_by_variants_are_one_entry() {
         let cluster_id = setting("nova.discovery.cluster_id").unwrap();
         assert_eq!(cluster_id.applies_to, ["etcd", "p2p"]);
