@@ -1,4 +1,4 @@
-//! Documents generated from the declared settings ([`crate::registry::fields`]), so that they
+//! Documents generated from the declared settings ([`crate::registry::settings`]), so that they
 //! cannot drift from the code: the commented TOML [`template`] (`kvbm.example.toml` is this
 //! text) and the Markdown [`reference_table`] and [`env_table`] of the README (tests keep
 //! both equal).
@@ -159,7 +159,7 @@ const EXAMPLE_PROFILES: [&str; 3] = ["leader", "worker", "default"];
 /// this text), each with its declared `example`, else its default.
 ///
 /// Settings of a one-of table go to the profile of their variant (see
-/// [`EXAMPLE_PROFILES`]); two settings that exclude each other (`not_with`) go to `leader`
+/// `EXAMPLE_PROFILES`); two settings that exclude each other (`not_with`) go to `leader`
 /// and `worker` in turn; every other setting to `default`.
 pub fn full_example() -> String {
     use serde_json::{Map, Value as Json};

@@ -46,21 +46,29 @@
 //!
 //! One module per section ([`tokio`], [`rayon`], [`nova`], [`nixl`], [`cache`], [`offload`],
 //! [`object`]) declares its settings, each once, with its doc, type, default, variable and
-//! constraint together, and owns its builders. [`schema`] lists every declared setting;
-//! [`Loader`] reads, checks, merges and validates the sources (the private `load` folder
-//! holds one module per stage); [`error`] holds problems and warnings; [`LoadReport`] says
-//! where each value came from; [`secret`] redacts credentials; [`docs`] renders the
-//! template and the README tables; [`v1`] maps the deprecated variables; [`preflight`]
-//! checks a loaded config against the host; [`compat`] keeps the names of
-//! dynamo-kvbm-config for migrating crates.
+//! constraint together, and owns its builders. The private `declare` folder says how a
+//! setting is declared (the `settings!`, `choice!` macros, value kinds, rules), and
+//! `one_of` the tables written in two spellings. [`registry`] lists every declared setting
+//! under its dotted key. [`Loader`] reads, checks, merges and validates the sources (the
+//! private `load` folder holds one file per stage: `file`, `env`, `v1`, `shape`, `merge`,
+//! `validate`, `provider`, `report`). [`error`] holds problems and warnings; [`LoadReport`]
+//! says where each value came from; [`secret`] redacts credentials; [`docs`] and
+//! `json_schema` render the generated files; [`v1`] maps the deprecated variables;
+//! [`preflight`] checks a loaded config against a host (`host`, `probe`, `inspect`). The
+//! names of dynamo-kvbm-config are at the root, for migrating crates.
+//!
+//! One word per concept: a *setting* ([`registry::Setting`]) is a value under a dotted key;
+//! its *declaration* is the entry in its section's `settings!` table. Three things check,
+//! each in one place: the loader checks each source's keys and types as it reads it,
+//! [`KvbmConfig::check`] runs the declared rules on a config built in code, and
+//! [`preflight::run`] compares a config with a host.
 //!
 //! ## Adding a setting
 //!
-//! Add one entry to the `settings!` table of its section module: doc, type, default,
-//! variable and `check: [...]` rules. The registry, the `Default` impl, the rustdoc's
-//! "Default / Env / Constraint" paragraph, the env mapping, the JSON Schema, the template
-//! and the README tables all follow from it (regenerate the committed files with the
-//! command, as the README says).
+//! One hand edit: an entry in the `settings!` table of its section module (doc, type,
+//! default, variable, `check: [...]` rules, `example`). Then one command,
+//! `BLESS=1 cargo test --all-features`, regenerates the README tables, the template, the
+//! JSON Schema and the full JSON example; plain `cargo test` fails on a stale one.
 //!
 //! ## Validation
 //!

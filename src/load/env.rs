@@ -1,4 +1,4 @@
-//! The environment layer (layer 4): `KVBM_*` variables, mapped through [`crate::registry::fields`],
+//! The environment layer (layer 4): `KVBM_*` variables, mapped through [`crate::registry::settings`],
 //! and the parsing of their text by the kind of the setting each one sets.
 //!
 //! The loader is handed one snapshot of the environment and scans it exactly once; nothing

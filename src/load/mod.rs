@@ -8,7 +8,7 @@
 //!
 //! Each source is handled on its own first. A file or JSON document is parsed, split into
 //! its plain tables and its `default` / `leader` / `worker` profile tables, and every table is
-//! checked against [`crate::registry::fields`] (unknown keys, types, names), so each problem
+//! checked against [`crate::registry::settings`] (unknown keys, types, names), so each problem
 //! is reported with the exact source it came from. Within a source the plain tables, then
 //! `default`, then the selected role's table are merged. Only then are the sources merged,
 //! lowest first, so a higher layer always beats a lower one, whatever profile either value

@@ -2,7 +2,7 @@
 //!
 //! A document (a file or the JSON) is split into its plain tables and its `default` /
 //! `leader` / `worker` tables ([`split_profiles`]); each table is checked on its own
-//! ([`check_section`]): unknown keys, types and names against [`crate::registry::fields`],
+//! ([`check_section`]): unknown keys, types and names against [`crate::registry::settings`],
 //! with one-of tables rewritten to the tagged form and backend names upper-cased. So every
 //! problem is reported with the exact source, profile and line it came from. Then the
 //! plain table, `default` and the role's table are merged, in that order

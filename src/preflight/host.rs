@@ -121,7 +121,7 @@ pub struct Host {
 
 impl Host {
     /// Reads the facts of this machine that do not depend on a config. Paths and ports are
-    /// probed when [`check`] asks for them.
+    /// probed when [`run`](super::run) asks for them.
     pub fn probe() -> Host {
         Host {
             memory: probe::memory(),

@@ -1,7 +1,7 @@
 //! The registry of every setting: key, type, environment variable, constraint and doc.
 //!
 //! Nothing here is written by hand. Each section module declares its settings once with
-//! the `settings!` table (see `src/settings.rs`); [`fields`] walks those declarations from
+//! the `settings!` table (see `src/declare/`); [`settings`] walks those declarations from
 //! [`KvbmConfig`](crate::KvbmConfig) down and lists every setting under its dotted key. The
 //! loader checks every file and JSON key against this list and maps every `KVBM_*`
 //! variable with it; the template, the README tables, the JSON Schema and the operator
