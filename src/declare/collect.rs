@@ -1,55 +1,80 @@
-//! Key paths and the collector that walks the declarations to build the registry.
+//! The entries of a section's table, the `Section` trait each table implements, and the
+//! collector that walks them from the root to build the registry.
 
-use super::declaration::{declaration_in, Declaration, Entry};
+use super::declaration::Declaration;
+use super::key_path::{join, KeyPath};
+use super::rule::{Context, Violation};
 
-/// Where a table sits, as a chain of names built on the stack while checking, so that a
-/// valid config is checked without building a single key string.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct KeyPath<'a> {
-    parent: Option<&'a KeyPath<'a>>,
-    name: &'static str,
+/// An entry of a section's table: a setting, or a nested table.
+#[derive(Debug)]
+pub(crate) enum Entry {
+    /// A setting declaration here.
+    Setting(Declaration),
+    /// A setting declaration in another variant of the same one-of table.
+    SameAs {
+        /// The field name.
+        name: &'static str,
+        /// The entries of the variant that declares it.
+        from: &'static [Entry],
+    },
+    /// A nested table (`flatten`: its fields sit beside this section's).
+    Table {
+        /// The field name.
+        name: &'static str,
+        /// Written beside this section's own fields.
+        flatten: bool,
+        /// Declares the nested table's entries.
+        declare: fn(&mut Collector, &str, Option<&'static str>),
+    },
+    /// A variant of a one-of table.
+    Variant {
+        /// The variant's name, as written after `type =`.
+        name: &'static str,
+        /// Declares the variant's entries.
+        declare: fn(&mut Collector, &str, Option<&'static str>),
+    },
 }
 
-impl<'a> KeyPath<'a> {
-    /// The root table.
-    pub(crate) const ROOT: KeyPath<'static> = KeyPath {
-        parent: None,
-        name: "",
-    };
-
-    /// The table `name` inside this one.
-    pub(crate) fn child(&'a self, name: &'static str) -> KeyPath<'a> {
-        KeyPath {
-            parent: Some(self),
-            name,
-        }
-    }
-
-    /// The dotted key of `name` in this table.
-    pub(crate) fn key(&self, name: &str) -> String {
-        let mut parts = vec![name];
-        let mut at = Some(self);
-        while let Some(path) = at {
-            if !path.name.is_empty() {
-                parts.push(path.name);
-            }
-            at = path.parent;
-        }
-        parts.reverse();
-        parts.join(".")
-    }
+/// The declaration named `name` among `entries`.
+pub(crate) fn declaration_in(entries: &'static [Entry], name: &str) -> &'static Declaration {
+    entries
+        .iter()
+        .find_map(|entry| match entry {
+            Entry::Setting(declaration) if declaration.name == name => Some(declaration),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no setting `{name}` is declaration there"))
 }
 
-/// `prefix.name`, or `name` at the root.
-pub(crate) fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        return name.to_string();
+/// A table of the config whose settings are declared with [`settings!`](super::settings) (or by hand, for
+/// the one-of enums).
+pub(crate) trait Section {
+    /// The section's settings and nested tables, in declaration order.
+    const ENTRIES: &'static [Entry];
+
+    /// Adds every setting under `prefix` to `collector`; `variant` is the one-of variant
+    /// being declaration, if any.
+    fn declare(collector: &mut Collector, prefix: &str, variant: Option<&'static str>) {
+        collector.entries(Self::ENTRIES, prefix, variant);
     }
-    let mut joined = String::with_capacity(prefix.len() + 1 + name.len());
-    joined.push_str(prefix);
-    joined.push('.');
-    joined.push_str(name);
-    joined
+
+    /// Checks every declaration rule of this table (at `at`) and of the tables below it.
+    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>);
+}
+
+impl<T: Section> Section for Option<T> {
+    const ENTRIES: &'static [Entry] = T::ENTRIES;
+
+    fn declare(collector: &mut Collector, prefix: &str, variant: Option<&'static str>) {
+        collector.optional_sections.push(prefix.to_string());
+        T::declare(collector, prefix, variant);
+    }
+
+    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>) {
+        if let Some(section) = self {
+            section.check(at, context, found);
+        }
+    }
 }
 
 /// Every setting of the config under its dotted key, as the declarations give them.

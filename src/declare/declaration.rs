@@ -1,10 +1,9 @@
-//! A declaration: one setting as its section declares it, and the entries of a section.
+//! A declaration: one setting as its section's `settings!` table declares it.
 
 use figment::value::Value;
 
-use super::collect::{Collector, KeyPath};
 use super::kind::{Absent, Kind};
-use super::rule::{Context, Rule, Violation};
+use super::rule::Rule;
 
 /// One setting as its section module declares it (the key is relative to the section).
 #[derive(Debug)]
@@ -60,76 +59,4 @@ pub(crate) fn default_tree<T: serde::Serialize + Absent>(value: T) -> Option<Val
         return None;
     }
     Value::serialize(value).ok()
-}
-
-/// An entry of a section's table: a setting, or a nested table.
-#[derive(Debug)]
-pub(crate) enum Entry {
-    /// A setting declaration here.
-    Setting(Declaration),
-    /// A setting declaration in another variant of the same one-of table.
-    SameAs {
-        /// The field name.
-        name: &'static str,
-        /// The entries of the variant that declares it.
-        from: &'static [Entry],
-    },
-    /// A nested table (`flatten`: its fields sit beside this section's).
-    Table {
-        /// The field name.
-        name: &'static str,
-        /// Written beside this section's own fields.
-        flatten: bool,
-        /// Declares the nested table's entries.
-        declare: fn(&mut Collector, &str, Option<&'static str>),
-    },
-    /// A variant of a one-of table.
-    Variant {
-        /// The variant's name, as written after `type =`.
-        name: &'static str,
-        /// Declares the variant's entries.
-        declare: fn(&mut Collector, &str, Option<&'static str>),
-    },
-}
-
-/// The declaration named `name` among `entries`.
-pub(crate) fn declaration_in(entries: &'static [Entry], name: &str) -> &'static Declaration {
-    entries
-        .iter()
-        .find_map(|entry| match entry {
-            Entry::Setting(declaration) if declaration.name == name => Some(declaration),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no setting `{name}` is declaration there"))
-}
-
-/// A table of the config whose settings are declaration with [`settings!`] (or by hand, for
-/// the one-of enums).
-pub(crate) trait Section {
-    /// The section's settings and nested tables, in declaration order.
-    const ENTRIES: &'static [Entry];
-
-    /// Adds every setting under `prefix` to `collector`; `variant` is the one-of variant
-    /// being declaration, if any.
-    fn declare(collector: &mut Collector, prefix: &str, variant: Option<&'static str>) {
-        collector.entries(Self::ENTRIES, prefix, variant);
-    }
-
-    /// Checks every declaration rule of this table (at `at`) and of the tables below it.
-    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>);
-}
-
-impl<T: Section> Section for Option<T> {
-    const ENTRIES: &'static [Entry] = T::ENTRIES;
-
-    fn declare(collector: &mut Collector, prefix: &str, variant: Option<&'static str>) {
-        collector.optional_sections.push(prefix.to_string());
-        T::declare(collector, prefix, variant);
-    }
-
-    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>) {
-        if let Some(section) = self {
-            section.check(at, context, found);
-        }
-    }
 }

@@ -51,12 +51,14 @@
 
 mod collect;
 mod declaration;
+mod key_path;
 mod kind;
 mod macros;
 mod rule;
 
-pub(crate) use collect::{join, Collector, KeyPath};
-pub(crate) use declaration::{declaration_in, default_tree, Declaration, Entry, Section};
+pub(crate) use collect::{declaration_in, Collector, Entry, Section};
+pub(crate) use declaration::{default_tree, Declaration};
+pub(crate) use key_path::{join, KeyPath};
 pub(crate) use kind::{is_absent, Absent, SettingType, View};
 pub use kind::{Kind, UInt};
 pub(crate) use macros::{

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use super::collect::{join, KeyPath};
+use super::key_path::{join, KeyPath};
 use super::kind::{Kind, SettingType, View};
 
 /// A constraint on a setting's value, declaration in its `check: [...]` list.

@@ -1,0 +1,51 @@
+//! Dotted keys: a table's place as a chain of names on the stack, and joining names.
+
+/// Where a table sits, as a chain of names built on the stack while checking, so that a
+/// valid config is checked without building a single key string.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyPath<'a> {
+    parent: Option<&'a KeyPath<'a>>,
+    name: &'static str,
+}
+
+impl<'a> KeyPath<'a> {
+    /// The root table.
+    pub(crate) const ROOT: KeyPath<'static> = KeyPath {
+        parent: None,
+        name: "",
+    };
+
+    /// The table `name` inside this one.
+    pub(crate) fn child(&'a self, name: &'static str) -> KeyPath<'a> {
+        KeyPath {
+            parent: Some(self),
+            name,
+        }
+    }
+
+    /// The dotted key of `name` in this table.
+    pub(crate) fn key(&self, name: &str) -> String {
+        let mut parts = vec![name];
+        let mut at = Some(self);
+        while let Some(path) = at {
+            if !path.name.is_empty() {
+                parts.push(path.name);
+            }
+            at = path.parent;
+        }
+        parts.reverse();
+        parts.join(".")
+    }
+}
+
+/// `prefix.name`, or `name` at the root.
+pub(crate) fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        return name.to_string();
+    }
+    let mut joined = String::with_capacity(prefix.len() + 1 + name.len());
+    joined.push_str(prefix);
+    joined.push('.');
+    joined.push_str(name);
+    joined
+}
