@@ -13,7 +13,7 @@ use crate::error::BuildError;
 crate::declare::settings! {
     /// Settings of the cache tiers (`[cache]`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct CacheConfig {
         /// Block layout across ranks.
@@ -48,7 +48,7 @@ crate::declare::settings! {
     ///
     /// Sizes are per worker process: 8 workers with `cache_size_gb = 64.0` pin 512 GB (477 GiB).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct HostCacheConfig {
         /// Host (G2) cache size in GB (10⁹ bytes) per process.
@@ -73,7 +73,7 @@ crate::declare::settings! {
     ///
     /// Sizes are per worker process: 8 workers with `cache_size_gb = 100.0` write 800 GB (745 GiB).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct DiskCacheConfig {
         /// Disk (G3) cache size in GB (10⁹ bytes) per process.

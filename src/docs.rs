@@ -123,10 +123,7 @@ pub fn reference_table() -> String {
         } else {
             setting.constraint
         };
-        let default = match setting.default_text() {
-            text if text.starts_with("none") || setting.machine_default.is_some() => text,
-            value => format!("`{value}`"),
-        };
+        let default = shown_default(setting);
         let _ = writeln!(
             out,
             "| {key} | {kind} | {default} | `{}` | {constraint} | {} |",
@@ -219,6 +216,61 @@ pub fn full_example() -> String {
     text
 }
 
+/// The generated `shown_default!` macro (`src/declare/shown_default.rs`): for each declared
+/// field, its default as TOML writes it, for the field's rustdoc. A struct used at several
+/// keys (an offload hop) lists its default at each key where they differ.
+#[cfg(test)]
+fn rustdoc_defaults() -> String {
+    let mut out = String::from(
+        "// Generated from the declarations by `BLESS=1 cargo test --all-features`\n\
+         // (kvbm_config::docs::rustdoc_defaults); do not edit by hand.\n\n\
+         /// A declared field's default as TOML writes it, for the field's rustdoc.\n\
+         macro_rules! shown_default {\n",
+    );
+    let mut done: Vec<(&str, &str)> = Vec::new();
+    for setting in settings().iter().filter(|s| !s.owner.is_empty()) {
+        let field = (setting.owner, setting.name());
+        if done.contains(&field) {
+            continue;
+        }
+        done.push(field);
+        let at_each_key: Vec<(String, &str)> = settings()
+            .iter()
+            .filter(|other| (other.owner, other.name()) == field)
+            .map(|other| (shown_default(other), other.key))
+            .collect();
+        let text = match at_each_key
+            .iter()
+            .all(|(text, _)| *text == at_each_key[0].0)
+        {
+            true => at_each_key[0].0.clone(),
+            false => at_each_key
+                .iter()
+                .map(|(text, key)| format!("{text} at `{key}`"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        let _ = writeln!(
+            out,
+            "    ({} {}) => {{\n        {:?}\n    }};",
+            field.0, field.1, text
+        );
+    }
+    out.push_str(
+        "    ($owner:ident $field:ident) => {\n        \"(not generated yet: run `BLESS=1 cargo test --all-features`)\"\n    };\n}\n\npub(crate) use shown_default;\n",
+    );
+    out
+}
+
+/// A setting's default in its rustdoc and the reference table: the machine words, the value in backticks, or
+/// "none".
+fn shown_default(setting: &Setting) -> String {
+    match setting.default_text() {
+        text if text.starts_with("none") || setting.machine_default.is_some() => text,
+        value => format!("`{value}`"),
+    }
+}
+
 /// The value of a setting in the full example: its `example` (TOML text), else its default.
 fn example_value(setting: &Setting) -> Option<serde_json::Value> {
     match setting.example {
@@ -253,6 +305,7 @@ mod generated {
         );
         assert_generated("kvbm.example.toml", &template());
         assert_generated("kvbm.full.example.json", &full_example());
+        assert_generated("src/declare/shown_default.rs", &rustdoc_defaults());
         #[cfg(feature = "schema")]
         assert_generated(
             "kvbm.schema.json",

@@ -127,7 +127,7 @@ crate::declare::settings! {
     /// built-in defaults, equal to a load with no sources. [`KvbmConfig::check`] checks a
     /// config built or changed in code against every declared constraint.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct KvbmConfig {
         /// Tokio runtime (`[tokio]`).

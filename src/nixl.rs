@@ -38,32 +38,8 @@ crate::declare::settings! {
             env: "KVBM_NIXL_BACKENDS",
             check: [backend_names],
             example: r#"{ UCX = {}, POSIX = {}, GDS = { num_threads = "4" } }"#,
+            secret,
         },
-    }
-}
-
-impl std::fmt::Debug for NixlConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let backends: BTreeMap<&str, BTreeMap<&str, &str>> = self
-            .backends
-            .iter()
-            .map(|(name, params)| {
-                let params = params
-                    .iter()
-                    .map(|(k, v)| {
-                        let shown = match crate::secret::is_secret_name(k) {
-                            true => crate::secret::REDACTED,
-                            false => v.as_str(),
-                        };
-                        (k.as_str(), shown)
-                    })
-                    .collect();
-                (name.as_str(), params)
-            })
-            .collect();
-        f.debug_struct("NixlConfig")
-            .field("backends", &backends)
-            .finish()
     }
 }
 

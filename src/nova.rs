@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 crate::declare::settings! {
     /// Settings of the Nova transport (`[nova]`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct NovaConfig {
         /// Where the TCP backend binds (`[nova.backend]`).
@@ -29,7 +29,7 @@ crate::declare::settings! {
     ///
     /// If neither `tcp_addr` nor `tcp_interface` is set, Nova binds to `0.0.0.0`.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct NovaBackendConfig {
         /// TCP port (0 = OS-assigned).
@@ -95,6 +95,7 @@ crate::declare::settings! {
             env: "KVBM_NOVA_DISCOVERY_ENDPOINTS",
             check: [non_empty_list, etcd_endpoints],
             example: r#"["http://etcd-0:2379", "http://etcd-1:2379"]"#,
+            secret,
         },
         /// Etcd lease TTL in seconds.
         pub ttl_secs: u64 = {
@@ -120,7 +121,7 @@ crate::declare::settings! {
 crate::declare::settings! {
     /// Peer-to-peer discovery (`type = "p2p"`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct P2pDiscoveryConfig {
         /// Cluster name shared by peers.
@@ -160,7 +161,7 @@ crate::declare::settings! {
 crate::declare::settings! {
     /// Filesystem discovery (`type = "filesystem"`): peers register in a shared file.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct FilesystemDiscoveryConfig {
         /// Shared discovery file.
@@ -172,21 +173,6 @@ crate::declare::settings! {
             check: [not_empty],
             example: r#""/tmp/kvbm-discovery/cluster.json""#,
         },
-    }
-}
-
-impl std::fmt::Debug for EtcdDiscoveryConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::secret::RedactedStr;
-        let endpoints: Vec<RedactedStr<'_>> =
-            self.endpoints.iter().map(|e| RedactedStr(e)).collect();
-        f.debug_struct("EtcdDiscoveryConfig")
-            .field("cluster_id", &self.cluster_id)
-            .field("endpoints", &endpoints)
-            .field("ttl_secs", &self.ttl_secs)
-            .field("operation_timeout_secs", &self.operation_timeout_secs)
-            .field("max_retries", &self.max_retries)
-            .finish()
     }
 }
 

@@ -14,7 +14,7 @@ crate::declare::settings! {
     /// `client` is required in a source (no `#[serde(default)]` here): an `[object]` table
     /// without a client is an error. `Default` is an S3 client with its defaults.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct ObjectConfig {
         /// The client that talks to the object store (`[object.client]`).
@@ -61,6 +61,7 @@ crate::declare::settings! {
             env: "KVBM_OBJECT_CLIENT_ENDPOINT_URL",
             check: [url],
             example: r#""http://minio:9000""#,
+            secret,
         },
         /// S3 bucket name.
         pub bucket: String = {
@@ -93,7 +94,7 @@ crate::declare::settings! {
 crate::declare::settings! {
     /// NixL object backend settings (`type = "nixl"`): the S3 settings plus the NixL backend.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default)]
     pub struct NixlObjectClientConfig {
         /// NixL object backend.
@@ -105,21 +106,5 @@ crate::declare::settings! {
         /// The S3 settings, written beside `backend`.
         #[serde(flatten)]
         pub s3: S3ClientConfig = flatten,
-    }
-}
-
-impl std::fmt::Debug for S3ClientConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::secret::RedactedStr;
-        f.debug_struct("S3ClientConfig")
-            .field(
-                "endpoint_url",
-                &self.endpoint_url.as_deref().map(RedactedStr),
-            )
-            .field("bucket", &self.bucket)
-            .field("region", &self.region)
-            .field("force_path_style", &self.force_path_style)
-            .field("max_concurrent_requests", &self.max_concurrent_requests)
-            .finish()
     }
 }

@@ -11,7 +11,7 @@ use crate::declare::{Absent, Kind, SettingType, View};
 crate::declare::settings! {
     /// Offload policies per hop (`[offload]`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct OffloadConfig {
         /// GPU → host hop (`[offload.g1_to_g2]`).
@@ -55,13 +55,13 @@ crate::declare::settings! {
     /// that hop's defaults for the others. `Default` is the empty policy list.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[cfg_attr(feature = "schema", schemars(inline))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct TierOffloadConfig {
         /// Offload policies of the hop (all must pass).
         ///
-        /// G1 → G2 defaults to `["presence"]`, which avoids a second transfer when a sequence
-        /// is enqueued twice; G2 → G3 to `["presence_lfu"]`, which lets only hot blocks reach
+        /// Why the hops differ (see below): `presence` on G1 → G2 avoids a second transfer when
+        /// a sequence is enqueued twice; `presence_lfu` on G2 → G3 lets only hot blocks reach
         /// disk.
         pub policies: Vec<OffloadPolicy> = {
             default: Vec::new(),
@@ -75,7 +75,7 @@ crate::declare::settings! {
 }
 
 impl TierOffloadConfig {
-    /// The G1 → G2 default: `["presence"]`.
+    /// The G1 → G2 hop as `KvbmConfig::default()` has it (its `policies` default).
     pub fn g1_to_g2() -> Self {
         TierOffloadConfig {
             policies: vec![OffloadPolicy::Presence],
@@ -83,7 +83,7 @@ impl TierOffloadConfig {
         }
     }
 
-    /// The G2 → G3 default: `["presence_lfu"]` with `min_lfu_count = 8`.
+    /// The G2 → G3 hop as `KvbmConfig::default()` has it (its `policies` default).
     pub fn g2_to_g3() -> Self {
         TierOffloadConfig {
             policies: vec![OffloadPolicy::PresenceLfu],
@@ -96,7 +96,7 @@ crate::declare::settings! {
     /// Settings of the `presence` policy: none, but the table is accepted (`presence = {}`),
     /// as dynamo-kvbm-config writes it.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct PresenceConfig {}
 }
@@ -145,7 +145,7 @@ mod tests {
 crate::declare::settings! {
     /// Settings of the `presence_lfu` policy.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct PresenceLfuConfig {
         /// Minimum access count before a block is offloaded.
@@ -162,7 +162,7 @@ crate::declare::settings! {
 crate::declare::settings! {
     /// Onboard settings (`[onboard]`): how blocks come back from G2/G3 to the GPU.
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct OnboardConfig {
         /// Onboarding mode.

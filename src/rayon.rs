@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 crate::declare::settings! {
     /// Settings of the Rayon thread pool (`[rayon]`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct RayonConfig {
         /// Number of Rayon threads.

@@ -94,12 +94,69 @@ pub fn redacted<T: serde::Serialize>(value: &T) -> serde_json::Value {
     json
 }
 
-/// A `Debug` wrapper printing a string with its URL credentials redacted.
-pub(crate) struct RedactedStr<'a>(pub &'a str);
+/// A field as the generated `Debug` of a `settings!` struct shows it: as is, or, for a
+/// setting declared `secret` (`SECRET = true`), through the redaction rule ([`Redact`]).
+pub(crate) struct Shown<'a, T, const SECRET: bool>(pub &'a T);
 
-impl std::fmt::Debug for RedactedStr<'_> {
+impl<T: std::fmt::Debug> std::fmt::Debug for Shown<'_, T, false> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&redact_urls(self.0), f)
+        self.0.fmt(f)
+    }
+}
+
+impl<T: Redact> std::fmt::Debug for Shown<'_, T, true> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt_redacted(f)
+    }
+}
+
+/// `Debug` with the redaction rule applied: URL passwords hidden in text, the value of a
+/// map entry named like a credential replaced whole.
+pub(crate) trait Redact {
+    /// Writes `self` as `Debug` would, redacted.
+    fn fmt_redacted(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result;
+}
+
+/// A redacted value, as `Debug`.
+struct AsRedacted<'a, T: ?Sized>(&'a T);
+
+impl<T: Redact + ?Sized> std::fmt::Debug for AsRedacted<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt_redacted(f)
+    }
+}
+
+impl Redact for String {
+    fn fmt_redacted(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&redact_urls(self), f)
+    }
+}
+
+impl<T: Redact> Redact for Option<T> {
+    fn fmt_redacted(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Some(value) => f.debug_tuple("Some").field(&AsRedacted(value)).finish(),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+impl<T: Redact> Redact for Vec<T> {
+    fn fmt_redacted(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter().map(AsRedacted)).finish()
+    }
+}
+
+impl<T: Redact> Redact for std::collections::BTreeMap<String, T> {
+    fn fmt_redacted(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for (key, value) in self {
+            match is_secret_name(key) {
+                true => map.entry(key, &format_args!("{REDACTED:?}")),
+                false => map.entry(key, &AsRedacted(value)),
+            };
+        }
+        map.finish()
     }
 }
 

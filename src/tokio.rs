@@ -11,7 +11,7 @@ use crate::error::BuildError;
 crate::declare::settings! {
     /// Settings of the Tokio runtime (`[tokio]`).
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct TokioConfig {
         /// Number of async worker threads.

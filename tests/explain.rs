@@ -286,3 +286,32 @@ fn warnings_are_emitted_once_each_as_tracing_events() {
         ["kvbm_config WARN", "kvbm_config WARN"]
     );
 }
+
+#[test]
+fn debug_shows_every_declared_setting() {
+    // `Debug` is generated from the declarations: a new field cannot vanish from it. The
+    // full example sets every setting in some profile, each variant in one of them.
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/kvbm.full.example.json"
+    ))
+    .unwrap();
+    let shown: String = [Role::Leader, Role::Worker]
+        .into_iter()
+        .map(|role| {
+            let loaded = loader().json(json.as_str()).role(role).load().unwrap();
+            format!("{:?}", loaded.config)
+        })
+        .chain([format!("{:?}", loader().json(json.as_str()).load().unwrap().config)])
+        .collect();
+    for setting in kvbm_config::registry::settings() {
+        if setting.is_variant_tag() {
+            continue;
+        }
+        assert!(
+            shown.contains(&format!("{}: ", setting.name())),
+            "`{}` is missing from Debug: {shown}",
+            setting.key
+        );
+    }
+}

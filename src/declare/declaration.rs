@@ -8,8 +8,13 @@ use super::rule::Rule;
 /// One setting as its section module declares it (the key is relative to the section).
 #[derive(Debug)]
 pub(crate) struct Declaration {
+    /// The struct that declares it (`TokioConfig`), for its generated rustdoc.
+    pub owner: &'static str,
     /// The field name, the last part of the key.
     pub name: &'static str,
+    /// Marked `secret`: the value may hold a credential (a URL password, a key), so
+    /// `Debug` and every output show it only through the redaction rule.
+    pub secret: bool,
     /// One-line description: the first line of the field's doc, without its full stop.
     pub doc: &'static str,
     /// The `KVBM_*` variable that sets it; `"auto"` for one derived from the key (a
@@ -39,7 +44,9 @@ impl Declaration {
         names: &'static [&'static str],
     ) -> Declaration {
         Declaration {
+            owner: "",
             name: "type",
+            secret: false,
             doc,
             env,
             kind: Kind::Choice(names),

@@ -20,7 +20,7 @@ macro_rules! settings {
                 #[doc = $summary]
                 $(#[$field_meta])*
                 #[doc = ""]
-                #[doc = crate::declare::field_doc!($field $decl)]
+                #[doc = crate::declare::field_doc!($name $field $decl)]
                 #[serde(skip_serializing_if = "crate::declare::is_absent")]
                 pub $field: $ty,
             )*
@@ -36,9 +36,22 @@ macro_rules! settings {
 
         impl crate::declare::Absent for $name {}
 
+        // `Debug` shows every field, and a field declared `secret` through the redaction
+        // rule, so a new field can neither vanish from it nor leak through it.
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $(.field(
+                        stringify!($field),
+                        &crate::secret::Shown::<_, { crate::declare::flag!(secret in $decl) }>(&self.$field),
+                    ))*
+                    .finish()
+            }
+        }
+
         impl crate::declare::Section for $name {
             const ENTRIES: &'static [crate::declare::Entry] = &[
-                $(crate::declare::entry!($field $ty, $summary, $decl),)*
+                $(crate::declare::entry!($name $field $ty, $summary, crate::declare::flag!(secret in $decl), $decl),)*
             ];
 
             fn check(
@@ -58,25 +71,25 @@ macro_rules! settings {
     };
 }
 
-/// The generated paragraph of a field's rustdoc.
+/// The generated paragraph of a field's rustdoc. The default is shown as TOML writes it,
+/// from `shown_default!`, which `BLESS=1 cargo test --all-features` generates from the
+/// defaults themselves (see `docs::rustdoc_defaults`).
 macro_rules! field_doc {
-    ($field:ident section) => { "" };
-    ($field:ident { section: $default:expr }) => {
-        concat!("Default: `", stringify!($default), "`.")
+    ($owner:ident $field:ident section) => { "" };
+    ($owner:ident $field:ident { section: $default:expr }) => {
+        "This table has its own defaults at this key: each of its settings lists them."
     };
-    ($field:ident flatten) => { "" };
-    ($field:ident { same_as: $other:ident }) => {
+    ($owner:ident $field:ident flatten) => { "" };
+    ($owner:ident $field:ident { same_as: $other:ident }) => {
         concat!("The same setting as [`", stringify!($other), "::", stringify!($field), "`].")
     };
-    ($field:ident {
+    ($owner:ident $field:ident {
         default: $default:expr, env: $env:literal
-        $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)? $(,)?
+        $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
+        $(, secret)? $(,)?
     }) => {
         concat!(
-            "Default: ",
-            $($machine, " (",)?
-            "`", stringify!($default), "`",
-            $(")", crate::declare::skip_tokens!($machine),)?
+            "Default: ", crate::declare::shown_default!($owner $field),
             ". Env: ", crate::declare::env_text!($env), ".",
             $("\n\nConstraint: ", crate::declare::rules_text!($($rule)*), ".",)?
         )
@@ -104,35 +117,38 @@ macro_rules! field_default {
 
 /// The [`Entry`] of a field.
 macro_rules! entry {
-    ($field:ident $ty:ty, $summary:literal, { section: $default:expr }) => {
-        crate::declare::entry!($field $ty, $summary, section)
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, { section: $default:expr }) => {
+        crate::declare::entry!($owner $field $ty, $summary, $secret, section)
     };
-    ($field:ident $ty:ty, $summary:literal, section) => {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, section) => {
         crate::declare::Entry::Table {
             name: stringify!($field),
             flatten: false,
             declare: <$ty as crate::declare::Section>::declare,
         }
     };
-    ($field:ident $ty:ty, $summary:literal, flatten) => {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, flatten) => {
         crate::declare::Entry::Table {
             name: stringify!($field),
             flatten: true,
             declare: <$ty as crate::declare::Section>::declare,
         }
     };
-    ($field:ident $ty:ty, $summary:literal, { same_as: $other:ident }) => {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, { same_as: $other:ident }) => {
         crate::declare::Entry::SameAs {
             name: stringify!($field),
             from: <$other as crate::declare::Section>::ENTRIES,
         }
     };
-    ($field:ident $ty:ty, $summary:literal, {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, {
         default: $default:expr, env: $env:literal
-        $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)? $(,)?
+        $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
+        $(, secret)? $(,)?
     }) => {
         crate::declare::Entry::Setting(crate::declare::Declaration {
+            owner: stringify!($owner),
             name: stringify!($field),
+            secret: $secret,
             doc: $summary,
             env: $env,
             kind: <$ty as crate::declare::SettingType>::KIND,
@@ -181,7 +197,8 @@ macro_rules! check_field {
         )
     };
     ($self:ident, $field:ident $ty:ty, { default: $default:expr, env: $env:literal
-        $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)? $(,)?
+        $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
+        $(, secret)? $(,)?
     }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
         crate::declare::check_setting(
             $prefix,
@@ -309,10 +326,23 @@ macro_rules! first {
     };
 }
 
-/// Nothing: lets an optional part of a declaration steer a repetition.
-macro_rules! skip_tokens {
-    ($($tokens:tt)*) => {
-        ""
+/// Whether a declaration carries the marker word `$word` (`secret`): `true` or `false`.
+/// Markers are bare words at the end of a setting's declaration, after its other parts.
+macro_rules! flag {
+    ($word:ident in { $($tokens:tt)* }) => {
+        crate::declare::flag!(@scan $word; $($tokens)*)
+    };
+    ($word:ident in $other:ident) => {
+        false
+    };
+    (@scan secret; , secret $($rest:tt)*) => {
+        true
+    };
+    (@scan $word:ident; $first:tt $($rest:tt)*) => {
+        crate::declare::flag!(@scan $word; $($rest)*)
+    };
+    (@scan $word:ident;) => {
+        false
     };
 }
 
@@ -368,6 +398,6 @@ macro_rules! choice {
 }
 
 pub(crate) use {
-    check_field, choice, entry, env_text, field_default, field_doc, first, rule_text, rule_value,
-    rules_text, rules_value, settings, skip_tokens,
+    check_field, choice, entry, env_text, field_default, field_doc, first, flag, rule_text,
+    rule_value, rules_text, rules_value, settings,
 };

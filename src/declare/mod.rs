@@ -5,7 +5,10 @@
 //! turns a section's table into
 //!
 //! - the struct itself, with each field's rustdoc extended by a generated
-//!   "Default: ... Env: ... Constraint: ..." paragraph;
+//!   "Default: ... Env: ... Constraint: ..." paragraph (the default as TOML writes it, from
+//!   `shown_default.rs`, which `BLESS=1 cargo test --all-features` writes from the defaults
+//!   themselves, since a macro sees only the default's Rust tokens);
+//! - its `Debug` impl, every field shown, a `secret` one through the redaction rule;
 //! - its `Default` impl, from the declaration defaults;
 //! - a [`Section`] impl: the declarations as data ([`Section::ENTRIES`], which the registry
 //!   in [`crate::registry`] walks to build the key table, the env mapping, the template and the
@@ -20,7 +23,7 @@
 //! proc-macro crate (no `syn` in the build of every KVBM crate), its expansion is plain
 //! Rust a reader can follow with `cargo expand`, and the declaration stays a readable
 //! table of fields. Its limits are accepted on purpose: options come in a fixed order
-//! (`default`, `env`, `check`, `example`, `machine`).
+//! (`default`, `env`, `check`, `example`, `machine`, then marker words such as `secret`).
 //!
 //! ```text
 //! settings! {
@@ -42,7 +45,9 @@
 //! - a setting, `= { default: EXPR, env: "KVBM_...", check: [RULES], example: "TOML",
 //!   machine: "WORDS" }` (`check`, `example` and `machine` are optional; `machine` says the
 //!   default depends on the machine, in words; `env: "auto"` derives the variable from the
-//!   key, for a table used at several keys such as an offload hop);
+//!   key, for a table used at several keys such as an offload hop). The marker word
+//!   `secret` at the end says the value may hold a credential (a URL password, a key):
+//!   `Debug` and every output show it only redacted;
 //! - `= section`: a nested table whose type has its own declaration;
 //! - `= { section: EXPR }`: the same, with its own default at this key (each offload hop);
 //! - `= flatten`: a nested struct written beside this one's fields (`#[serde(flatten)]`);
@@ -55,6 +60,7 @@ mod key_path;
 mod kind;
 mod macros;
 mod rule;
+mod shown_default;
 
 pub(crate) use collect::{declaration_in, Collector, Entry, Section};
 pub(crate) use declaration::{default_tree, Declaration};
@@ -62,7 +68,8 @@ pub(crate) use key_path::{join, KeyPath};
 pub(crate) use kind::{is_absent, Absent, SettingType, View};
 pub use kind::{Kind, UInt};
 pub(crate) use macros::{
-    check_field, choice, entry, env_text, field_default, field_doc, first, rule_text, rule_value,
-    rules_text, rules_value, settings, skip_tokens,
+    check_field, choice, entry, env_text, field_default, field_doc, first, flag, rule_text,
+    rule_value, rules_text, rules_value, settings,
 };
 pub(crate) use rule::{check_setting, Context, Rule, Violation, EXCLUSIVE_CODE};
+pub(crate) use shown_default::shown_default;

@@ -53,6 +53,12 @@ pub struct Setting {
     /// For a default that depends on the machine (the Rayon thread count), the default in
     /// words; such a default is never written into generated files.
     pub machine_default: Option<&'static str>,
+    /// Declared `secret`: the value may hold a credential, so every output shows it only
+    /// through the redaction rule.
+    pub secret: bool,
+    /// The Rust struct whose `settings!` table declares it (`TokioConfig`); empty for the
+    /// `type` key of a one-of table.
+    pub owner: &'static str,
     pub(crate) rules: &'static [Rule],
     default: fn() -> Option<Value>,
 }
@@ -85,7 +91,7 @@ impl Setting {
 
     /// The declared default as a value tree; `None` when it is unset. Required text (a
     /// cluster id, a path) defaults to "" only so that serde can fill it in; validation
-    /// rejects it, so its default is `None` too.
+    /// rejects it, so this gives `None` for it too.
     pub fn default_value(&self) -> Option<Value> {
         // A setting outside a one-of table has its default where `KvbmConfig::default()`
         // puts it: a table used at several keys (an offload hop) has a default per key.
@@ -235,6 +241,8 @@ impl Registry {
                     doc: declared.doc.trim().trim_end_matches('.'),
                     example: declared.example,
                     machine_default: declared.machine,
+                    secret: declared.secret,
+                    owner: declared.owner,
                     rules: declared.rules,
                     default: declared.default,
                 })
