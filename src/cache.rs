@@ -110,6 +110,87 @@ crate::declare::settings! {
 /// Bytes in a decimal gigabyte, as KVBM counts them.
 pub const BYTES_PER_GB: f64 = 1e9;
 
+/// A cache tier this crate sizes: G2 (host memory) or G3 (local disk). The one place that
+/// names their tables and keys; the load warnings, the builders and preflight all take a
+/// tier from here rather than spelling `"cache.host"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CacheTier {
+    /// G2: pinned host memory (`[cache.host]`).
+    Host,
+    /// G3: local disk (`[cache.disk]`).
+    Disk,
+}
+
+impl CacheTier {
+    /// Both tiers, G2 first.
+    pub const ALL: [CacheTier; 2] = [CacheTier::Host, CacheTier::Disk];
+
+    /// The tier's table, `cache.host` or `cache.disk`.
+    pub const fn table(self) -> &'static str {
+        match self {
+            CacheTier::Host => "cache.host",
+            CacheTier::Disk => "cache.disk",
+        }
+    }
+
+    /// The key of its size in GB.
+    pub const fn size_key(self) -> &'static str {
+        match self {
+            CacheTier::Host => "cache.host.cache_size_gb",
+            CacheTier::Disk => "cache.disk.cache_size_gb",
+        }
+    }
+
+    /// The key of its block count.
+    pub const fn blocks_key(self) -> &'static str {
+        match self {
+            CacheTier::Host => "cache.host.num_blocks",
+            CacheTier::Disk => "cache.disk.num_blocks",
+        }
+    }
+
+    /// The tier's name in KVBM's words, `G2` or `G3`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            CacheTier::Host => "G2",
+            CacheTier::Disk => "G3",
+        }
+    }
+}
+
+/// How one tier is sized in a config: its size in GB and its block count (which wins when
+/// both are set).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct TierSizing {
+    /// Which tier.
+    pub tier: CacheTier,
+    /// `cache_size_gb` of the tier.
+    pub cache_size_gb: Option<f64>,
+    /// `num_blocks` of the tier.
+    pub num_blocks: Option<usize>,
+}
+
+impl CacheConfig {
+    /// How `tier` is sized.
+    pub fn tier(&self, tier: CacheTier) -> TierSizing {
+        let (cache_size_gb, num_blocks) = match tier {
+            CacheTier::Host => (self.host.cache_size_gb, self.host.num_blocks),
+            CacheTier::Disk => (self.disk.cache_size_gb, self.disk.num_blocks),
+        };
+        TierSizing {
+            tier,
+            cache_size_gb,
+            num_blocks,
+        }
+    }
+
+    /// How each tier is sized, G2 first.
+    pub fn tiers(&self) -> [TierSizing; 2] {
+        CacheTier::ALL.map(|tier| self.tier(tier))
+    }
+}
+
 impl HostCacheConfig {
     /// The number of G2 blocks of `bytes_per_block` bytes: `num_blocks` when set, else
     /// `floor(cache_size_gb × 10⁹ / bytes_per_block)` (decimal GB, as in KVBM); `None` when
@@ -127,12 +208,12 @@ impl HostCacheConfig {
     /// # Ok::<(), kvbm_config::BuildError>(())
     /// ```
     pub fn num_blocks(&self, bytes_per_block: usize) -> Result<Option<usize>, BuildError> {
-        tier_blocks(
-            "cache.host",
-            self.cache_size_gb,
-            self.num_blocks,
-            bytes_per_block,
-        )
+        TierSizing {
+            tier: CacheTier::Host,
+            cache_size_gb: self.cache_size_gb,
+            num_blocks: self.num_blocks,
+        }
+        .blocks(bytes_per_block)
     }
 }
 
@@ -144,65 +225,87 @@ impl DiskCacheConfig {
     ///
     /// [`BuildError::Invalid`] when `bytes_per_block` is zero or the size holds no block.
     pub fn num_blocks(&self, bytes_per_block: usize) -> Result<Option<usize>, BuildError> {
-        tier_blocks(
-            "cache.disk",
-            self.cache_size_gb,
-            self.num_blocks,
-            bytes_per_block,
-        )
+        TierSizing {
+            tier: CacheTier::Disk,
+            cache_size_gb: self.cache_size_gb,
+            num_blocks: self.num_blocks,
+        }
+        .blocks(bytes_per_block)
     }
 }
 
-fn tier_blocks(
-    tier: &'static str,
-    size_gb: Option<f64>,
-    num_blocks: Option<usize>,
-    bytes_per_block: usize,
-) -> Result<Option<usize>, BuildError> {
-    let invalid = |key: &'static str, value: String, message: &str| BuildError::Invalid {
-        key,
-        value,
-        message: message.to_string(),
-    };
-    if bytes_per_block == 0 {
-        return Err(invalid(
-            "bytes_per_block",
-            "0".into(),
-            "a block must have at least one byte",
-        ));
-    }
-    if let Some(blocks) = num_blocks {
-        return Ok(Some(blocks));
-    }
-    let Some(gb) = size_gb else {
-        return Ok(None);
-    };
-    let key = if tier == "cache.host" {
-        "cache.host.cache_size_gb"
-    } else {
-        "cache.disk.cache_size_gb"
-    };
-    if !gb.is_finite() || gb <= 0.0 {
-        return Err(invalid(
+impl TierSizing {
+    /// The number of blocks of `bytes_per_block` bytes; see [`HostCacheConfig::num_blocks`]
+    /// for the rule.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::Invalid`] when `bytes_per_block` is zero or the size holds no block.
+    pub fn blocks(&self, bytes_per_block: usize) -> Result<Option<usize>, BuildError> {
+        let invalid = |key: &'static str, value: String, message: &str| BuildError::Invalid {
             key,
-            gb.to_string(),
-            "must be a finite number greater than 0",
-        ));
+            value,
+            message: message.to_string(),
+        };
+        if bytes_per_block == 0 {
+            return Err(invalid(
+                "bytes_per_block",
+                "0".into(),
+                "a block must have at least one byte",
+            ));
+        }
+        if let Some(blocks) = self.num_blocks {
+            return Ok(Some(blocks));
+        }
+        let Some(gb) = self.cache_size_gb else {
+            return Ok(None);
+        };
+        let key = self.tier.size_key();
+        if !gb.is_finite() || gb <= 0.0 {
+            return Err(invalid(
+                key,
+                gb.to_string(),
+                "must be a finite number greater than 0",
+            ));
+        }
+        // f64 → u128 saturates, so absurd sizes cannot wrap around.
+        let bytes = (gb * BYTES_PER_GB).floor() as u128;
+        let blocks = bytes / bytes_per_block as u128;
+        match usize::try_from(blocks) {
+            Ok(0) => Err(invalid(
+                key,
+                gb.to_string(),
+                &format!("holds no block of {bytes_per_block} bytes"),
+            )),
+            Ok(blocks) => Ok(Some(blocks)),
+            Err(_) => Err(invalid(
+                key,
+                gb.to_string(),
+                "holds more blocks than this machine can count",
+            )),
+        }
     }
-    // f64 → u128 saturates, so absurd sizes cannot wrap around.
-    let bytes = (gb * BYTES_PER_GB).floor() as u128;
-    let blocks = bytes / bytes_per_block as u128;
-    match usize::try_from(blocks) {
-        Ok(0) => Err(invalid(
-            key,
-            gb.to_string(),
-            &format!("holds no block of {bytes_per_block} bytes"),
-        )),
-        Ok(blocks) => Ok(Some(blocks)),
-        Err(_) => Err(invalid(
-            key,
-            gb.to_string(),
-            "holds more blocks than this machine can count",
-        )),
+
+    /// The key that sizes the tier: `num_blocks` when set (it wins), else `cache_size_gb`.
+    pub fn sizing_key(&self) -> &'static str {
+        match self.num_blocks {
+            Some(_) => self.tier.blocks_key(),
+            None => self.tier.size_key(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_tier_names_declared_keys_of_its_table() {
+        for tier in CacheTier::ALL {
+            for key in [tier.size_key(), tier.blocks_key()] {
+                let setting = crate::registry::setting(key).expect("declared");
+                assert_eq!(setting.table(), tier.table());
+            }
+        }
     }
 }

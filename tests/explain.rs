@@ -302,7 +302,10 @@ fn debug_shows_every_declared_setting() {
             let loaded = loader().json(json.as_str()).role(role).load().unwrap();
             format!("{:?}", loaded.config)
         })
-        .chain([format!("{:?}", loader().json(json.as_str()).load().unwrap().config)])
+        .chain([format!(
+            "{:?}",
+            loader().json(json.as_str()).load().unwrap().config
+        )])
         .collect();
     for setting in kvbm_config::registry::settings() {
         if setting.is_variant_tag() {

@@ -146,28 +146,17 @@ pub(crate) fn semantic_warnings(
 ) -> Vec<Warning> {
     let origin = |key: &str| origins.source_for(key);
     let mut warnings = Vec::new();
-    let tiers = [
-        (
-            "host",
-            &config.cache.host.cache_size_gb,
-            &config.cache.host.num_blocks,
-        ),
-        (
-            "disk",
-            &config.cache.disk.cache_size_gb,
-            &config.cache.disk.num_blocks,
-        ),
-    ];
-    for (tier, size, blocks) in tiers {
-        if let (Some(_), Some(blocks)) = (size, blocks) {
-            let key = format!("cache.{tier}.cache_size_gb");
+    for sizing in config.cache.tiers() {
+        let tier = sizing.tier;
+        if let (Some(_), Some(blocks)) = (sizing.cache_size_gb, sizing.num_blocks) {
             let message = format!(
-                "is ignored: `cache.{tier}.num_blocks` = {blocks} (from {}) wins when both are set",
-                origin(&format!("cache.{tier}.num_blocks"))
+                "is ignored: `{}` = {blocks} (from {}) wins when both are set",
+                tier.blocks_key(),
+                origin(tier.blocks_key())
             );
             warnings.push(Warning {
-                source: origin(&key),
-                key,
+                source: origin(tier.size_key()),
+                key: tier.size_key().to_string(),
                 message,
             });
         }

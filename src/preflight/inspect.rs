@@ -43,17 +43,12 @@ impl Run<'_> {
         });
     }
 
-    /// The key that decides a tier's size: `num_blocks` when set (it wins).
-    fn size_key(&self, tier: &str) -> String {
-        let blocks = format!("cache.{tier}.num_blocks");
-        match self.settings.get(&blocks) {
-            Some((Some(_), _)) => blocks,
-            _ => format!("cache.{tier}.cache_size_gb"),
-        }
-    }
-
-    fn tier_size(&self, size_gb: Option<f64>, blocks: Option<usize>) -> TierSize {
-        match (blocks, self.options.block_bytes, size_gb) {
+    fn tier_size(&self, sizing: TierSizing) -> TierSize {
+        match (
+            sizing.num_blocks,
+            self.options.block_bytes,
+            sizing.cache_size_gb,
+        ) {
             (Some(blocks), Some(bytes), _) => {
                 TierSize::Bytes((blocks as u64).saturating_mul(bytes))
             }
@@ -78,9 +73,10 @@ impl Run<'_> {
 
     pub(super) fn memory(&mut self) {
         let cache = &self.loaded.config.cache;
-        let host = self.tier_size(cache.host.cache_size_gb, cache.host.num_blocks);
-        let disk = self.tier_size(cache.disk.cache_size_gb, cache.disk.num_blocks);
-        let key = self.size_key("host");
+        let (host_sizing, disk_sizing) = (cache.tier(CacheTier::Host), cache.tier(CacheTier::Disk));
+        let host = self.tier_size(host_sizing);
+        let disk = self.tier_size(disk_sizing);
+        let key = host_sizing.sizing_key();
         let host_bytes = match host {
             TierSize::None => 0,
             TierSize::Unknown => {
@@ -88,7 +84,7 @@ impl Run<'_> {
                 self.push(
                     Severity::Warning,
                     "g2-memory",
-                    &key,
+                    key,
                     "block size unknown".into(),
                     message,
                 );
@@ -110,7 +106,7 @@ impl Run<'_> {
             self.push(
                 Severity::Warning,
                 "g2-memory",
-                &key,
+                key,
                 fact,
                 "could not be checked: the memory limit is unknown".into(),
             );
@@ -132,14 +128,14 @@ impl Run<'_> {
                 bytes_text(total),
                 bytes_text(limit)
             );
-            self.push(Severity::Error, "g2-memory", &key, limit_fact, message);
+            self.push(Severity::Error, "g2-memory", key, limit_fact, message);
         } else if total as f64 > MEMORY_WARNING_SHARE * limit as f64 {
             let message = format!(
                 "{what} = {} is above 90% of the memory limit of {}",
                 bytes_text(total),
                 bytes_text(limit)
             );
-            self.push(Severity::Warning, "g2-memory", &key, limit_fact, message);
+            self.push(Severity::Warning, "g2-memory", key, limit_fact, message);
         } else if let Some(available) = self.host.memory.available.filter(|a| total > *a) {
             let message = format!(
                 "{what} = {} is more than the memory available now, {}",
@@ -147,14 +143,15 @@ impl Run<'_> {
                 bytes_text(available)
             );
             let fact = format!("MemAvailable {}", bytes_text(available));
-            self.push(Severity::Warning, "g2-memory", &key, fact, message);
+            self.push(Severity::Warning, "g2-memory", key, fact, message);
         }
     }
 
     pub(super) fn disk(&mut self) {
         let disk = self.loaded.config.cache.disk.clone();
-        let size = self.tier_size(disk.cache_size_gb, disk.num_blocks);
-        let size_key = self.size_key("disk");
+        let sizing = self.loaded.config.cache.tier(CacheTier::Disk);
+        let size = self.tier_size(sizing);
+        let size_key = sizing.sizing_key();
         let path_key = "cache.disk.storage_path";
         let Some(path) = disk.storage_path else {
             if !matches!(size, TierSize::None) {
@@ -162,7 +159,7 @@ impl Run<'_> {
                 self.push(
                     Severity::Warning,
                     "g3-disk",
-                    &size_key,
+                    size_key,
                     "no storage path".into(),
                     message,
                 );
@@ -256,7 +253,7 @@ impl Run<'_> {
             self.push(
                 Severity::Error,
                 "g3-disk",
-                &size_key,
+                size_key,
                 format!("free space {}", bytes_text(free)),
                 message,
             );
@@ -431,18 +428,14 @@ impl Run<'_> {
     }
 
     pub(super) fn v1_sizes(&mut self) {
-        for (tier, var) in [
-            ("host", "DYN_KVBM_CPU_CACHE_GB"),
-            ("disk", "DYN_KVBM_DISK_CACHE_GB"),
-        ] {
-            let key = format!("cache.{tier}.cache_size_gb");
-            let from_v1 =
-                matches!(self.loaded.report.origin(&key), Source::Env { var: ref v } if v == var);
-            let size = match tier {
-                "host" => self.loaded.config.cache.host.cache_size_gb,
-                _ => self.loaded.config.cache.disk.cache_size_gb,
+        for sizing in self.loaded.config.cache.tiers() {
+            let key = sizing.tier.size_key();
+            let Source::Env { var } = self.loaded.report.origin(key) else {
+                continue;
             };
-            let (true, Some(gb)) = (from_v1, size) else {
+            let from_v1 = crate::load::v1::lookup(&var)
+                .is_some_and(|v1| v1.note == crate::load::v1::PER_WORKER_NOTE);
+            let (true, Some(gb)) = (from_v1, sizing.cache_size_gb) else {
                 continue;
             };
             let workers = self.workers();
@@ -454,7 +447,7 @@ impl Run<'_> {
             self.push(
                 Severity::Warning,
                 "v1-size",
-                &key,
+                key,
                 format!("{workers} workers"),
                 message,
             );

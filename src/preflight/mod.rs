@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::cache::BYTES_PER_GB;
+use crate::cache::{CacheTier, TierSizing, BYTES_PER_GB};
 use crate::nova::DiscoveryConfig;
 use crate::source::Source;
 use crate::Loaded;
