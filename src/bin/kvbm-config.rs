@@ -253,17 +253,6 @@ impl Sources {
 
     /// One loader per role, all over the same sources (the JSON is read once).
     fn loaders(&self) -> Result<Vec<(Option<Role>, Loader)>, Usage> {
-        // `--json` is a file, `-` for standard input, or the JSON text itself (as operators
-        // paste `--kv-transfer-config` values). Every read is capped like the loader's.
-        let json: Option<(String, Option<PathBuf>)> = match self.json.as_deref() {
-            None => None,
-            Some("-") => Some((read_stdin_capped()?, None)),
-            Some(text) if text.trim_start().starts_with('{') => Some((text.to_string(), None)),
-            Some(path) => Some((
-                Loader::read_file(path).map_err(|e| format!("cannot read --json {path}: {e}"))?,
-                Some(PathBuf::from(path)),
-            )),
-        };
         let mut base = Loader::new().env(self.environment());
         if !self.no_system_file {
             base = base.system_file(
@@ -275,10 +264,14 @@ impl Sources {
         if let Some(path) = &self.config {
             base = base.user_file(path);
         }
-        base = match json {
-            Some((text, Some(path))) => base.json_from_file(text, path),
-            Some((text, None)) => base.json(text),
+        // `--json` is a file, `-` for standard input, or the JSON text itself (as operators
+        // paste `--kv-transfer-config` values). The loader reads (and caps) each; one it
+        // cannot read is a problem of the config, like an unreadable `--config`.
+        base = match self.json.as_deref() {
             None => base,
+            Some("-") => base.json_reader(std::io::stdin().lock()),
+            Some(text) if text.trim_start().starts_with('{') => base.json(text),
+            Some(path) => base.json_file(path),
         };
         Ok(self
             .roles()
@@ -296,12 +289,6 @@ impl Sources {
 
 fn role_name(role: Option<Role>) -> String {
     role.map_or_else(|| "config".to_string(), |r| format!("{r} config"))
-}
-
-/// The JSON document from standard input, with the loader's cap.
-fn read_stdin_capped() -> Result<String, Usage> {
-    Loader::read_stream(std::io::stdin().lock())
-        .map_err(|e| format!("cannot read the JSON document from standard input: {e}"))
 }
 
 /// The problems of an invalid config, then its warnings: an unknown variable is often why.

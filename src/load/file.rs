@@ -79,7 +79,10 @@ pub(crate) fn read_capped(reader: impl Read, size_hint: u64) -> Result<String, S
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
     if bytes.len() as u64 > MAX_SOURCE_BYTES {
-        return Err(too_large(bytes.len() as u64));
+        // Reading stopped at the cap, so the real size is unknown: do not invent one.
+        return Err(format!(
+            "it is more than the 4 MiB ({MAX_SOURCE_BYTES} bytes) a config may have"
+        ));
     }
     String::from_utf8(bytes).map_err(|_| "it is not valid UTF-8".into())
 }

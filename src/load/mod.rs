@@ -86,11 +86,21 @@ pub struct Loader {
     system_file: Option<PathBuf>,
     user_file: Option<PathBuf>,
     env: Vec<(OsString, OsString)>,
-    json: Option<String>,
-    json_path: Option<PathBuf>,
+    json: Option<JsonInput>,
     role: Option<Role>,
     cpu_count: usize,
     strict: bool,
+}
+
+/// Where layer 5, the JSON document, comes from.
+#[derive(Debug, Clone)]
+enum JsonInput {
+    /// Text the caller gives.
+    Text(String),
+    /// A file, read at load.
+    File(PathBuf),
+    /// A stream, read when it was given: its text, or why it could not be read.
+    Stream(Result<String, String>),
 }
 
 impl Default for Loader {
@@ -107,7 +117,6 @@ impl Loader {
             user_file: None,
             env: Vec::new(),
             json: None,
-            json_path: None,
             role: None,
             cpu_count: num_cpus::get(),
             strict: false,
@@ -161,29 +170,51 @@ impl Loader {
     /// `kv_transfer_config`, recognised by its `kv_connector_extra_config` key (whose
     /// other keys are vLLM's and are not checked here).
     pub fn json(mut self, json: impl Into<String>) -> Self {
-        self.json = Some(json.into());
-        self.json_path = None;
+        self.json = Some(JsonInput::Text(json.into()));
         self
     }
 
-    /// As [`Loader::json`], for a document read from the file `path` (see
-    /// [`Loader::read_file`]): origins and problems name the file, as in
-    /// ``JSON profile `leader` (extra.json)``.
-    pub fn json_from_file(mut self, json: impl Into<String>, path: impl Into<PathBuf>) -> Self {
-        self.json = Some(json.into());
-        self.json_path = Some(path.into());
+    /// As [`Loader::json`], for a document in the file `path`, read at load the way the
+    /// TOML files are (a regular file of at most 4 MiB). Origins and problems name the file,
+    /// as in ``JSON profile `leader` (extra.json)``; a file that cannot be read is a problem
+    /// of the load, like an unreadable `--config`.
+    pub fn json_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.json = Some(JsonInput::File(path.into()));
+        self
+    }
+
+    /// As [`Loader::json`], for a document read from `reader` (standard input) now, since a
+    /// stream can be read only once, with the 4 MiB cap of every source. A stream that
+    /// cannot be read is a problem of the load.
+    pub fn json_reader(mut self, reader: impl std::io::Read) -> Self {
+        self.json = Some(JsonInput::Stream(file::read_capped(reader, 0)));
         self
     }
 
     /// The source of a value of the JSON document in `profile`.
     fn json_source(&self, profile: Option<Profile>) -> Source {
-        match &self.json_path {
-            Some(path) => Source::JsonFile {
+        match &self.json {
+            Some(JsonInput::File(path)) => Source::JsonFile {
                 profile,
                 path: path.clone(),
             },
-            None => Source::Json { profile },
+            _ => Source::Json { profile },
         }
+    }
+
+    /// The text of the JSON document, or why it could not be read.
+    fn json_text(&self) -> Option<Result<std::borrow::Cow<'_, str>, String>> {
+        use std::borrow::Cow;
+        Some(match self.json.as_ref()? {
+            JsonInput::Text(text) if text.len() as u64 > file::MAX_SOURCE_BYTES => {
+                Err(file::too_large(text.len() as u64))
+            }
+            JsonInput::Text(text) => Ok(Cow::Borrowed(text.as_str())),
+            JsonInput::File(path) => file::read_bounded(path)
+                .map(Cow::Owned)
+                .map_err(|e| e.to_string()),
+            JsonInput::Stream(read) => read.as_deref().map(Cow::Borrowed).map_err(Clone::clone),
+        })
     }
 
     /// Selects the `leader` or `worker` tables of every file and JSON document. Without a
@@ -246,28 +277,6 @@ impl Loader {
         provider::figment_of(assembly)
     }
 
-    /// Reads a config file the way the loader reads its files: only a regular file (after
-    /// following symlinks) of at most 4 MiB, checked before it is opened, opened
-    /// non-blocking. Tools that read files for a loader (`--json FILE`) use it too.
-    ///
-    /// # Errors
-    ///
-    /// What the path is instead (a FIFO, a device, a directory), its size when too large,
-    /// or the OS error, in words.
-    pub fn read_file(path: impl AsRef<Path>) -> Result<String, String> {
-        file::read_bounded(path.as_ref()).map_err(|e| e.to_string())
-    }
-
-    /// Reads a JSON document (or any config text) from a stream such as standard input, with
-    /// the loader's 4 MiB cap.
-    ///
-    /// # Errors
-    ///
-    /// A document over the cap or not UTF-8, or the read error, in words.
-    pub fn read_stream(reader: impl std::io::Read) -> Result<String, String> {
-        file::read_capped(reader, 0)
-    }
-
     /// The warnings about `KVBM_*` variables that are set but name no setting, with the
     /// closest known name; the same ones a load gives.
     pub fn unknown_variables(&self) -> Vec<crate::Warning> {
@@ -319,21 +328,21 @@ impl Loader {
         v1.merge_into(&mut assembly);
         assembly.problems(env.problems);
         env.slice.merge_into(&mut assembly);
-        if let Some(json) = &self.json {
-            if json.len() as u64 > file::MAX_SOURCE_BYTES {
-                let message = format!(
-                    "the JSON document is not read: {}",
-                    file::too_large(json.len() as u64)
-                );
-                assembly.problems([Problem::new(
-                    ProblemKind::Io,
-                    "",
-                    self.json_source(None),
-                    message,
-                )]);
-                return assembly;
-            }
-            match serde_json::from_str::<Dict>(json).map(unwrap_kv_transfer_config) {
+        if let Some(json) = self.json_text() {
+            let json = match json {
+                Ok(json) => json,
+                Err(reason) => {
+                    let message = format!("cannot read the JSON document: {reason}");
+                    assembly.problems([Problem::new(
+                        ProblemKind::Io,
+                        "",
+                        self.json_source(None),
+                        message,
+                    )]);
+                    return assembly;
+                }
+            };
+            match serde_json::from_str::<Dict>(&json).map(unwrap_kv_transfer_config) {
                 Ok(Ok(doc)) => merge_document(
                     doc,
                     self.role,
