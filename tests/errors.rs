@@ -436,3 +436,20 @@ fn a_config_path_starting_with_a_tilde_is_under_the_home_directory() {
         Some(format!("{:?}", expected.display().to_string()).as_str())
     );
 }
+
+#[test]
+fn unknown_variables_are_the_loads_own_warnings() {
+    // The environment listing (`kvbm-config env`, a launcher's pre-check) asks the loader
+    // which variables name nothing, so it cannot disagree with a load.
+    let env = [
+        ("KVBM_TOKIO_WORKER_THREAD", "2"),
+        ("KVBM_TOKIO_WORKER_THREADS", "1"),
+        ("KVBM_CONFIG_PATH", "/dev/null"),
+    ];
+    let unknown = loader().env(env).unknown_variables();
+    assert_eq!(unknown.len(), 1, "{unknown:?}");
+    assert_eq!(unknown[0].key, "KVBM_TOKIO_WORKER_THREAD");
+    assert!(unknown[0].message.contains("KVBM_TOKIO_WORKER_THREADS"));
+    let err = load_err(loader().env(env));
+    assert!(err.warnings().contains(&unknown[0]));
+}
