@@ -176,6 +176,50 @@ crate::declare::settings! {
     }
 }
 
+/// A network interface and its addresses, as the bind address is resolved against. An
+/// interface that is up without an address has an empty list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interface {
+    /// Its name (`eth0`).
+    pub name: String,
+    /// Its addresses.
+    #[serde(default)]
+    pub addrs: Vec<IpAddr>,
+}
+
+/// The interfaces of this machine: every address `getifaddrs` lists, plus the interfaces
+/// in `/sys/class/net` that have none (which `getifaddrs` leaves out).
+///
+/// # Errors
+///
+/// The OS error when the interfaces cannot be listed at all.
+pub fn interfaces() -> std::io::Result<Vec<Interface>> {
+    let mut interfaces: Vec<Interface> = Vec::new();
+    for interface in if_addrs::get_if_addrs()? {
+        let ip = interface.ip();
+        match interfaces.iter_mut().find(|i| i.name == interface.name) {
+            Some(known) => known.addrs.push(ip),
+            None => interfaces.push(Interface {
+                name: interface.name,
+                addrs: vec![ip],
+            }),
+        }
+    }
+    let unaddressed: Vec<String> = std::fs::read_dir("/sys/class/net")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| !interfaces.iter().any(|i| &i.name == name))
+        .collect();
+    interfaces.extend(unaddressed.into_iter().map(|name| Interface {
+        name,
+        addrs: Vec::new(),
+    }));
+    interfaces.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(interfaces)
+}
+
 impl NovaBackendConfig {
     /// The address Nova binds: `tcp_addr`, else the IPv4 address of `tcp_interface`, else
     /// `0.0.0.0`; with port `tcp_port`.
@@ -183,13 +227,38 @@ impl NovaBackendConfig {
     /// # Errors
     ///
     /// [`BuildError::Invalid`] for a `tcp_addr` that is not an IP or set together with
-    /// `tcp_interface`; [`BuildError::UnknownInterface`] (listing the interfaces that exist)
-    /// or [`BuildError::NoIpv4Address`] for an unusable interface.
+    /// `tcp_interface`; [`BuildError::Io`] when the interfaces cannot be listed;
+    /// [`BuildError::UnknownInterface`] (listing the interfaces that exist) or
+    /// [`BuildError::NoIpv4Address`] for an unusable interface.
     ///
     /// [`BuildError::Invalid`]: crate::BuildError::Invalid
+    /// [`BuildError::Io`]: crate::BuildError::Io
     /// [`BuildError::UnknownInterface`]: crate::BuildError::UnknownInterface
     /// [`BuildError::NoIpv4Address`]: crate::BuildError::NoIpv4Address
     pub fn bind_addr(&self) -> Result<SocketAddr, crate::BuildError> {
+        match self.tcp_interface {
+            None => self.bind_addr_among(&[]),
+            Some(_) => {
+                let interfaces = interfaces().map_err(|source| crate::BuildError::Io {
+                    what: "cannot list the network interfaces",
+                    source,
+                })?;
+                self.bind_addr_among(&interfaces)
+            }
+        }
+    }
+
+    /// As [`bind_addr`](Self::bind_addr), against the given interfaces instead of this
+    /// machine's: the one rule that start-up and `kvbm-config preflight` (which may check
+    /// another host's facts) both follow.
+    ///
+    /// # Errors
+    ///
+    /// As [`bind_addr`](Self::bind_addr), but never an I/O error.
+    pub fn bind_addr_among(
+        &self,
+        interfaces: &[Interface],
+    ) -> Result<SocketAddr, crate::BuildError> {
         let ip = match (&self.tcp_addr, &self.tcp_interface) {
             (Some(_), Some(_)) => {
                 return Err(crate::BuildError::Invalid {
@@ -206,41 +275,34 @@ impl NovaBackendConfig {
                         message: "must be a valid IPv4 or IPv6 address".into(),
                     })?
             }
-            (None, Some(name)) => IpAddr::V4(interface_ipv4(name)?),
+            (None, Some(name)) => IpAddr::V4(interface_ipv4(name, interfaces)?),
             (None, None) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         };
         Ok(SocketAddr::new(ip, self.tcp_port))
     }
 }
 
-/// The first IPv4 address of the network interface `name`.
-fn interface_ipv4(name: &str) -> Result<Ipv4Addr, crate::BuildError> {
-    let interfaces = if_addrs::get_if_addrs().map_err(|source| crate::BuildError::Io {
-        what: "cannot list the network interfaces",
-        source,
-    })?;
-    let ipv4 = interfaces
-        .iter()
-        .filter(|i| i.name == name)
-        .find_map(|i| match i.ip() {
-            IpAddr::V4(ip) => Some(ip),
-            IpAddr::V6(_) => None,
-        });
-    if let Some(ip) = ipv4 {
-        return Ok(ip);
-    }
-    if interfaces.iter().any(|i| i.name == name) {
-        return Err(crate::BuildError::NoIpv4Address {
+/// The first IPv4 address of the network interface `name` among `interfaces`.
+fn interface_ipv4(name: &str, interfaces: &[Interface]) -> Result<Ipv4Addr, crate::BuildError> {
+    let Some(interface) = interfaces.iter().find(|i| i.name == name) else {
+        let mut available: Vec<String> = interfaces.iter().map(|i| i.name.clone()).collect();
+        available.sort();
+        available.dedup();
+        return Err(crate::BuildError::UnknownInterface {
             name: name.to_string(),
+            available,
         });
-    }
-    let mut available: Vec<String> = interfaces.into_iter().map(|i| i.name).collect();
-    available.sort();
-    available.dedup();
-    Err(crate::BuildError::UnknownInterface {
-        name: name.to_string(),
-        available,
-    })
+    };
+    interface
+        .addrs
+        .iter()
+        .find_map(|ip| match ip {
+            IpAddr::V4(ip) => Some(*ip),
+            IpAddr::V6(_) => None,
+        })
+        .ok_or_else(|| crate::BuildError::NoIpv4Address {
+            name: name.to_string(),
+        })
 }
 
 impl EtcdDiscoveryConfig {

@@ -362,7 +362,12 @@ fn preflight_json_strict_usage_and_invalid_configs() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "a warning only");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    let findings = json["findings"].as_array().unwrap();
+    let findings: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "g3-disk")
+        .collect();
     assert_eq!(findings.len(), 2, "one per role: {json}");
     for (finding, role) in findings.iter().zip(["leader", "worker"]) {
         assert_eq!(finding["severity"], "warning");
@@ -394,6 +399,141 @@ fn preflight_json_strict_usage_and_invalid_configs() {
         .unwrap();
     assert_eq!(invalid.status.code(), Some(1));
     assert!(stderr(&invalid).contains("tokio.worker_threads: must be at least 1"));
+
+    // A machine reading stdout sees why an invalid config cannot be used.
+    let invalid = kvbm(&files)
+        .env("KVBM_TOKIO_WORKER_THREADS", "0")
+        .args(["--role", "all", "preflight", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(invalid.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&invalid.stdout).expect("JSON");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "one per role: {json}");
+    for (finding, role) in findings.iter().zip(["leader", "worker"]) {
+        assert_eq!(finding["check"], "config");
+        assert_eq!(finding["severity"], "error");
+        assert_eq!(finding["key"], "tokio.worker_threads");
+        assert_eq!(finding["value"], "0");
+        assert_eq!(finding["source"], "env KVBM_TOKIO_WORKER_THREADS");
+        assert_eq!(finding["role"], role);
+    }
+}
+
+#[test]
+fn preflight_strict_gates_a_launch_without_false_alarms() {
+    let files = Files::new();
+    // The README's init-container command, on a default config: passes --strict.
+    let output = kvbm(&files)
+        .args(["--role", "all", "preflight", "--workers", "8", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("preflight of 1 leader and 8 worker(s): 0 error(s), 0 warning(s)")
+    );
+    // A mistyped variable: printed, and --strict fails on it as `check --strict` does.
+    let output = kvbm(&files)
+        .env("KVBM_CACHE_HOST_SIZE_GB_TYPO", "9")
+        .args(["preflight", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("warning: KVBM_CACHE_HOST_SIZE_GB_TYPO:"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn preflight_checks_another_hosts_facts() {
+    let files = Files::new();
+    let host = files.write(
+        "node.json",
+        r#"{"memory": {"total": 16000000000, "available": 15000000000}, "cpus": {"affinity": 64}}"#,
+    );
+    let output = kvbm(&files)
+        .env("KVBM_CACHE_HOST_SIZE_GB", "4")
+        .arg("preflight")
+        .arg("--host")
+        .arg(&host)
+        .args(["--workers", "8"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("error: cache.host.cache_size_gb: 8 workers × 4.0 GB (3.7 GiB) = 32.0 GB (29.8 GiB) exceeds the memory limit of 16.0 GB (14.9 GiB)"),
+        "{text}"
+    );
+    // Its own output, read back, is a host too.
+    let json = kvbm(&files)
+        .arg("preflight")
+        .arg("--host")
+        .arg(&host)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let again = files.write("again.json", &json.stdout);
+    let output = kvbm(&files)
+        .env("KVBM_CACHE_HOST_SIZE_GB", "4")
+        .arg("preflight")
+        .arg("--host")
+        .arg(&again)
+        .args(["--workers", "8"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let bad = files.write("bad.json", "{ not json");
+    let output = kvbm(&files)
+        .arg("preflight")
+        .arg("--host")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a wrong --host is a wrong command line"
+    );
+    assert!(stderr(&output).contains("bad.json"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let files = Files::new();
+    for args in [
+        &["preflight", "--format", "json"][..],
+        &["env"],
+        &["template"],
+        &["schema"],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kvbm-config"))
+            .env_clear()
+            .arg("--system-file")
+            .arg(files.missing("none.toml"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the pipe before the command writes, as `| head -c0` would: every write
+        // then fails with EPIPE.
+        drop(child.stdout.take());
+        let status = child.wait().unwrap();
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert_ne!(status.code(), Some(101), "{args:?} panicked: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
 }
 
 #[test]
@@ -548,5 +688,8 @@ fn json_on_standard_input_has_the_loaders_cap() {
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("it is more than the 4 MiB"), "{err}");
-    assert!(!err.contains("it is 4194305 bytes"), "no invented size: {err}");
+    assert!(
+        !err.contains("it is 4194305 bytes"),
+        "no invented size: {err}"
+    );
 }

@@ -12,7 +12,7 @@
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -118,9 +118,13 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: PreflightFormat,
-        /// Fail on warnings too.
+        /// Fail on warnings too: the load's own warnings and the checks'.
         #[arg(long)]
         strict: bool,
+        /// Check against the host facts in FILE (a `preflight --format json` output, or its
+        /// `host` object) instead of this machine's.
+        #[arg(long, value_name = "FILE")]
+        host: Option<PathBuf>,
     },
 }
 
@@ -128,6 +132,45 @@ enum Command {
 enum PreflightFormat {
     Text,
     Json,
+}
+
+/// `print!` to standard output that survives a closed pipe (`kvbm-config env | head`): the
+/// rest of the output is dropped in silence, and the command still ends with its own exit
+/// code. Any other write error ends the command with exit 1.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write_out(&format!($($arg)*))
+    };
+}
+
+/// `println!` to standard output that survives a closed pipe; see [`out!`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        write_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+fn write_out(text: &str) {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+    if CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            CLOSED.store(true, Ordering::Relaxed)
+        }
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -139,7 +182,7 @@ fn main() -> ExitCode {
         Command::Explain { key } => explain(&cli.sources, key, &ui),
         Command::Env => env_table(&cli.sources, &ui),
         Command::Template => {
-            print!("{}", kvbm_config::docs::template());
+            out!("{}", kvbm_config::docs::template());
             Ok(ExitCode::SUCCESS)
         }
         Command::Preflight {
@@ -147,16 +190,26 @@ fn main() -> ExitCode {
             block_bytes,
             format,
             strict,
+            host,
         } => {
             let options = kvbm_config::preflight::Options {
                 workers: *workers,
                 block_bytes: *block_bytes,
             };
-            preflight(&cli.sources, options, *format, *strict, &ui)
+            preflight(
+                &cli.sources,
+                options,
+                host.as_deref(),
+                *format,
+                *strict,
+                &ui,
+            )
         }
         Command::Completions { shell } => {
             let mut command = Cli::command();
-            clap_complete::generate(*shell, &mut command, "kvbm-config", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut command, "kvbm-config", &mut script);
+            out!("{}", String::from_utf8_lossy(&script));
             Ok(ExitCode::SUCCESS)
         }
         Command::Man => {
@@ -164,13 +217,13 @@ fn main() -> ExitCode {
             let mut out = Vec::new();
             page.render(&mut out)
                 .map(|()| {
-                    print!("{}", String::from_utf8_lossy(&out));
+                    out!("{}", String::from_utf8_lossy(&out));
                     ExitCode::SUCCESS
                 })
                 .map_err(|e| format!("cannot render the manual page: {e}"))
         }
         Command::Schema => {
-            print!("{}", kvbm_config::json_schema::document_schema_text());
+            out!("{}", kvbm_config::json_schema::document_schema_text());
             Ok(ExitCode::SUCCESS)
         }
     };
@@ -326,16 +379,16 @@ fn show(sources: &Sources, format: Format, origin: bool, ui: &Ui) -> Result<Exit
             (Format::Json, true) => origins_json(&loaded),
             (Format::Toml, _) => {
                 if several {
-                    println!(
+                    outln!(
                         "{}",
                         ui.heading(&format!("# ===== {} =====", role_name(role)))
                     );
                 }
                 if origin {
-                    print!("{}", loaded.show_origin_styled(|comment| ui.dim(comment)));
+                    out!("{}", loaded.show_origin_styled(|comment| ui.dim(comment)));
                 } else {
                     let redacted = kvbm_config::secret::redacted(&loaded.config);
-                    print!(
+                    out!(
                         "{}",
                         toml::to_string(&redacted)
                             .map_err(|e| format!("cannot render TOML: {e}"))?
@@ -348,14 +401,14 @@ fn show(sources: &Sources, format: Format, origin: bool, ui: &Ui) -> Result<Exit
             Some(role) if several => {
                 json_out.insert(role.to_string(), value);
             }
-            _ => println!(
+            _ => outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).expect("JSON values serialize")
             ),
         }
     }
     if several && format == Format::Json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json_out).expect("JSON values serialize")
         );
@@ -391,7 +444,7 @@ fn check(sources: &Sources, strict: bool, ui: &Ui) -> Result<ExitCode, Usage> {
                     1 => " (1 warning)".to_string(),
                     n => format!(" ({n} warnings)"),
                 };
-                println!("ok: the {} is valid{note}", role_name(role));
+                outln!("ok: the {} is valid{note}", role_name(role));
             }
             Err(error) => {
                 print_problems(role, &error, ui);
@@ -418,18 +471,18 @@ fn explain(sources: &Sources, key: &str, ui: &Ui) -> Result<ExitCode, Usage> {
             Ok(loaded) => match loaded.entries().into_iter().find(|e| e.key == setting.key) {
                 Some(entry) => {
                     let value = entry.value.unwrap_or_else(|| "(unset)".into());
-                    println!(
+                    outln!(
                         "  {:<17}{value}    {}",
                         format!("{label}:"),
                         ui.dim(&format!("# {}", entry.source))
                     );
                 }
-                None => println!(
+                None => outln!(
                     "  {:<17}(does not apply to the configured variant)",
                     format!("{label}:")
                 ),
             },
-            Err(error) => println!(
+            Err(error) => outln!(
                 "  {:<17}(the config does not load: {} problems; see `kvbm-config check`)",
                 format!("{label}:"),
                 error.problems().len()
@@ -442,8 +495,8 @@ fn explain(sources: &Sources, key: &str, ui: &Ui) -> Result<ExitCode, Usage> {
 fn print_spec(setting: &Setting, ui: &Ui) {
     let text = setting.explain();
     let (heading, rest) = text.split_once('\n').unwrap_or((&text, ""));
-    println!("{}", ui.heading(heading));
-    print!("{rest}");
+    outln!("{}", ui.heading(heading));
+    out!("{rest}");
 }
 
 fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
@@ -474,7 +527,7 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
     let widths: Vec<usize> = (0..3)
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
-    println!(
+    outln!(
         "{}",
         ui.heading(&format!(
             "{:<w0$}  {:<w1$}  {:<w2$}  CURRENT",
@@ -487,7 +540,7 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
         ))
     );
     for row in &rows {
-        println!(
+        outln!(
             "{:<w0$}  {:<w1$}  {:<w2$}  {}",
             row[0],
             row[1],
@@ -507,7 +560,7 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
         .collect();
     strays.sort();
     for stray in strays {
-        println!("{} {stray}", ui.warning("unknown:"));
+        outln!("{} {stray}", ui.warning("unknown:"));
     }
     let mut v1: Vec<(&str, &kvbm_config::v1::V1Var)> = env
         .iter()
@@ -515,7 +568,7 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
         .collect();
     v1.sort_by_key(|(var, _)| *var);
     for (var, entry) in v1 {
-        println!(
+        outln!(
             "{} {var} is a deprecated KVBM v1 variable; use {}",
             ui.warning("deprecated:"),
             entry.replacement()
@@ -535,45 +588,65 @@ fn shown(value: Option<&str>) -> String {
 fn preflight(
     sources: &Sources,
     options: kvbm_config::preflight::Options,
+    host_file: Option<&Path>,
     format: PreflightFormat,
     strict: bool,
     ui: &Ui,
 ) -> Result<ExitCode, Usage> {
-    use kvbm_config::preflight::{self, Host, Severity};
-    let mut host = Host::probe();
-    let loaders = sources.loaders()?;
-    let several = loaders.len() > 1;
-    let mut failed = false;
-    let mut findings_json = Vec::new();
-    for (role, loader) in loaders {
-        let loaded = match loader.load() {
-            Ok(loaded) => loaded,
+    use kvbm_config::preflight::{self, Finding, Host, Processes, Severity};
+    let mut host = match host_file {
+        Some(path) => Host::from_file(path).map_err(|e| {
+            format!(
+                "cannot read the host facts in --host {}: {e}",
+                path.display()
+            )
+        })?,
+        None => Host::probe(),
+    };
+    // Every role is loaded first: one node runs them together (one leader, the workers).
+    let mut loaded = Vec::new();
+    let mut findings: Vec<Finding> = Vec::new();
+    for (role, loader) in sources.loaders()? {
+        match loader.load() {
+            Ok(config) => loaded.push((role, config)),
             Err(error) => {
-                print_problems(role, &error, ui);
-                failed = true;
-                continue;
-            }
-        };
-        let findings = preflight::run(&loaded, &mut host, options);
-        let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
-        let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
-        failed |= errors > 0 || (strict && warnings > 0);
-        if format == PreflightFormat::Json {
-            for finding in &findings {
-                let mut value = serde_json::to_value(finding).expect("a finding serializes");
-                if let (Some(role), Some(object)) = (role, value.as_object_mut()) {
-                    object.insert("role".into(), role.to_string().into());
+                if format == PreflightFormat::Text {
+                    print_problems(role, &error, ui);
                 }
-                findings_json.push(value);
+                findings.extend(
+                    error
+                        .problems()
+                        .iter()
+                        .map(|p| Finding::from_problem(p, role)),
+                );
             }
-            continue;
         }
-        if several {
-            println!(
-                "{}",
-                ui.heading(&format!("# ===== {} =====", role_name(role)))
-            );
-        }
+    }
+    let invalid = !findings.is_empty();
+    if !invalid {
+        let processes: Vec<Processes<'_>> = loaded
+            .iter()
+            .map(|(role, loaded)| Processes {
+                role: *role,
+                count: match role {
+                    Some(kvbm_config::Role::Leader) => 1,
+                    _ => options.workers,
+                },
+                loaded,
+            })
+            .collect();
+        findings = preflight::run_node(&processes, &mut host, options.block_bytes);
+    }
+    let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let failed = invalid || errors > 0 || (strict && warnings > 0);
+    if format == PreflightFormat::Json {
+        let out = serde_json::json!({ "findings": findings, "host": host });
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("JSON serializes")
+        );
+    } else if !invalid {
         for finding in &findings {
             let label = finding.severity.to_string();
             let painted = match finding.severity {
@@ -582,19 +655,20 @@ fn preflight(
                 Severity::Info => label.clone(),
             };
             let line = finding.to_string();
-            println!("{painted}{}", &line[label.len()..]);
+            outln!("{painted}{}", &line[label.len()..]);
         }
-        println!(
-            "preflight of the {} with {} worker(s): {errors} error(s), {warnings} warning(s)",
-            role_name(role),
-            options.workers
-        );
-    }
-    if format == PreflightFormat::Json {
-        let out = serde_json::json!({ "findings": findings_json, "host": host });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).expect("JSON serializes")
+        let node = match sources.role {
+            Some(RoleArg::All) => format!("1 leader and {} worker(s)", options.workers),
+            Some(RoleArg::Leader) => "the leader".to_string(),
+            _ => format!("{} worker(s)", options.workers),
+        };
+        outln!(
+            "preflight of {node}: {errors} error(s), {warnings} warning(s){}",
+            if strict && warnings > 0 {
+                " (--strict fails on warnings)"
+            } else {
+                ""
+            }
         );
     }
     Ok(if failed {

@@ -52,6 +52,12 @@ use crate::registry::CONFIG_PATH_ENV;
 use crate::source::{FileLayer, Profile, Role, Source};
 
 pub(crate) use self::provider::extract;
+
+/// Reads a file under the rules of config files (a regular file of at most 4 MiB, looked at
+/// before it is opened), for the other files this crate reads (`preflight --host`).
+pub(crate) fn read_config_file(path: &Path) -> Result<String, String> {
+    file::read_bounded(path).map_err(|e| e.to_string())
+}
 pub(crate) use self::validate::problems_in_code;
 
 /// Path of the system config file (layer 2) that [`Loader::from_process`] reads.

@@ -1,15 +1,22 @@
-//! The facts of a host that preflight compares a config with.
+//! The facts of a host that preflight compares a config with, and their JSON form.
+//!
+//! A `Host` serializes to the `host` object of `kvbm-config preflight --format json`, and
+//! that object (or the whole output) is what `preflight --host FILE` reads back, so a
+//! config can be checked against the facts of another machine. Every field may be left
+//! out; a fact that is absent is unknown, and the checks that need it say "could not check".
 
 use super::*;
 
 /// Memory facts, in bytes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Memory {
     /// `MemTotal` of `/proc/meminfo`.
     pub total: Option<u64>,
     /// `MemAvailable` of `/proc/meminfo`.
     pub available: Option<u64>,
-    /// The cgroup's limit (`memory.max`, `memory.limit_in_bytes`); `None` when unlimited.
+    /// The smallest memory limit of this process's cgroup and its ancestors (v2
+    /// `memory.max`, v1 `hierarchical_memory_limit`); `None` when unlimited.
     pub cgroup_limit: Option<u64>,
 }
 
@@ -24,11 +31,13 @@ impl Memory {
 }
 
 /// CPU facts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Cpus {
     /// CPUs in this process's affinity mask.
     pub affinity: Option<usize>,
-    /// The cgroup CPU quota in CPUs (`cpu.max` quota ÷ period); `None` when unlimited.
+    /// The smallest CPU quota of this process's cgroup and its ancestors, in CPUs (`cpu.max`
+    /// quota ÷ period); `None` when unlimited.
     pub quota: Option<f64>,
 }
 
@@ -43,30 +52,34 @@ impl Cpus {
     }
 }
 
-/// A kind of filesystem that matters here: memory-backed ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A kind of filesystem that matters here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FsKind {
     /// `tmpfs`: files live in memory (and swap).
     Tmpfs,
     /// `ramfs`: files live in memory.
     Ramfs,
+    /// A pseudo filesystem of the kernel (`proc`, `sysfs`, `cgroup2`, `devpts`), which
+    /// holds no files of ours.
+    Pseudo,
     /// Any other filesystem.
     Other,
 }
 
 /// What a path is on this host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PathState {
-    /// A directory; whether this process may write in it.
+    /// A directory; whether this process can create a file in it (tried for real).
     Directory {
-        /// `access(W_OK)` succeeds.
+        /// A file could be created and removed in it.
         writable: bool,
     },
     /// Exists, but is not a directory.
     NotDirectory,
-    /// Does not exist; whether its nearest existing parent is a writable directory.
+    /// Does not exist; whether it could be created (a file could be created and removed in
+    /// its nearest existing ancestor).
     Missing {
         /// It could be created.
         parent_writable: bool,
@@ -74,43 +87,50 @@ pub enum PathState {
 }
 
 /// The facts of one path: what it is, and the filesystem that holds it (or would).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathFacts {
     /// What the path is.
     pub state: PathState,
     /// Bytes free for this process on its filesystem.
+    #[serde(default)]
     pub free_bytes: Option<u64>,
     /// The filesystem's kind.
+    #[serde(default)]
     pub fs: Option<FsKind>,
 }
 
-/// A network interface and its addresses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Interface {
-    /// Its name (`eth0`).
-    pub name: String,
-    /// Its addresses.
-    pub addrs: Vec<IpAddr>,
+pub use crate::nova::Interface;
+
+/// GPUDirect Storage facts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Gds {
+    /// The `/dev/nvidia-fs*` character devices: GDS needs one. (`/proc/driver/nvidia-fs`
+    /// alone does not count: it is visible in containers that lack the device nodes.)
+    pub devices: Vec<PathBuf>,
+    /// The cuFile configuration found (`CUFILE_ENV_PATH_JSON`, else `/etc/cufile.json`).
+    pub cufile_json: Option<PathBuf>,
 }
 
 /// The facts of the machine a config is checked against.
 ///
 /// [`Host::probe`] reads them; [`Host::default`] knows nothing (each check then says it
-/// could not check), and tests fill in what they need.
-#[derive(Debug, Clone, Default, Serialize)]
+/// could not check), and tests fill in what they need. [`Host::from_json`] reads the
+/// facts of another machine.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Host {
     /// Memory.
     pub memory: Memory,
     /// CPUs.
     pub cpus: Cpus,
-    /// Network interfaces.
-    pub interfaces: Vec<Interface>,
-    /// Whether the GPUDirect Storage driver is present (`/dev/nvidia-fs*`,
-    /// `/proc/driver/nvidia-fs`).
-    pub gds: bool,
-    /// Facts of the paths the config names, probed or injected.
+    /// Network interfaces, with or without addresses; `None` when they could not be listed.
+    pub interfaces: Option<Vec<Interface>>,
+    /// GPUDirect Storage.
+    pub gds: Gds,
+    /// Facts of the paths the config names, probed or given.
     pub paths: BTreeMap<PathBuf, PathFacts>,
-    /// Ports that cannot be bound, with the reason; probed or injected.
+    /// Ports that cannot be bound, with the reason; probed or given.
     pub taken: BTreeMap<SocketAddr, String>,
     /// Whether paths and ports not given above are probed on this machine when a check
     /// asks for them (`true` for [`Host::probe`]); otherwise they are unknown (paths) or
@@ -126,12 +146,40 @@ impl Host {
         Host {
             memory: probe::memory(),
             cpus: probe::cpus(),
-            interfaces: probe::interfaces(),
+            interfaces: crate::nova::interfaces().ok(),
             gds: probe::gds(),
             paths: BTreeMap::new(),
             taken: BTreeMap::new(),
             probes: true,
         }
+    }
+
+    /// The facts of another machine, from JSON: the `host` object of a
+    /// `kvbm-config preflight --format json` output, or that whole output. Nothing is
+    /// probed on this machine for such a host.
+    ///
+    /// # Errors
+    ///
+    /// A JSON syntax error or a field of the wrong type, in words.
+    pub fn from_json(text: &str) -> Result<Host, String> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let object = match value.get("host") {
+            Some(host) if value.get("findings").is_some() => host.clone(),
+            _ => value,
+        };
+        serde_json::from_value(object).map_err(|e| e.to_string())
+    }
+
+    /// As [`Host::from_json`], for a file read the way config files are (a regular file of at
+    /// most 4 MiB).
+    ///
+    /// # Errors
+    ///
+    /// Why the file cannot be read, or what is wrong in it, in words.
+    pub fn from_file(path: &Path) -> Result<Host, String> {
+        let text = crate::load::read_config_file(path)?;
+        Host::from_json(&text)
     }
 
     /// Injects the facts of a path.

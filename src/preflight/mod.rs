@@ -6,27 +6,33 @@
 //! [`Host`] (the facts of the machine) and returns [`Finding`]s, each naming the setting,
 //! its value, where the value came from and the host fact it was compared with.
 //!
-//! [`Host::probe`] reads the real machine (`/proc/meminfo`, the cgroup limits, the CPU
-//! affinity, `statvfs`/`statfs` through `rustix`, the interfaces, a bind of the port, the
-//! GDS driver). Every fact is a plain field or an injected answer, so tests build a `Host`
-//! by hand. Nothing is sent over a network: binding a port is the only probe.
+//! [`Host::probe`] reads the real machine (`/proc/meminfo`, the smallest cgroup limits from
+//! this process's cgroup up to the root, the CPU affinity, `statvfs`/`statfs` through
+//! `rustix`, the interfaces with and without addresses, a bind of the port, the GDS device
+//! nodes); [`Host::from_json`] reads another machine's facts. Every fact is a plain field
+//! or an injected answer, so tests build a `Host` by hand. Nothing is sent over a network:
+//! binding a port is the only probe. A fact that is unknown gives `info: could not check`.
 //!
-//! Sizes are per worker process: `workers` is how many KVBM workers on this node each
-//! allocate the tier sizes. GB means 10⁹ bytes; messages give GiB too.
+//! Sizes are per process: [`run_node`] adds them up over the processes of a node (one
+//! leader, N workers), [`run`] over `workers` processes of one config. GB means 10⁹ bytes;
+//! messages give GiB too.
 //!
 //! Files: `host.rs` holds the host facts, `probe.rs` reads them from this machine, and
 //! `inspect.rs` holds the checks that compare them with a config.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use serde::Deserialize;
+
 use crate::cache::{CacheTier, TierSizing, BYTES_PER_GB};
+use crate::error::{Problem, Warning};
 use crate::nova::DiscoveryConfig;
-use crate::source::Source;
+use crate::source::{Role, Source};
 use crate::Loaded;
 
 /// How bad a finding is.
@@ -57,10 +63,14 @@ impl fmt::Display for Severity {
 pub struct Finding {
     /// How bad it is.
     pub severity: Severity,
-    /// The check that found it (`g2-memory`, `g3-disk`, `gds`, `cpu`, `network`,
-    /// `discovery`, `v1-size`).
+    /// The check that found it (`config`, `g2-memory`, `g3-disk`, `gds`, `cpu`, `network`,
+    /// `discovery`, `v1-size`). `config` is the load itself: its problems (an invalid
+    /// config) and its warnings.
     pub check: &'static str,
-    /// The dotted key of the setting.
+    /// The processes it is about, when the node runs several kinds (`--role all`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// The dotted key of the setting (or the variable, for a warning about one).
     pub key: String,
     /// Its value as TOML writes it (credentials redacted), if set.
     pub value: Option<String>,
@@ -77,9 +87,44 @@ fn display<S: serde::Serializer>(source: &Source, serializer: S) -> Result<S::Ok
     serializer.collect_str(source)
 }
 
+impl Finding {
+    /// A problem of a config that did not load, as a finding of the `config` check, so that
+    /// a machine reading `--format json` sees why the config cannot be used.
+    pub fn from_problem(problem: &Problem, role: Option<Role>) -> Finding {
+        Finding {
+            severity: Severity::Error,
+            check: "config",
+            role,
+            key: problem.key.clone(),
+            value: problem.value.clone(),
+            source: problem.source.clone(),
+            host_fact: String::new(),
+            message: problem.message.clone(),
+        }
+    }
+
+    /// A warning of the load, as a finding of the `config` check.
+    pub fn from_warning(warning: &Warning, role: Option<Role>) -> Finding {
+        Finding {
+            severity: Severity::Warning,
+            check: "config",
+            role,
+            key: warning.key.clone(),
+            value: None,
+            source: warning.source.clone(),
+            host_fact: String::new(),
+            message: warning.message.clone(),
+        }
+    }
+}
+
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {} (", self.severity, self.key, self.message)?;
+        write!(f, "{}: ", self.severity)?;
+        if let Some(role) = self.role {
+            write!(f, "[{role}] ")?;
+        }
+        write!(f, "{}: {} (", self.key, self.message)?;
         if let Some(value) = &self.value {
             write!(f, "{value}, ")?;
         }
@@ -105,6 +150,17 @@ impl Default for Options {
     }
 }
 
+/// Processes of one node that run the same config: the leader (one), or the workers.
+#[derive(Debug, Clone, Copy)]
+pub struct Processes<'a> {
+    /// Their role, if the config was loaded for one.
+    pub role: Option<Role>,
+    /// How many run on the node.
+    pub count: u32,
+    /// Their config.
+    pub loaded: &'a Loaded,
+}
+
 /// Share of the memory limit above which the G2 tier gets a warning.
 const MEMORY_WARNING_SHARE: f64 = 0.9;
 
@@ -117,22 +173,28 @@ fn bytes_text(bytes: u64) -> String {
     )
 }
 
-/// Checks `loaded` against `host`; findings are sorted errors first, then by key.
+/// Checks `loaded` against `host`, for `options.workers` processes that each run it;
+/// findings are sorted errors first, then by key. The load's own warnings are findings of
+/// the `config` check.
 pub fn run(loaded: &Loaded, host: &mut Host, options: Options) -> Vec<Finding> {
-    let mut run = inspect::Run {
+    let processes = Processes {
+        role: None,
+        count: options.workers.max(1),
         loaded,
-        host,
-        options: Options {
-            workers: options.workers.max(1),
-            ..options
-        },
-        settings: loaded
-            .entries()
-            .into_iter()
-            .map(|e| (e.key, (e.value, e.source)))
-            .collect(),
-        found: Vec::new(),
     };
+    run_node(&[processes], host, options.block_bytes)
+}
+
+/// Checks a whole node against `host`: every kind of process it runs (one leader and its
+/// workers, for `--role all`), their memory, disk and threads added up, each counted as
+/// many times as it runs.
+pub fn run_node(
+    processes: &[Processes<'_>],
+    host: &mut Host,
+    block_bytes: Option<u64>,
+) -> Vec<Finding> {
+    let mut run = inspect::Run::new(processes, host, block_bytes);
+    run.config_warnings();
     run.memory();
     run.disk();
     run.gds();
@@ -141,7 +203,12 @@ pub fn run(loaded: &Loaded, host: &mut Host, options: Options) -> Vec<Finding> {
     run.discovery();
     run.v1_sizes();
     let mut found = run.found;
-    found.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.key.cmp(&b.key)));
+    found.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.key.cmp(&b.key))
+            .then_with(|| a.role.cmp(&b.role))
+    });
     found
 }
 
@@ -153,7 +220,8 @@ pub use host::*;
 
 #[cfg(test)]
 mod tests {
-    use super::probe::{parse_limit, parse_quota};
+    use super::probe::{cgroup_cpu_quota, cgroup_memory_limit, parse_limit, parse_quota};
+    use std::path::Path;
 
     #[test]
     fn cgroup_limits_parse_and_max_means_none() {
@@ -163,5 +231,59 @@ mod tests {
         assert_eq!(parse_quota("200000", "100000"), Some(2.0));
         assert_eq!(parse_quota("max", "100000"), None);
         assert_eq!(parse_quota("-1", "100000"), None);
+    }
+
+    fn write(root: &Path, relative: &str, text: &str) {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn a_v2_limit_on_an_ancestor_counts_and_the_smallest_wins() {
+        let tree = tempfile::tempdir().unwrap();
+        let root = tree.path();
+        let own = "0::/slurm/job_7/step_0\n";
+        // The leaf and the step are unlimited; the job has the limit (a Slurm job).
+        write(root, "slurm/job_7/step_0/memory.max", "max\n");
+        write(root, "slurm/job_7/memory.max", "8589934592\n");
+        write(root, "slurm/memory.max", "17179869184\n");
+        write(root, "slurm/job_7/step_0/cpu.max", "max 100000\n");
+        write(root, "slurm/job_7/cpu.max", "300000 100000\n");
+        write(root, "slurm/cpu.max", "150000 100000\n");
+        assert_eq!(cgroup_memory_limit(own, root), Some(8 << 30));
+        assert_eq!(cgroup_cpu_quota(own, root), Some(1.5));
+        // No level sets one: unlimited.
+        let empty = tempfile::tempdir().unwrap();
+        write(empty.path(), "a/memory.max", "max\n");
+        assert_eq!(cgroup_memory_limit("0::/a\n", empty.path()), None);
+        assert_eq!(cgroup_cpu_quota("0::/a\n", empty.path()), None);
+    }
+
+    #[test]
+    fn a_v1_hierarchical_limit_and_per_level_quotas_count() {
+        let tree = tempfile::tempdir().unwrap();
+        let root = tree.path();
+        let own = "5:memory:/kubepods/pod1\n4:cpu,cpuacct:/kubepods/pod1\n";
+        write(
+            root,
+            "memory/kubepods/pod1/memory.limit_in_bytes",
+            "9223372036854771712\n",
+        );
+        write(
+            root,
+            "memory/kubepods/pod1/memory.stat",
+            "cache 0\nhierarchical_memory_limit 4294967296\n",
+        );
+        write(root, "cpu,cpuacct/kubepods/pod1/cpu.cfs_quota_us", "-1\n");
+        write(
+            root,
+            "cpu,cpuacct/kubepods/pod1/cpu.cfs_period_us",
+            "100000\n",
+        );
+        write(root, "cpu,cpuacct/kubepods/cpu.cfs_quota_us", "400000\n");
+        write(root, "cpu,cpuacct/kubepods/cpu.cfs_period_us", "100000\n");
+        assert_eq!(cgroup_memory_limit(own, root), Some(4 << 30));
+        assert_eq!(cgroup_cpu_quota(own, root), Some(4.0));
     }
 }
