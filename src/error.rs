@@ -78,22 +78,47 @@ impl Problem {
         )
     }
 
+    /// Attaches the offending value, as rendered, through the redaction rule: the value is
+    /// kept only as it may be printed (every exit, Python and JSON included, reads it here).
     pub(crate) fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
+        let value = value.into();
+        self.value = Some(match crate::secret::redact_value(&self.key, &value) {
+            std::borrow::Cow::Borrowed(_) => value,
+            std::borrow::Cow::Owned(redacted) => redacted,
+        });
         self
     }
 }
 
+/// Writes `key: message (value, source)`, every part that came from an input escaped for
+/// a terminal; the problem and the warning of a load, and a preflight finding, print so.
+pub(crate) fn write_entry(
+    f: &mut fmt::Formatter<'_>,
+    key: &str,
+    message: &str,
+    value: Option<&str>,
+    source: &Source,
+) -> fmt::Result {
+    use crate::secret::{escape_terminal, redact_urls};
+    if !key.is_empty() {
+        write!(f, "{}: ", escape_terminal(key))?;
+    }
+    write!(f, "{} (", escape_terminal(&redact_urls(message)))?;
+    if let Some(value) = value {
+        write!(f, "{}, ", escape_terminal(value))?;
+    }
+    write!(f, "{source})")
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.key.is_empty() {
-            write!(f, "{}: ", self.key)?;
-        }
-        write!(f, "{} (", self.message)?;
-        if let Some(value) = &self.value {
-            write!(f, "{value}, ")?;
-        }
-        write!(f, "{})", self.source)
+        write_entry(
+            f,
+            &self.key,
+            &self.message,
+            self.value.as_deref(),
+            &self.source,
+        )
     }
 }
 
@@ -167,7 +192,7 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} ({})", self.key, self.message, self.source)
+        write_entry(f, &self.key, &self.message, None, &self.source)
     }
 }
 

@@ -111,6 +111,11 @@ pub enum Source {
         /// The file's path as given.
         path: PathBuf,
     },
+    /// Layer 5 read from standard input (the command's `--json -`).
+    JsonStdin {
+        /// The profile the value sits in; `None` for a flat document.
+        profile: Option<Profile>,
+    },
     /// A value the program set itself (a config built or changed in code).
     Code,
     /// A provider of a caller-built [`figment::Figment`], by its metadata name.
@@ -121,7 +126,10 @@ pub enum Source {
 }
 
 impl fmt::Display for Source {
+    /// Names, paths and variables came from the input: they are escaped for a terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::secret::escape_terminal as esc;
+        let path_text = |path: &PathBuf| esc(&path.display().to_string()).into_owned();
         match self {
             Source::Default => f.write_str("default"),
             Source::File {
@@ -130,7 +138,7 @@ impl fmt::Display for Source {
                 line,
                 ..
             } => {
-                write!(f, "file {}", path.display())?;
+                write!(f, "file {}", path_text(path))?;
                 if let Some(line) = line {
                     write!(f, ":{line}")?;
                 }
@@ -139,19 +147,23 @@ impl fmt::Display for Source {
                     None => Ok(()),
                 }
             }
-            Source::Env { var } => write!(f, "env {var}"),
+            Source::Env { var } => write!(f, "env {}", esc(var)),
             Source::Json { profile: Some(p) } => write!(f, "JSON profile `{}`", p.name()),
-            Source::Json { profile: None } => f.write_str("flat JSON"),
+            Source::Json { profile: None } => f.write_str("JSON text"),
             Source::JsonFile {
                 profile: Some(p),
                 path,
-            } => write!(f, "JSON profile `{}` ({})", p.name(), path.display()),
+            } => write!(f, "JSON profile `{}` ({})", p.name(), path_text(path)),
             Source::JsonFile {
                 profile: None,
                 path,
-            } => write!(f, "flat JSON ({})", path.display()),
+            } => write!(f, "JSON file {}", path_text(path)),
+            Source::JsonStdin { profile: Some(p) } => {
+                write!(f, "JSON profile `{}` (standard input)", p.name())
+            }
+            Source::JsonStdin { profile: None } => f.write_str("JSON on standard input"),
             Source::Code => f.write_str("set in code"),
-            Source::Provider { name } => f.write_str(name),
+            Source::Provider { name } => f.write_str(&esc(name)),
         }
     }
 }

@@ -693,3 +693,32 @@ fn json_on_standard_input_has_the_loaders_cap() {
         "no invented size: {err}"
     );
 }
+
+#[test]
+fn json_on_standard_input_takes_a_bom_and_is_named_in_errors() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .args(["--json", "-", "show", "--origin"])
+        .write_stdin("\u{feff}{\"tokio\": {\"worker_threads\": 1}}")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("JSON on standard input"),
+        "{}",
+        stdout(&output)
+    );
+    let output = kvbm(&files)
+        .args(["--json", "-", "check"])
+        .write_stdin("{\"leader\": {\"tokio\": {\"worker_threads\": 1, \"worker_threads\": 2}}}")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains(
+            "leader.tokio.worker_threads: is written twice in one table; each key may appear once (JSON profile `leader` (standard input))"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}

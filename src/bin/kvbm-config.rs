@@ -322,8 +322,15 @@ impl Sources {
         // cannot read is a problem of the config, like an unreadable `--config`.
         base = match self.json.as_deref() {
             None => base,
-            Some("-") => base.json_reader(std::io::stdin().lock()),
-            Some(text) if text.trim_start().starts_with('{') => base.json(text),
+            Some("-") => base.json_stdin(),
+            Some(text)
+                if text
+                    .trim_start_matches('\u{feff}')
+                    .trim_start()
+                    .starts_with('{') =>
+            {
+                base.json(text)
+            }
             Some(path) => base.json_file(path),
         };
         Ok(self
@@ -390,8 +397,10 @@ fn show(sources: &Sources, format: Format, origin: bool, ui: &Ui) -> Result<Exit
                     let redacted = kvbm_config::secret::redacted(&loaded.config);
                     out!(
                         "{}",
-                        toml::to_string(&redacted)
-                            .map_err(|e| format!("cannot render TOML: {e}"))?
+                        toml_for_terminal(
+                            &toml::to_string(&redacted)
+                                .map_err(|e| format!("cannot render TOML: {e}"))?
+                        )
                     );
                 }
                 continue;
@@ -556,7 +565,10 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
     let mut strays: Vec<String> = loader
         .unknown_variables()
         .into_iter()
-        .map(|warning| format!("{} {}", warning.key, warning.message))
+        .map(|warning| {
+            let key = kvbm_config::secret::escape_terminal(&warning.key);
+            format!("{key} {}", warning.message)
+        })
         .collect();
     strays.sort();
     for stray in strays {
@@ -577,11 +589,26 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// TOML text safe for a terminal: `toml` already escapes control characters in strings and
+/// quoted keys; the bidi overrides it leaves are written as TOML's own `\uXXXX` escape, so
+/// the text stays valid TOML.
+fn toml_for_terminal(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => format!("\\u{:04X}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// A current value for the env listing: `-` when unset, credentials redacted.
 fn shown(value: Option<&str>) -> String {
     match value {
         None => "-".into(),
-        Some(value) => format!("{:?}", kvbm_config::secret::redact_urls(value)),
+        Some(value) => {
+            let quoted = format!("{:?}", kvbm_config::secret::redact_urls(value));
+            kvbm_config::secret::escape_terminal(&quoted).into_owned()
+        }
     }
 }
 

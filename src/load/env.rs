@@ -90,16 +90,29 @@ impl EnvLayer {
                 var: name.to_string(),
             };
             let Some(value) = raw.to_str() else {
-                let lossy = raw.to_string_lossy().into_owned();
-                layer.problems.push(
-                    Problem::new(
+                if name == CONFIG_PATH_ENV {
+                    // A path need not be UTF-8 on Unix: take it as the OS gives it.
+                    layer.config_path = Some(PathBuf::from(raw));
+                    continue;
+                }
+                // Never echo the bytes: they may be a credential. A variable that sets
+                // something is an error; one that sets nothing, a warning.
+                let known = registry::setting_for_env(name).is_some()
+                    || (is_v1 && super::v1::lookup(name).is_some());
+                let message = "value is not valid UTF-8 (not shown)";
+                match known {
+                    true => layer.problems.push(Problem::new(
                         ProblemKind::InvalidValue,
                         name,
                         source,
-                        "value is not valid UTF-8",
-                    )
-                    .with_value(format!("{:?}", crate::secret::redact_urls(&lossy))),
-                );
+                        message,
+                    )),
+                    false => layer.warnings.push(Warning {
+                        key: name.to_string(),
+                        source,
+                        message: format!("{message}; it sets nothing, so it is ignored"),
+                    }),
+                }
                 continue;
             };
             if value.trim().is_empty() {
@@ -167,8 +180,7 @@ pub(crate) fn bad_value(key: &str, var: &str, value: &str, message: String) -> P
     let source = Source::Env {
         var: var.to_string(),
     };
-    Problem::new(ProblemKind::InvalidValue, key, source, message)
-        .with_value(format!("{:?}", crate::secret::redact_urls(value)))
+    Problem::new(ProblemKind::InvalidValue, key, source, message).with_value(format!("{value:?}"))
 }
 
 /// A `KVBM_*` or `DYN_KVBM_*` variable whose name is not UTF-8 cannot be one of ours, but

@@ -66,6 +66,7 @@ pub(crate) fn read_bounded_with_metadata(path: &Path) -> Result<(String, Metadat
     // The path may have been replaced between the look and the open: look again.
     let opened = file.metadata().map_err(|e| refused(e.to_string()))?;
     check_regular(&opened)?;
+    clear_non_blocking(&file).map_err(|e| refused(e.to_string()))?;
     let text = read_capped(&mut file, opened.len()).map_err(refused)?;
     Ok((text, opened))
 }
@@ -133,10 +134,27 @@ fn what_it_is(metadata: &Metadata) -> &'static str {
 #[cfg(unix)]
 fn open_non_blocking(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK: a FIFO swapped in after the look must not block the open; O_NOCTTY: a
+    // terminal device must never become the controlling terminal.
+    let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
     std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .custom_flags(flags.bits() as i32)
         .open(path)
+}
+
+/// Clears `O_NONBLOCK` once the opened file is known to be a regular file, so that reads
+/// block as reads of a file should.
+#[cfg(unix)]
+fn clear_non_blocking(file: &std::fs::File) -> std::io::Result<()> {
+    let flags = rustix::fs::fcntl_getfl(file)?;
+    rustix::fs::fcntl_setfl(file, flags - rustix::fs::OFlags::NONBLOCK)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn clear_non_blocking(_: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(not(unix))]
@@ -144,8 +162,8 @@ fn open_non_blocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
-/// A file that holds a credential (a URL with a password, a NixL parameter named like a
-/// secret) and that every user may read gets a warning per credential, naming the key,
+/// A file (TOML or JSON) that holds a credential by the redaction rule (a key named like
+/// one, a URL with a password) and that every user may read gets a warning per credential, naming the key,
 /// never the value, and the `chmod` that fixes it, as ssh and the cloud CLIs do.
 pub(crate) fn exposed_credentials(
     path: &Path,
@@ -191,22 +209,19 @@ fn credential_keys(dict: &Dict, path: &mut String, keys: &mut Vec<String>) {
             path.push('.');
         }
         path.push_str(name);
-        let holds_url_password = |text: &str| match crate::secret::redact_urls(text) {
-            std::borrow::Cow::Borrowed(_) => false,
-            std::borrow::Cow::Owned(redacted) => redacted != text,
-        };
         match value {
             Value::Dict(_, inner) => credential_keys(inner, path, keys),
             Value::Array(_, items)
-                if items
-                    .iter()
-                    .any(|item| matches!(item, Value::String(_, s) if holds_url_password(s))) =>
+                if items.iter().any(|item| {
+                    matches!(item, Value::String(_, s) if crate::secret::holds_credential(path, Some(s)))
+                }) =>
             {
                 keys.push(path.clone())
             }
-            Value::Array(..) => {}
-            Value::String(_, text) if holds_url_password(text) => keys.push(path.clone()),
-            _ if crate::secret::is_secret_name(name) => keys.push(path.clone()),
+            Value::String(_, text) if crate::secret::holds_credential(path, Some(text)) => {
+                keys.push(path.clone())
+            }
+            _ if crate::secret::holds_credential(path, None) => keys.push(path.clone()),
             _ => {}
         }
         path.truncate(start);

@@ -35,6 +35,7 @@ use figment::Figment;
 
 mod env;
 mod file;
+mod json;
 mod merge;
 mod provider;
 pub(crate) mod report;
@@ -105,9 +106,16 @@ enum JsonInput {
     Text(String),
     /// A file, read at load.
     File(PathBuf),
-    /// A stream, read when it was given: its text, or why it could not be read.
-    Stream(Result<String, String>),
+    /// Standard input, read when it was given: its text, or why it could not be read.
+    Stdin(Result<String, String>),
 }
+
+/// The JSON document's text and, for a file, its path and metadata (for the check of a
+/// world-readable credential).
+type JsonText<'a> = (
+    std::borrow::Cow<'a, str>,
+    Option<(&'a Path, std::fs::Metadata)>,
+);
 
 impl Default for Loader {
     fn default() -> Self {
@@ -189,11 +197,15 @@ impl Loader {
         self
     }
 
-    /// As [`Loader::json`], for a document read from `reader` (standard input) now, since a
-    /// stream can be read only once, with the 4 MiB cap of every source. A stream that
-    /// cannot be read is a problem of the load.
-    pub fn json_reader(mut self, reader: impl std::io::Read) -> Self {
-        self.json = Some(JsonInput::Stream(file::read_capped(reader, 0)));
+    /// As [`Loader::json`], for a document on standard input (the command's `--json -`),
+    /// read now, since a stream can be read only once, with the 4 MiB cap of every source.
+    /// Origins and problems say "standard input"; a stream that cannot be read is a problem
+    /// of the load.
+    pub fn json_stdin(mut self) -> Self {
+        self.json = Some(JsonInput::Stdin(file::read_capped(
+            std::io::stdin().lock(),
+            0,
+        )));
         self
     }
 
@@ -204,22 +216,27 @@ impl Loader {
                 profile,
                 path: path.clone(),
             },
+            Some(JsonInput::Stdin(_)) => Source::JsonStdin { profile },
             _ => Source::Json { profile },
         }
     }
 
-    /// The text of the JSON document, or why it could not be read.
-    fn json_text(&self) -> Option<Result<std::borrow::Cow<'_, str>, String>> {
+    /// The text of the JSON document and, for a file, its metadata; or why it could not be
+    /// read.
+    fn json_text(&self) -> Option<Result<JsonText<'_>, String>> {
         use std::borrow::Cow;
         Some(match self.json.as_ref()? {
             JsonInput::Text(text) if text.len() as u64 > file::MAX_SOURCE_BYTES => {
                 Err(file::too_large(text.len() as u64))
             }
-            JsonInput::Text(text) => Ok(Cow::Borrowed(text.as_str())),
-            JsonInput::File(path) => file::read_bounded(path)
-                .map(Cow::Owned)
+            JsonInput::Text(text) => Ok((Cow::Borrowed(text.as_str()), None)),
+            JsonInput::File(path) => file::read_bounded_with_metadata(path)
+                .map(|(text, metadata)| (Cow::Owned(text), Some((path.as_path(), metadata))))
                 .map_err(|e| e.to_string()),
-            JsonInput::Stream(read) => read.as_deref().map(Cow::Borrowed).map_err(Clone::clone),
+            JsonInput::Stdin(read) => read
+                .as_deref()
+                .map(|text| (Cow::Borrowed(text), None))
+                .map_err(Clone::clone),
         })
     }
 
@@ -335,8 +352,8 @@ impl Loader {
         assembly.problems(env.problems);
         env.slice.merge_into(&mut assembly);
         if let Some(json) = self.json_text() {
-            let json = match json {
-                Ok(json) => json,
+            match json {
+                Ok((text, file)) => self.merge_json(&text, file, &mut assembly),
                 Err(reason) => {
                     let message = format!("cannot read the JSON document: {reason}");
                     assembly.problems([Problem::new(
@@ -345,29 +362,65 @@ impl Loader {
                         self.json_source(None),
                         message,
                     )]);
-                    return assembly;
                 }
-            };
-            match serde_json::from_str::<Dict>(&json).map(unwrap_kv_transfer_config) {
-                Ok(Ok(doc)) => merge_document(
-                    doc,
-                    self.role,
-                    &|profile, _, _| self.json_source(profile),
-                    &mut assembly,
-                ),
-                Ok(Err(problem)) => assembly.problems([Problem {
-                    source: self.json_source(None),
-                    ..problem
-                }]),
-                Err(e) => assembly.problems([Problem::new(
+            }
+        }
+        assembly
+    }
+
+    /// Parses, checks and merges the JSON document: a duplicate key at any depth is a
+    /// problem (TOML refuses one too), and a file readable by every user that holds a
+    /// credential gets the same warning as a TOML file.
+    fn merge_json(
+        &self,
+        text: &str,
+        file: Option<(&Path, std::fs::Metadata)>,
+        assembly: &mut Assembly,
+    ) {
+        let document = match json::parse(text) {
+            Ok(document) => document,
+            Err(e) => {
+                assembly.problems([Problem::new(
                     ProblemKind::Syntax,
                     "",
                     self.json_source(None),
                     format!("not a valid JSON config document: {e}"),
-                )]),
+                )]);
+                return;
             }
+        };
+        let source_of_path = |key: &str| {
+            let first = key.split('.').next().unwrap_or_default();
+            self.json_source(Profile::from_name(first))
+        };
+        assembly.problems(document.duplicates.iter().map(|key| {
+            Problem::new(
+                ProblemKind::Syntax,
+                key.as_str(),
+                source_of_path(key),
+                "is written twice in one table; each key may appear once",
+            )
+        }));
+        if let Some((path, metadata)) = file {
+            assembly.warnings(file::exposed_credentials(
+                path,
+                &metadata,
+                &document.dict,
+                &source_of_path,
+            ));
         }
-        assembly
+        match unwrap_kv_transfer_config(document.dict) {
+            Ok(doc) => merge_document(
+                doc,
+                self.role,
+                &|profile, _, _| self.json_source(profile),
+                assembly,
+            ),
+            Err(problem) => assembly.problems([Problem {
+                source: self.json_source(None),
+                ..problem
+            }]),
+        }
     }
 
     /// Reads, checks and merges one TOML file. A missing system file is skipped; a file

@@ -124,11 +124,13 @@ impl fmt::Display for Finding {
         if let Some(role) = self.role {
             write!(f, "[{role}] ")?;
         }
-        write!(f, "{}: {} (", self.key, self.message)?;
-        if let Some(value) = &self.value {
-            write!(f, "{value}, ")?;
-        }
-        write!(f, "{})", self.source)
+        crate::error::write_entry(
+            f,
+            &self.key,
+            &self.message,
+            self.value.as_deref(),
+            &self.source,
+        )
     }
 }
 

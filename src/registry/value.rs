@@ -136,9 +136,16 @@ pub(crate) fn describe(value: &Value) -> &'static str {
 }
 
 /// Renders a value the way a TOML file would write it, with credentials redacted.
+///
+/// This is the one rendering of a value for text output: credentials go by the redaction
+/// rule, and whatever came from an input is escaped for a terminal (Rust's quoting escapes
+/// control characters; [`escape_terminal`](crate::secret::escape_terminal) the bidi overrides too).
 pub fn render(value: &Value) -> String {
+    use crate::secret::escape_terminal;
     match value {
-        Value::String(_, s) => format!("{:?}", crate::secret::redact_urls(s)),
+        Value::String(_, s) => {
+            escape_terminal(&format!("{:?}", crate::secret::redact_urls(s))).into_owned()
+        }
         Value::Char(_, c) => format!("{:?}", c.to_string()),
         Value::Bool(_, b) => b.to_string(),
         Value::Num(_, num) => render_num(num),
@@ -151,9 +158,12 @@ pub fn render(value: &Value) -> String {
         Value::Dict(_, dict) => {
             let entries: Vec<String> = dict
                 .iter()
-                .map(|(k, v)| match crate::secret::is_secret_name(k) {
-                    true => format!("{k} = \"{}\"", crate::secret::REDACTED),
-                    false => format!("{k} = {}", render(v)),
+                .map(|(k, v)| {
+                    let k = escape_terminal(k);
+                    match crate::secret::is_secret_name(&k) {
+                        true => format!("{k} = \"{}\"", crate::secret::REDACTED),
+                        false => format!("{k} = {}", render(v)),
+                    }
                 })
                 .collect();
             format!("{{ {} }}", entries.join(", "))
