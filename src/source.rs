@@ -116,6 +116,16 @@ pub enum Source {
         /// The profile the value sits in; `None` for a flat document.
         profile: Option<Profile>,
     },
+    /// Layer 5, in the entry of one connector of a vLLM `MultiConnector` document.
+    JsonConnector {
+        /// The profile the value sits in; `None` for a flat document.
+        profile: Option<Profile>,
+        /// The connector's `kv_connector` name (`connectors[i]` when it has none).
+        connector: String,
+        /// The document it sits in: [`Source::Json`], [`Source::JsonFile`] or
+        /// [`Source::JsonStdin`], without a profile.
+        document: Box<Source>,
+    },
     /// A value the program set itself (a config built or changed in code).
     Code,
     /// A provider of a caller-built [`figment::Figment`], by its metadata name.
@@ -162,6 +172,22 @@ impl fmt::Display for Source {
                 write!(f, "JSON profile `{}` (standard input)", p.name())
             }
             Source::JsonStdin { profile: None } => f.write_str("JSON on standard input"),
+            Source::JsonConnector {
+                profile,
+                connector,
+                document,
+            } => {
+                match profile {
+                    Some(p) => write!(f, "JSON profile `{}`", p.name())?,
+                    None => f.write_str("JSON")?,
+                }
+                write!(f, " of connector `{}`", esc(connector))?;
+                match document.as_ref() {
+                    Source::JsonFile { path, .. } => write!(f, " ({})", path_text(path)),
+                    Source::JsonStdin { .. } => f.write_str(" (standard input)"),
+                    _ => Ok(()),
+                }
+            }
             Source::Code => f.write_str("set in code"),
             Source::Provider { name } => f.write_str(&esc(name)),
         }

@@ -54,10 +54,89 @@ fn an_extra_config_that_is_not_a_table_is_an_error() {
 }
 
 #[test]
-fn without_the_wrapper_vllm_keys_are_unknown_keys() {
+fn a_transfer_config_without_extra_config_is_recognised_by_kv_connector() {
+    let loaded = loader()
+        .json(r#"{"kv_connector": "DynamoConnector", "kv_role": "kv_both"}"#)
+        .load()
+        .unwrap();
+    assert!(loaded.report.warnings().is_empty());
+    assert_eq!(loaded.config, kvbm_config::KvbmConfig::default());
+}
+
+/// Dynamo's layout: KVBM beside NixL in a MultiConnector.
+const MULTI: &str = r#"{
+    "kv_connector": "MultiConnector",
+    "kv_role": "kv_both",
+    "kv_connector_extra_config": {
+        "connectors": [
+            { "kv_connector": "NixlConnector", "kv_role": "kv_both" },
+            {
+                "kv_connector": "DynamoConnector",
+                "kv_connector_module_path": "kvbm.vllm_integration.connector",
+                "kv_role": "kv_both",
+                "kv_connector_extra_config": {
+                    "leader": { "tokio": { "worker_threads": 3 } }
+                }
+            }
+        ]
+    }
+}"#;
+
+#[test]
+fn a_multiconnector_yields_the_kvbm_entry_and_origins_name_it() {
+    let leader = loader().json(MULTI).role(Role::Leader).load().unwrap();
+    assert_eq!(leader.config.tokio.worker_threads, 3);
+    assert_eq!(
+        leader.report.origin("tokio.worker_threads").to_string(),
+        "JSON profile `leader` of connector `DynamoConnector`"
+    );
+    // By name, without a module path.
+    let by_name = MULTI.replace(
+        r#""kv_connector_module_path": "kvbm.vllm_integration.connector","#,
+        "",
+    );
+    let leader = loader().json(by_name).role(Role::Leader).load().unwrap();
+    assert_eq!(leader.config.tokio.worker_threads, 3);
+    // Explicitly, by any name.
+    let renamed = MULTI.replace("DynamoConnector", "MyKvbm");
+    let leader = loader()
+        .json(renamed)
+        .connector("MyKvbm")
+        .role(Role::Leader)
+        .load()
+        .unwrap();
+    assert_eq!(leader.config.tokio.worker_threads, 3);
+}
+
+#[test]
+fn zero_or_several_kvbm_entries_are_an_error_listing_them() {
+    let none = MULTI
+        .replace("DynamoConnector", "Other")
+        .replace("kvbm.vllm_integration.connector", "other.module");
+    let error = loader().json(none).load().unwrap_err();
+    let problem = error
+        .problem_for("kv_connector_extra_config.connectors")
+        .expect("a problem");
+    assert!(problem.message.contains("no connector"), "{problem}");
+    assert!(
+        problem
+            .message
+            .contains("[0] NixlConnector; [1] Other (other.module)"),
+        "{problem}"
+    );
     let error = loader()
-        .json(r#"{"kv_connector": "x"}"#)
+        .json(MULTI)
+        .connector("Missing")
         .load()
         .unwrap_err();
-    assert!(error.problem_for("kv_connector").is_some(), "{error}");
+    assert!(error.to_string().contains("named `Missing`"), "{error}");
+    // Two named like KVBM's, only one under the kvbm module: the module path decides.
+    let twice = MULTI.replace("NixlConnector", "DynamoConnector");
+    assert!(loader().json(twice).load().is_ok());
+    let twice = MULTI.replace("NixlConnector", "DynamoConnector").replace(
+        r#""kv_connector_module_path": "kvbm.vllm_integration.connector","#,
+        "",
+    );
+    let error = loader().json(twice).load().unwrap_err();
+    assert!(error.to_string().contains("2 connectors"), "{error}");
 }

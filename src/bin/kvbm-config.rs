@@ -41,6 +41,10 @@ struct Sources {
     /// The vLLM `kv_connector_extra_config` JSON document; `-` reads standard input.
     #[arg(long, value_name = "FILE|-", global = true)]
     json: Option<String>,
+    /// In a vLLM MultiConnector document, the `kv_connector` whose entry holds KVBM's
+    /// settings (default: the one under the `kvbm` module, or named like KVBM's).
+    #[arg(long, value_name = "NAME", global = true)]
+    connector: Option<String>,
     /// Read this file as the user config, instead of the one `KVBM_CONFIG_PATH` names.
     #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
@@ -316,6 +320,9 @@ impl Sources {
         }
         if let Some(path) = &self.config {
             base = base.user_file(path);
+        }
+        if let Some(name) = &self.connector {
+            base = base.connector(name);
         }
         // `--json` is a file, `-` for standard input, or the JSON text itself (as operators
         // paste `--kv-transfer-config` values). The loader reads (and caps) each; one it

@@ -42,6 +42,7 @@ pub(crate) mod report;
 mod shape;
 pub mod v1;
 mod validate;
+mod vllm;
 
 use self::env::EnvLayer;
 use self::file::TomlFile;
@@ -94,6 +95,7 @@ pub struct Loader {
     user_file: Option<PathBuf>,
     env: Vec<(OsString, OsString)>,
     json: Option<JsonInput>,
+    connector: Option<String>,
     role: Option<Role>,
     cpu_count: usize,
     strict: bool,
@@ -108,6 +110,8 @@ enum JsonInput {
     File(PathBuf),
     /// Standard input, read when it was given: its text, or why it could not be read.
     Stdin(Result<String, String>),
+    /// A value tree the caller built (a Python dict, converted without JSON text).
+    Tree(Dict),
 }
 
 /// The JSON document's text and, for a file, its path and metadata (for the check of a
@@ -131,6 +135,7 @@ impl Loader {
             user_file: None,
             env: Vec::new(),
             json: None,
+            connector: None,
             role: None,
             cpu_count: num_cpus::get(),
             strict: false,
@@ -197,6 +202,14 @@ impl Loader {
         self
     }
 
+    /// As [`Loader::json`], for a document the caller already holds as a value tree (the
+    /// Python package converts a dict so, without JSON text: a NaN stays a number, which
+    /// the declared rules then refuse by name).
+    pub fn json_tree(mut self, document: Dict) -> Self {
+        self.json = Some(JsonInput::Tree(document));
+        self
+    }
+
     /// As [`Loader::json`], for a document on standard input (the command's `--json -`),
     /// read now, since a stream can be read only once, with the 4 MiB cap of every source.
     /// Origins and problems say "standard input"; a stream that cannot be read is a problem
@@ -237,7 +250,16 @@ impl Loader {
                 .as_deref()
                 .map(|text| (Cow::Borrowed(text), None))
                 .map_err(Clone::clone),
+            JsonInput::Tree(_) => return None,
         })
+    }
+
+    /// For a JSON document that is a vLLM `MultiConnector`'s: takes the entry of the
+    /// connector whose `kv_connector` is `name`, instead of the one found under the `kvbm`
+    /// module path or by KVBM's connector names.
+    pub fn connector(mut self, name: impl Into<String>) -> Self {
+        self.connector = Some(name.into());
+        self
     }
 
     /// Selects the `leader` or `worker` tables of every file and JSON document. Without a
@@ -351,6 +373,13 @@ impl Loader {
         v1.merge_into(&mut assembly);
         assembly.problems(env.problems);
         env.slice.merge_into(&mut assembly);
+        if let Some(JsonInput::Tree(dict)) = &self.json {
+            let document = json::JsonDocument {
+                dict: dict.clone(),
+                duplicates: Vec::new(),
+            };
+            self.merge_json_document(document, None, &mut assembly);
+        }
         if let Some(json) = self.json_text() {
             match json {
                 Ok((text, file)) => self.merge_json(&text, file, &mut assembly),
@@ -377,18 +406,23 @@ impl Loader {
         file: Option<(&Path, std::fs::Metadata)>,
         assembly: &mut Assembly,
     ) {
-        let document = match json::parse(text) {
-            Ok(document) => document,
-            Err(e) => {
-                assembly.problems([Problem::new(
-                    ProblemKind::Syntax,
-                    "",
-                    self.json_source(None),
-                    format!("not a valid JSON config document: {e}"),
-                )]);
-                return;
-            }
-        };
+        match json::parse(text) {
+            Ok(document) => self.merge_json_document(document, file, assembly),
+            Err(e) => assembly.problems([Problem::new(
+                ProblemKind::Syntax,
+                "",
+                self.json_source(None),
+                format!("not a valid JSON config document: {e}"),
+            )]),
+        }
+    }
+
+    fn merge_json_document(
+        &self,
+        document: json::JsonDocument,
+        file: Option<(&Path, std::fs::Metadata)>,
+        assembly: &mut Assembly,
+    ) {
         let source_of_path = |key: &str| {
             let first = key.split('.').next().unwrap_or_default();
             self.json_source(Profile::from_name(first))
@@ -409,13 +443,23 @@ impl Loader {
                 &source_of_path,
             ));
         }
-        match unwrap_kv_transfer_config(document.dict) {
-            Ok(doc) => merge_document(
-                doc,
-                self.role,
-                &|profile, _, _| self.json_source(profile),
-                assembly,
-            ),
+        match vllm::kvbm_document(document.dict, self.connector.as_deref()) {
+            Ok(selected) => {
+                let source = |profile: Option<Profile>| match &selected.connector {
+                    None => self.json_source(profile),
+                    Some(connector) => Source::JsonConnector {
+                        profile,
+                        connector: connector.clone(),
+                        document: Box::new(self.json_source(None)),
+                    },
+                };
+                merge_document(
+                    selected.dict,
+                    self.role,
+                    &|profile, _, _| source(profile),
+                    assembly,
+                )
+            }
             Err(problem) => assembly.problems([Problem {
                 source: self.json_source(None),
                 ..problem
@@ -461,30 +505,6 @@ impl Loader {
             )]),
         }
         Ok(())
-    }
-}
-
-/// The key of vLLM's `kv_transfer_config` that holds the KVBM document.
-const EXTRA_CONFIG_KEY: &str = "kv_connector_extra_config";
-
-/// vLLM's whole `kv_transfer_config` (recognised by its `kv_connector_extra_config` key)
-/// stands for the document under that key; its other keys (`kv_connector`, `kv_role`, ...)
-/// are vLLM's, not KVBM settings. Any other document is the KVBM document itself.
-fn unwrap_kv_transfer_config(mut doc: Dict) -> Result<Dict, Problem> {
-    match doc.remove(EXTRA_CONFIG_KEY) {
-        None => Ok(doc),
-        Some(Value::Dict(_, inner)) => Ok(inner),
-        Some(Value::Empty(..)) => Ok(Dict::new()),
-        Some(other) => Err(Problem::new(
-            ProblemKind::InvalidType,
-            EXTRA_CONFIG_KEY,
-            Source::Json { profile: None },
-            format!(
-                "must be a table of KVBM settings, found {}",
-                crate::registry::value::describe(&other)
-            ),
-        )
-        .with_value(crate::registry::render(&other))),
     }
 }
 
