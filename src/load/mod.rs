@@ -145,9 +145,15 @@ impl Loader {
     /// A loader over the real process: [`SYSTEM_CONFIG_PATH`] (skipped if missing) and a
     /// snapshot of the process environment (so `KVBM_CONFIG_PATH` and `KVBM_*` apply).
     pub fn from_process() -> Self {
-        Loader::new()
-            .system_file(SYSTEM_CONFIG_PATH)
-            .env(std::env::vars_os())
+        let mut env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
+        // `~` in `KVBM_CONFIG_PATH` expands as a shell's would: from `HOME`, else from the
+        // user's entry in the password database.
+        if !env.iter().any(|(name, _)| name == "HOME") {
+            if let Some(home) = dirs::home_dir() {
+                env.push(("HOME".into(), home.into_os_string()));
+            }
+        }
+        Loader::new().system_file(SYSTEM_CONFIG_PATH).env(env)
     }
 
     /// Reads layer 2 from `path`. A missing system file is skipped; a malformed one is an error.
@@ -169,8 +175,10 @@ impl Loader {
         self
     }
 
-    /// Uses `vars` as the environment (replacing any given before). Only `KVBM_*` variables
-    /// are looked at; the rest may be passed freely (e.g. `std::env::vars_os()`).
+    /// Uses `vars` as the environment (replacing any given before). Only `KVBM_*` and
+    /// `DYN_KVBM_*` variables are looked at, and `HOME`, which expands a leading `~` in
+    /// `KVBM_CONFIG_PATH` (without it, `~` stays as written: nothing is read from the
+    /// process). The rest may be passed freely (e.g. `std::env::vars_os()`).
     pub fn env<I, K, V>(mut self, vars: I) -> Self
     where
         I: IntoIterator<Item = (K, V)>,
@@ -331,6 +339,15 @@ impl Loader {
             .collect()
     }
 
+    /// `HOME` of the loader's environment, if set and not empty.
+    fn home(&self) -> Option<&Path> {
+        self.env
+            .iter()
+            .find(|(name, _)| name == "HOME")
+            .map(|(_, value)| Path::new(value))
+            .filter(|home| !home.as_os_str().is_empty())
+    }
+
     /// Reads every source once and merges them in precedence order.
     fn assemble(&self) -> Assembly {
         let mut assembly = Assembly::default();
@@ -356,7 +373,7 @@ impl Loader {
                 }
             }
             (None, Some(path)) => {
-                let path = expand_home(path);
+                let path = expand_home(path, self.home());
                 if let Err(reason) = self.merge_file(&path, FileLayer::User, &mut assembly) {
                     let source = Source::Env {
                         var: CONFIG_PATH_ENV.into(),
@@ -528,9 +545,10 @@ fn unreadable(path: &Path, layer: FileLayer, reason: &str) -> Problem {
 }
 
 /// `~/x` → the home directory's `x`, as shells do for `KVBM_CONFIG_PATH=~/kvbm.toml`
-/// written in a pod setting, where no shell expands it.
-fn expand_home(path: &Path) -> PathBuf {
-    match (path.strip_prefix("~"), dirs::home_dir()) {
+/// written in a pod setting, where no shell expands it. The home is the environment's
+/// `HOME` (the loader's environment is sealed: without `HOME`, `~` stays as written).
+fn expand_home(path: &Path, home: Option<&Path>) -> PathBuf {
+    match (path.strip_prefix("~"), home) {
         (Ok(rest), Some(home)) => home.join(rest),
         _ => path.to_path_buf(),
     }
