@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings as _warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, List, Optional, Union
@@ -25,8 +26,8 @@ from . import _native
 __all__ = [
     "Config",
     "ConfigError",
+    "ConfigWarning",
     "Problem",
-    "Warning",
     "check",
     "explain",
     "load",
@@ -56,7 +57,7 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class Warning:  # noqa: A001 - the name the Rust crate uses
+class ConfigWarning:
     """A setting that loads but will probably not do what was meant."""
 
     key: str
@@ -67,14 +68,37 @@ class Warning:  # noqa: A001 - the name the Rust crate uses
         return f"{self.key}: {self.message} ({self.source})"
 
 
+def __getattr__(name: str) -> Any:
+    # `Warning` was the warning class's first name; it shadowed the builtin under
+    # `from kvbm_config import *`, so it is only an alias now, outside `__all__`.
+    if name == "Warning":
+        _warnings.warn(
+            "kvbm_config.Warning is deprecated; use kvbm_config.ConfigWarning",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return ConfigWarning
+    raise AttributeError(f"module 'kvbm_config' has no attribute {name!r}")
+
+
 class ConfigError(ValueError):
     """The config is invalid; ``problems`` lists every problem of every source, and
     ``warnings`` the load's warnings (an unknown variable is often why a value is missing)."""
 
-    def __init__(self, text: str, problems: List[Problem], warnings: Optional[List[Warning]] = None):
+    def __init__(
+        self,
+        text: str,
+        problems: List[Problem],
+        warnings: Optional[List[ConfigWarning]] = None,
+    ):
         super().__init__(text)
         self.problems: List[Problem] = problems
-        self.warnings: List[Warning] = warnings or []
+        self.warnings: List[ConfigWarning] = warnings or []
+
+    def __reduce__(self) -> Any:
+        # Multiprocessing and Ray send exceptions between processes by pickling them:
+        # rebuild from every field, not from `args` alone.
+        return (type(self), (str(self), self.problems, self.warnings))
 
 
 class Config:
@@ -90,13 +114,16 @@ class Config:
         return json.loads(self._native.to_json())
 
     def origin(self, key: str) -> str:
-        """Where the value of a dotted key came from, e.g. ``"env KVBM_TOKIO_WORKER_THREADS"``."""
+        """Where the value of a dotted key came from, e.g. ``"env KVBM_TOKIO_WORKER_THREADS"``.
+
+        A key that is not a setting raises ``KeyError`` naming the closest key.
+        """
         return self._native.origin(key)
 
     @property
-    def warnings(self) -> List[Warning]:
+    def warnings(self) -> List[ConfigWarning]:
         """The warnings of the load."""
-        return [Warning(*w) for w in self._native.warnings()]
+        return [ConfigWarning(*w) for w in self._native.warnings()]
 
     def show_origin(self) -> str:
         """Every setting with its value and origin, as ``kvbm-config show --origin``."""
@@ -106,31 +133,54 @@ class Config:
         return f"<kvbm_config.Config with {len(self.warnings)} warning(s)>"
 
 
-ExtraConfig = Union[Mapping, str, None]
+ExtraConfig = Union[Mapping, str, Any, None]
+
+# The attributes of vLLM's `KVTransferConfig` that say which connector it is.
+_TRANSFER_CONFIG_FIELDS = ("kv_connector", "kv_connector_module_path", "kv_role")
 
 
-def _json_text(extra_config: ExtraConfig) -> Optional[str]:
-    if extra_config is None:
-        return None
-    if isinstance(extra_config, str):
+def _document(extra_config: ExtraConfig) -> Union[Mapping, str, None]:
+    """The document for the loader: JSON text or a mapping. vLLM's `KVTransferConfig` (any
+    object with a ``kv_connector_extra_config`` attribute) becomes the mapping of its
+    fields, which the loader reads as a whole ``kv_transfer_config``."""
+    if extra_config is None or isinstance(extra_config, (str, Mapping)):
         return extra_config
-    if isinstance(extra_config, Mapping):
-        return json.dumps(dict(extra_config))
+    if hasattr(extra_config, "kv_connector_extra_config"):
+        fields = {
+            name: getattr(extra_config, name, None)
+            for name in _TRANSFER_CONFIG_FIELDS + ("kv_connector_extra_config",)
+        }
+        return {name: value for name, value in fields.items() if value is not None}
     raise TypeError(
-        "extra_config must be a dict, a JSON str or None, "
+        "extra_config must be a dict (or any Mapping), JSON text, an object with a "
+        "kv_connector_extra_config attribute (vLLM's KVTransferConfig) or None, "
         f"not {type(extra_config).__name__}"
     )
 
 
+# What the loader reads of an environment; `env=None` passes these only.
+_ENV_PREFIXES = (b"KVBM_", b"DYN_KVBM_")
+
+
 def _environment(env: Optional[Mapping]) -> list:
     if env is None:
-        env = os.environ
+        # The process environment as bytes (`os.environb`), so that a value that is not
+        # UTF-8 reaches the loader, which reports it as the command line does. `HOME`
+        # expands `~` in KVBM_CONFIG_PATH.
+        environ = getattr(os, "environb", None)
+        if environ is None:  # Windows has no environb
+            environ = {k.encode(): v.encode() for k, v in os.environ.items()}
+        return [
+            (name, value)
+            for name, value in environ.items()
+            if name.startswith(_ENV_PREFIXES) or name == b"HOME"
+        ]
     if not isinstance(env, Mapping):
         raise TypeError(f"env must be a mapping or None, not {type(env).__name__}")
     pairs = []
     for name, value in env.items():
-        if not isinstance(name, str) or not isinstance(value, str):
-            raise TypeError("env must map str to str")
+        if not isinstance(name, (str, bytes)) or not isinstance(value, (str, bytes)):
+            raise TypeError("env must map str (or bytes) to str (or bytes)")
         pairs.append((name, value))
     return pairs
 
@@ -151,30 +201,39 @@ def load(
     config_path: Any = None,
     system_file: Any = SYSTEM_FILE,
     strict: bool = False,
+    connector: Optional[str] = None,
 ) -> Config:
     """Loads the config as a KVBM process would, with the Rust loader.
 
-    ``extra_config`` is vLLM's ``kv_connector_extra_config`` (a dict or JSON text, flat or
-    with ``leader`` / ``worker`` / ``default`` keys) or the whole ``kv_transfer_config``.
-    ``env`` replaces the process environment (``None``: ``os.environ``; ``{}``: none);
-    ``config_path`` replaces ``KVBM_CONFIG_PATH``; ``system_file=None`` skips the system
-    file; ``strict=True`` turns warnings into errors. Raises ``ConfigError``.
+    ``extra_config`` is vLLM's ``kv_connector_extra_config`` (a dict or any ``Mapping``,
+    or JSON text; flat or with ``leader`` / ``worker`` / ``default`` keys), the whole
+    ``kv_transfer_config`` (recognised by ``kv_connector`` or
+    ``kv_connector_extra_config``), or vLLM's ``KVTransferConfig`` object. In a
+    MultiConnector, the KVBM connector's entry is used: the one under the ``kvbm`` module,
+    else the one named like KVBM's, else the one ``connector`` names.
+    ``env`` replaces the process environment (``None``: the process's ``KVBM_*``,
+    ``DYN_KVBM_*`` and ``HOME``; ``{}``: none; values may be ``bytes``); ``config_path``
+    replaces ``KVBM_CONFIG_PATH``; ``system_file=None`` skips the system file;
+    ``strict=True`` turns warnings into errors. Raises ``ConfigError``.
     """
     if role is not None and not isinstance(role, str):
         raise TypeError(f"role must be None, 'leader' or 'worker', not {type(role).__name__}")
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be a bool, not {type(strict).__name__}")
+    if connector is not None and not isinstance(connector, str):
+        raise TypeError(f"connector must be a str or None, not {type(connector).__name__}")
     native, error = _native.load(
-        _json_text(extra_config),
+        _document(extra_config),
         role,
         _environment(env),
         _optional_path("config_path", config_path),
         _optional_path("system_file", system_file),
         strict,
+        connector,
     )
     if error is not None:
         problems = [Problem(*p) for p in error["problems"]]
-        warnings = [Warning(*w) for w in error["warnings"]]
+        warnings = [ConfigWarning(*w) for w in error["warnings"]]
         raise ConfigError(error["text"], problems, warnings)
     return Config(native)
 
@@ -187,7 +246,8 @@ def check(
     config_path: Any = None,
     system_file: Any = SYSTEM_FILE,
     strict: bool = False,
-) -> List[Warning]:
+    connector: Optional[str] = None,
+) -> List[ConfigWarning]:
     """As ``load``, returning only the warnings; raises ``ConfigError`` when invalid."""
     return load(
         extra_config,
@@ -196,6 +256,7 @@ def check(
         config_path=config_path,
         system_file=system_file,
         strict=strict,
+        connector=connector,
     ).warnings
 
 

@@ -4,10 +4,11 @@
 
 use std::ffi::OsString;
 
+use figment::value::{Dict, Empty, Num, Value};
 use kvbm_config::{ConfigError, Loaded, Loader, Role, Warning};
-use pyo3::exceptions::{PyKeyError, PyValueError};
+use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 /// A loaded config: the effective values and the report of where each came from.
 #[pyclass(frozen, module = "kvbm_config._native")]
@@ -23,9 +24,12 @@ impl NativeConfig {
             .map_err(|e| PyValueError::new_err(format!("cannot serialize the config: {e}")))
     }
 
-    /// The origin of a dotted key, as the Rust report renders it.
-    fn origin(&self, key: &str) -> String {
-        self.loaded.report.origin(key).to_string()
+    /// The origin of a dotted key, as the Rust report renders it; `KeyError` (naming the
+    /// closest key) for a key that is not a setting.
+    fn origin(&self, key: &str) -> PyResult<String> {
+        kvbm_config::registry::setting(key)
+            .ok_or_else(|| PyKeyError::new_err(not_a_setting(key)))?;
+        Ok(self.loaded.report.origin(key).to_string())
     }
 
     /// The warnings as `(key, message, source)` tuples.
@@ -58,34 +62,143 @@ fn role_of(role: Option<&str>) -> PyResult<Option<Role>> {
     }
 }
 
-/// Loads with explicit sources. Returns `(config, None)` or `(None, error)`, where
-/// `error` is a dict with the error's text, its problems and the load's warnings.
+/// "`cache.host.cache_size_gbb` is not a setting; did you mean `cache.host.cache_size_gb`?"
+fn not_a_setting(key: &str) -> String {
+    match kvbm_config::registry::lookup(key) {
+        Err(message) => message,
+        Ok(_) => format!("`{key}` is not a setting"),
+    }
+}
+
+/// A name or value of the environment: `str`, or `bytes` for one that is not UTF-8 (as
+/// `os.environb` gives it).
+fn os_string(item: &Bound<'_, PyAny>) -> PyResult<OsString> {
+    if let Ok(text) = item.cast::<PyString>() {
+        if let Ok(text) = text.extract::<String>() {
+            return Ok(OsString::from(text));
+        }
+        // A str holding undecodable bytes as surrogates (`os.environ` on a non-UTF-8
+        // value): back to those bytes, as Python's own `os.fsencode` does.
+        let bytes = text.call_method1("encode", ("utf-8", "surrogateescape"))?;
+        return os_string(&bytes);
+    }
+    if let Ok(bytes) = item.cast::<PyBytes>() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStringExt;
+            return Ok(OsString::from_vec(bytes.as_bytes().to_vec()));
+        }
+        #[cfg(not(unix))]
+        return Ok(OsString::from(
+            String::from_utf8_lossy(bytes.as_bytes()).into_owned(),
+        ));
+    }
+    Err(PyTypeError::new_err(
+        "env must map str (or bytes) to str (or bytes)",
+    ))
+}
+
+/// A Python value as the loader's value tree, without JSON text: a NaN stays a number,
+/// which the declared rules then refuse by name. `at` is the key path, for errors.
+fn tree_value(item: &Bound<'_, PyAny>, at: &str) -> PyResult<Value> {
+    if item.is_none() {
+        return Ok(Value::from(Empty::Unit));
+    }
+    if let Ok(flag) = item.cast::<PyBool>() {
+        return Ok(Value::from(flag.is_true()));
+    }
+    if let Ok(int) = item.cast::<PyInt>() {
+        if let Ok(n) = int.extract::<u64>() {
+            return Ok(Value::from(Num::U64(n)));
+        }
+        return int
+            .extract::<i64>()
+            .map(|n| Value::from(Num::I64(n)))
+            .map_err(|_| PyValueError::new_err(format!("{at}: the integer {int} is too large")));
+    }
+    if let Ok(float) = item.cast::<PyFloat>() {
+        return Ok(Value::from(Num::F64(float.value())));
+    }
+    if let Ok(text) = item.cast::<PyString>() {
+        return Ok(Value::from(text.extract::<String>()?));
+    }
+    if item.is_instance_of::<PyList>() || item.is_instance_of::<PyTuple>() {
+        let items = item
+            .try_iter()?
+            .enumerate()
+            .map(|(i, entry)| tree_value(&entry?, &format!("{at}[{i}]")))
+            .collect::<PyResult<Vec<_>>>()?;
+        return Ok(Value::from(items));
+    }
+    if let Ok(mapping) = item.cast::<pyo3::types::PyMapping>() {
+        return tree_dict(mapping.as_any(), at).map(Value::from);
+    }
+    Err(PyTypeError::new_err(format!(
+        "{}: a config value is a dict, list, str, int, float, bool or None, not {}",
+        if at.is_empty() { "the document" } else { at },
+        item.get_type().name()?
+    )))
+}
+
+/// A Python mapping as the loader's table (keys must be `str`).
+fn tree_dict(item: &Bound<'_, PyAny>, at: &str) -> PyResult<Dict> {
+    let mapping = item.cast::<pyo3::types::PyMapping>()?;
+    let mut dict = Dict::new();
+    for entry in mapping.items()?.iter() {
+        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = entry.extract()?;
+        let key: String = key.extract().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{}: keys of a config table are str",
+                if at.is_empty() { "the document" } else { at }
+            ))
+        })?;
+        let path = match at {
+            "" => key.clone(),
+            at => format!("{at}.{key}"),
+        };
+        dict.insert(key, tree_value(&value, &path)?);
+    }
+    Ok(dict)
+}
+
+/// Loads with explicit sources. `document` is JSON text or a mapping (converted to the
+/// loader's values directly); `env` pairs are `str` or `bytes`. Returns `(config, None)` or
+/// `(None, error)`, where `error` is a dict with the error's text, its problems and the
+/// load's warnings.
 #[pyfunction]
-#[pyo3(signature = (json, role, env, config_path, system_file, strict))]
+#[pyo3(signature = (document, role, env, config_path, system_file, strict, connector))]
+#[allow(clippy::too_many_arguments)]
 fn load<'py>(
     py: Python<'py>,
-    json: Option<String>,
+    document: Option<Bound<'py, PyAny>>,
     role: Option<&str>,
-    env: Vec<(String, String)>,
+    env: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
     config_path: Option<String>,
     system_file: Option<String>,
     strict: bool,
+    connector: Option<String>,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let role = role_of(role)?;
-    let mut loader = Loader::new()
-        .env(
-            env.into_iter()
-                .map(|(k, v)| (OsString::from(k), OsString::from(v))),
-        )
-        .strict(strict);
+    let env = env
+        .iter()
+        .map(|(name, value)| Ok((os_string(name)?, os_string(value)?)))
+        .collect::<PyResult<Vec<_>>>()?;
+    let mut loader = Loader::new().env(env).strict(strict);
+    if let Some(name) = connector {
+        loader = loader.connector(name);
+    }
     if let Some(path) = system_file {
         loader = loader.system_file(path);
     }
     if let Some(path) = config_path {
         loader = loader.user_file(path);
     }
-    if let Some(json) = json {
-        loader = loader.json(json);
+    match document {
+        None => {}
+        Some(text) if text.is_instance_of::<PyString>() => {
+            loader = loader.json(text.extract::<String>()?);
+        }
+        Some(mapping) => loader = loader.json_tree(tree_dict(&mapping, "")?),
     }
     if let Some(role) = role {
         loader = loader.role(role);

@@ -1,14 +1,23 @@
 """The Python API over the Rust loader: names, errors, origins, redaction, threads."""
 
+import builtins
+import importlib.metadata
 import json
+import math
+import pathlib
+import pickle
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
+from typing import Any, Dict, Optional
 
 import pytest
 
 import kvbm_config
-from kvbm_config import Config, ConfigError, Problem, Warning
+from kvbm_config import Config, ConfigError, ConfigWarning, Problem
+
+Warning = ConfigWarning  # the tests' short name; the package's `Warning` is only an alias
 
 NO_ENV = {}
 SECRET = "s3cr3t-pa55"
@@ -23,8 +32,23 @@ def load(extra=None, **kwargs):
 def test_every_public_name_exists():
     for name in kvbm_config.__all__:
         assert hasattr(kvbm_config, name), name
-    assert kvbm_config.__version__ == "0.1.0"
     assert issubclass(ConfigError, ValueError)
+    # No name of `from kvbm_config import *` shadows a builtin.
+    assert not set(kvbm_config.__all__) & set(dir(builtins))
+    assert "Warning" not in kvbm_config.__all__
+    with pytest.deprecated_call():
+        assert kvbm_config.Warning is ConfigWarning
+
+
+def test_one_version_for_the_crate_the_wheel_and_the_module():
+    import tomllib
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    with open(root / "Cargo.toml", "rb") as f:
+        manifest = tomllib.load(f)
+    version = manifest["workspace"]["package"]["version"]
+    assert kvbm_config.__version__ == version
+    assert importlib.metadata.version("kvbm-config") == version
 
 
 def test_defaults_load_and_say_where_they_came_from():
@@ -218,12 +242,151 @@ def test_loads_from_eight_threads_at_once():
     assert results == [i + 1 if i % 2 == 0 else "tokio.worker_threads" for i in range(8)]
 
 
-def test_the_readme_snippet_runs(capsys):
-    from pathlib import Path
+# vLLM's KVTransferConfig is a pydantic dataclass; this one has the fields a connector reads.
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme.split("## From Python (vLLM)", 1)[1]
-    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
-    exec(compile(snippet, "README.md", "exec"), {})
+
+@pydantic_dataclass
+class KVTransferConfig:
+    kv_connector: Optional[str] = None
+    kv_role: Optional[str] = None
+    kv_connector_module_path: Optional[str] = None
+    kv_connector_extra_config: Dict[str, Any] = None  # type: ignore[assignment]
+
+
+KVBM_ENTRY = {
+    "kv_connector": "DynamoConnector",
+    "kv_connector_module_path": "kvbm.vllm_integration.connector",
+    "kv_role": "kv_both",
+    "kv_connector_extra_config": {"leader": {"tokio": {"max_blocking_threads": 64}}},
+}
+
+
+def test_a_kv_transfer_config_object_loads_like_its_extra_config():
+    ktc = KVTransferConfig(
+        kv_connector="DynamoConnector",
+        kv_role="kv_both",
+        kv_connector_module_path="kvbm.vllm_integration.connector",
+        kv_connector_extra_config={"worker": {"cache": {"host": {"cache_size_gb": 4.0}}}},
+    )
+    config = load(ktc, role="worker")
+    assert config.to_dict()["cache"]["host"]["cache_size_gb"] == 4.0
+    assert config.origin("cache.host.cache_size_gb") == "JSON profile `worker`"
+    # With no extra config at all: the defaults, not unknown vLLM keys.
+    assert load(KVTransferConfig(kv_connector="DynamoConnector")).warnings == []
+    assert load({"kv_connector": "DynamoConnector", "kv_role": "kv_both"}).warnings == []
+
+
+def test_a_multiconnector_selects_the_kvbm_entry():
+    multi = KVTransferConfig(
+        kv_connector="MultiConnector",
+        kv_role="kv_both",
+        kv_connector_extra_config={
+            "connectors": [{"kv_connector": "NixlConnector", "kv_role": "kv_both"}, KVBM_ENTRY]
+        },
+    )
+    config = load(multi, role="leader")
+    assert config.to_dict()["tokio"]["max_blocking_threads"] == 64
+    assert config.origin("tokio.max_blocking_threads") == "JSON profile `leader` of connector `DynamoConnector`"
+    # By an explicit name; zero or several candidates list them.
+    renamed = dict(KVBM_ENTRY, kv_connector="Mine", kv_connector_module_path="my.module")
+    doc = {"kv_connector_extra_config": {"connectors": [renamed]}}
+    assert load(doc, role="leader", connector="Mine").to_dict()["tokio"]["max_blocking_threads"] == 64
+    with pytest.raises(ConfigError, match=r"\[0\] Mine \(my.module\)") as err:
+        load(doc)
+    assert err.value.problems[0].key == "kv_connector_extra_config.connectors"
+
+
+def test_any_mapping_is_a_document():
+    class Frozen(Mapping):
+        def __init__(self, data):
+            self._data = data
+
+        def __getitem__(self, key):
+            return self._data[key]
+
+        def __iter__(self):
+            return iter(self._data)
+
+        def __len__(self):
+            return len(self._data)
+
+    config = load(Frozen({"tokio": Frozen({"worker_threads": 2})}))
+    assert config.to_dict()["tokio"]["worker_threads"] == 2
+
+
+def test_errors_survive_pickling_with_every_field():
+    with pytest.raises(ConfigError) as caught:
+        load({"tokio": {"worker_threads": 0}}, env={"KVBM_TOKIO_WORKER_THREAD": "1"})
+    error = caught.value
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is ConfigError
+    assert str(again) == str(error)
+    assert again.problems == error.problems and again.problems
+    assert again.warnings == error.warnings and again.warnings
+    assert pickle.loads(pickle.dumps(error.problems[0])) == error.problems[0]
+    assert pickle.loads(pickle.dumps(error.warnings[0])) == error.warnings[0]
+
+
+def test_nan_and_infinity_name_the_key_and_the_value():
+    for bad in (math.nan, math.inf):
+        with pytest.raises(ConfigError) as err:
+            load({"cache": {"host": {"cache_size_gb": bad}}})
+        problem = err.value.problems[0]
+        assert problem.key == "cache.host.cache_size_gb"
+        assert problem.value in ("nan", "inf", "NaN", "inf.0"), problem
+        assert "JSON" not in problem.message
+
+
+def test_env_none_passes_bytes_and_never_raises_unicode_errors():
+    # In a child process with a non-UTF-8 value: a ConfigError naming the variable, as the
+    # command line gives, and no UnicodeEncodeError. Another non-UTF-8 variable is ignored.
+    script = (
+        "import kvbm_config as k\n"
+        "try:\n"
+        "    k.load(system_file=None)\n"
+        "except k.ConfigError as e:\n"
+        "    print(e.problems[0].source)\n"
+    )
+    env = {
+        b"KVBM_CACHE_HOST_SIZE_GB": b"4\xff",
+        b"OTHER": b"\xfe",
+        b"PATH": b"/usr/bin",
+    }
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.decode().strip() == "env KVBM_CACHE_HOST_SIZE_GB"
+
+
+def test_an_explicit_env_is_sealed_even_for_the_home_directory(tmp_path):
+    (tmp_path / "kvbm.toml").write_text("[tokio]\nworker_threads = 2\n")
+    env = {"KVBM_CONFIG_PATH": "~/kvbm.toml", "HOME": str(tmp_path)}
+    assert load(env=env).to_dict()["tokio"]["worker_threads"] == 2
+    with pytest.raises(ConfigError, match="~/kvbm.toml"):
+        load(env={"KVBM_CONFIG_PATH": "~/kvbm.toml"})
+
+
+def test_origin_of_a_key_that_is_not_a_setting_is_a_key_error():
+    with pytest.raises(KeyError, match="cache.host.cache_size_gb"):
+        load().origin("cache.host.cache_size_gbb")
+
+
+def test_the_readme_snippets_run(capsys, monkeypatch):
+    # The snippets import vLLM's KVTransferConfig; this test's pydantic one stands in.
+    import types
+
+    vllm = types.ModuleType("vllm")
+    vllm_config = types.ModuleType("vllm.config")
+    vllm_config.KVTransferConfig = KVTransferConfig
+    monkeypatch.setitem(sys.modules, "vllm", vllm)
+    monkeypatch.setitem(sys.modules, "vllm.config", vllm_config)
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## From Python (vLLM)", 1)[1].split("\n## ", 1)[0]
+    snippets = [part.split("```", 1)[0] for part in section.split("```python\n")[1:]]
+    assert len(snippets) == 2
+    namespace: dict = {}
+    for snippet in snippets:
+        exec(compile(snippet, "README.md", "exec"), namespace)
     out = capsys.readouterr().out
     assert "{'cache_size_gb': 4.0}" in out and "JSON profile `worker`" in out
+    assert "JSON profile `leader` of connector `DynamoConnector`" in out
