@@ -10,20 +10,29 @@
 //! crate's own items, so no rule is written twice. New code should use the names the
 //! notes point to.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use figment::{Figment, Provider};
 
-use crate::cache::{DiskCacheConfig, HostCacheConfig};
 use crate::nixl::{BackendParams, NixlBackend};
-use crate::nova::NovaBackendConfig;
 use crate::object::S3ClientConfig;
 use crate::{BuildError, KvbmConfig, Loader, Role};
 
+// Upstream's root names that are this crate's types under the same name.
+pub use crate::cache::{CacheConfig, DiskCacheConfig, HostCacheConfig};
 pub use crate::nixl::NixlConfig;
-pub use crate::nova::NovaConfig;
+pub use crate::nova::{
+    DiscoveryConfig, EtcdDiscoveryConfig, FilesystemDiscoveryConfig, NovaBackendConfig, NovaConfig,
+    P2pDiscoveryConfig,
+};
 pub use crate::object::{ObjectClientConfig, ObjectConfig};
-pub use crate::offload::{OnboardMode, TierOffloadConfig};
+pub use crate::offload::{OffloadConfig, OnboardConfig, OnboardMode, TierOffloadConfig};
+pub use crate::rayon::RayonConfig;
+pub use crate::tokio::TokioConfig;
+
+/// Upstream name of [`crate::offload::PresenceConfig`] (the `presence` table of a hop).
+#[deprecated(note = "use kvbm_config::offload::PresenceConfig")]
+pub type PresenceFilterConfig = crate::offload::PresenceConfig;
 
 /// Upstream name of [`crate::cache::CacheParallelism`].
 #[deprecated(note = "use kvbm_config::cache::CacheParallelism")]
@@ -54,11 +63,22 @@ macro_rules! tier_shims {
                 self.cache_size_gb.is_some() || self.num_blocks.is_some()
             }
 
-            /// Upstream's block count: `num_blocks(bytes_per_block)`, with `None` for an
-            /// error.
+            /// Upstream's block count, with upstream's answers: `num_blocks` when set,
+            /// whatever the block size; else `floor(cache_size_gb × 10⁹ / bytes_per_block)`,
+            /// `Some(0)` when the size holds no block; `None` when neither is set. Unlike
+            /// upstream, a zero `bytes_per_block` gives `None` instead of a panic.
             #[deprecated(note = "use num_blocks, which says why a count is missing")]
             pub fn compute_num_blocks(&self, bytes_per_block: usize) -> Option<usize> {
-                self.num_blocks(bytes_per_block).ok().flatten()
+                if let Some(blocks) = self.num_blocks {
+                    return Some(blocks);
+                }
+                let gb = self.cache_size_gb?;
+                if bytes_per_block == 0 {
+                    return None;
+                }
+                // As upstream: `as` saturates (a NaN or negative size is 0 bytes).
+                let bytes = (gb * crate::cache::BYTES_PER_GB) as usize;
+                Some(bytes / bytes_per_block)
             }
         }
     )*};
@@ -91,6 +111,22 @@ impl KvbmConfig {
 }
 
 impl NixlConfig {
+    /// The backends of `backends`, each name upper-cased as a load does (upstream's
+    /// constructor, which takes a `HashMap` of names to parameter maps).
+    pub fn new<N, P, K, V>(backends: impl IntoIterator<Item = (N, P)>) -> Self
+    where
+        N: Into<String>,
+        P: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        backends
+            .into_iter()
+            .fold(NixlConfig::empty(), |config, (name, params)| {
+                config.with_backend_params(name, params)
+            })
+    }
+
     /// No backend at all (a load's default is UCX and POSIX).
     pub fn empty() -> Self {
         let mut none = NixlConfig::default();
@@ -99,14 +135,27 @@ impl NixlConfig {
     }
 
     /// Adds `name` (upper-cased, as a load does) without parameters.
-    pub fn with_backend(self, name: &str) -> Self {
+    pub fn with_backend(self, name: impl Into<String>) -> Self {
         self.with_backend_params(name, BackendParams::new())
     }
 
-    /// Adds `name` (upper-cased, as a load does) with `params`.
-    pub fn with_backend_params(mut self, name: &str, params: BackendParams) -> Self {
+    /// Adds `name` (upper-cased, as a load does) with `params` (a `HashMap`, as upstream
+    /// takes, or any map of strings).
+    pub fn with_backend_params<K, V>(
+        mut self,
+        name: impl Into<String>,
+        params: impl IntoIterator<Item = (K, V)>,
+    ) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let params: BackendParams = params
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self.backends
-            .insert(NixlBackend::normalize_name(name), params);
+            .insert(NixlBackend::normalize_name(&name.into()), params);
         self
     }
 
@@ -133,32 +182,53 @@ impl NixlConfig {
 }
 
 impl NovaBackendConfig {
-    /// Upstream name of [`NovaBackendConfig::bind_addr`].
+    /// Upstream's bind address: as [`NovaBackendConfig::bind_addr`], except that an
+    /// interface with no IPv4 address gives its first IPv6 address, as upstream did
+    /// (`bind_addr`, and so preflight, want the IPv4 one that Nova binds).
     ///
     /// # Errors
     ///
-    /// As [`NovaBackendConfig::bind_addr`].
+    /// As [`NovaBackendConfig::bind_addr`], but an interface with only IPv6 addresses is
+    /// not an error.
     #[deprecated(note = "use NovaBackendConfig::bind_addr")]
     pub fn resolve_bind_addr(&self) -> Result<SocketAddr, BuildError> {
-        self.bind_addr()
+        match self.bind_addr() {
+            Err(BuildError::NoIpv4Address { name }) => {
+                let interfaces = crate::nova::interfaces().map_err(|source| BuildError::Io {
+                    what: "cannot list the network interfaces",
+                    source,
+                })?;
+                let ipv6 = interfaces
+                    .iter()
+                    .filter(|i| i.name == name)
+                    .flat_map(|i| i.addrs.iter())
+                    .find(|ip| matches!(ip, IpAddr::V6(_)));
+                match ipv6 {
+                    Some(ip) => Ok(SocketAddr::new(*ip, self.tcp_port)),
+                    None => Err(BuildError::NoIpv4Address { name }),
+                }
+            }
+            other => other,
+        }
     }
 }
 
 impl S3ClientConfig {
-    /// AWS S3: `bucket` in `region`, virtual-hosted URLs.
-    pub fn aws(bucket: impl Into<String>, region: impl Into<String>) -> Self {
+    /// AWS S3: `bucket` in `region`, virtual-hosted URLs. (Takes `String`s, as upstream's,
+    /// so that `aws("b".into(), "r".into())` infers.)
+    pub fn aws(bucket: String, region: String) -> Self {
         S3ClientConfig {
-            bucket: bucket.into(),
-            region: region.into(),
+            bucket,
+            region,
             ..S3ClientConfig::default()
         }
     }
 
     /// MinIO or another S3-compatible store at `endpoint_url`: path-style URLs.
-    pub fn minio(endpoint_url: impl Into<String>, bucket: impl Into<String>) -> Self {
+    pub fn minio(endpoint_url: String, bucket: String) -> Self {
         S3ClientConfig {
-            endpoint_url: Some(endpoint_url.into()),
-            bucket: bucket.into(),
+            endpoint_url: Some(endpoint_url),
+            bucket,
             force_path_style: true,
             ..S3ClientConfig::default()
         }

@@ -271,10 +271,24 @@ impl JsonSchema for ObjectClientConfig {
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let s3 = S3ClientConfig::json_schema(generator);
-        // The NixL variant flattens the S3 settings; it rejects unknown keys as they do.
-        let mut nixl = NixlObjectClientConfig::json_schema(generator).to_value();
+        // The NixL variant is the S3 settings plus `backend` (its tag), and rejects unknown
+        // keys as they do.
+        let mut nixl = s3.clone().to_value();
         if let Some(object) = nixl.as_object_mut() {
             object.insert("additionalProperties".into(), json!(false));
+            let backend = crate::registry::setting("object.client.backend")
+                .expect("object.client.backend is declared");
+            if let Some(properties) = object.get_mut("properties").and_then(|p| p.as_object_mut()) {
+                properties.insert(
+                    "backend".into(),
+                    json!({
+                        "description": backend.doc,
+                        "type": "string",
+                        "enum": NixlObjectClientConfig::BACKENDS,
+                        "default": NixlObjectClientConfig::default().backend(),
+                    }),
+                );
+            }
         }
         let nixl = Schema::try_from(nixl).expect("an object schema");
         one_of(

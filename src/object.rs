@@ -40,7 +40,7 @@ impl ObjectClientConfig {
     pub fn s3(&self) -> &S3ClientConfig {
         match self {
             Self::S3(s3) => s3,
-            Self::Nixl(nixl) => &nixl.s3,
+            Self::Nixl(nixl) => nixl.s3(),
         }
     }
 }
@@ -91,20 +91,110 @@ crate::declare::settings! {
     }
 }
 
-crate::declare::settings! {
-    /// NixL object backend settings (`type = "nixl"`): the S3 settings plus the NixL backend.
-    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(default)]
-    pub struct NixlObjectClientConfig {
-        /// NixL object backend.
-        pub backend: String = {
-            default: "s3".to_string(),
+/// The NixL object backend (`type = "nixl"`), tagged by `backend` beside its settings
+/// (the `s3` plugin with the S3 settings). A closed set, so a backend NixL has no object
+/// plugin for is an error at load, naming the ones it has. (Its JSON Schema is written in
+/// `json_schema.rs`: the S3 settings plus `backend`.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "backend")]
+pub enum NixlObjectClientConfig {
+    /// NixL's S3 object plugin, with the S3 settings written beside `backend`.
+    #[serde(rename = "s3")]
+    S3(S3ClientConfig),
+}
+
+impl NixlObjectClientConfig {
+    /// The backend names, in declaration order.
+    pub const BACKENDS: &'static [&'static str] = &["s3"];
+
+    /// The S3 settings of the backend.
+    pub fn s3(&self) -> &S3ClientConfig {
+        match self {
+            Self::S3(s3) => s3,
+        }
+    }
+
+    /// The backend's name, as `backend` writes it.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::S3(_) => "s3",
+        }
+    }
+}
+
+impl Default for NixlObjectClientConfig {
+    fn default() -> Self {
+        Self::S3(S3ClientConfig::default())
+    }
+}
+
+/// `backend` may be left out (the `Default` backend is then meant), which serde's tagged
+/// enums do not allow: read the table, take `backend` out, and give the rest to the
+/// variant.
+impl<'de> Deserialize<'de> for NixlObjectClientConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut table = figment::value::Dict::deserialize(deserializer)?;
+        let backend = match table.remove("backend") {
+            None => NixlObjectClientConfig::default().backend().to_string(),
+            Some(value) => value
+                .into_string()
+                .ok_or_else(|| D::Error::custom("`backend` must be a string"))?,
+        };
+        match backend.as_str() {
+            "s3" => figment::value::Value::from(table)
+                .deserialize::<S3ClientConfig>()
+                .map(Self::S3)
+                .map_err(D::Error::custom),
+            other => Err(D::Error::unknown_variant(other, Self::BACKENDS)),
+        }
+    }
+}
+
+impl crate::declare::Absent for NixlObjectClientConfig {}
+
+impl crate::declare::Section for NixlObjectClientConfig {
+    const ENTRIES: &'static [crate::declare::Entry] = &[
+        crate::declare::Entry::Setting(crate::declare::Declaration {
+            owner: "NixlObjectClientConfig",
+            name: "backend",
+            secret: false,
+            doc: "NixL object backend",
             env: "KVBM_OBJECT_CLIENT_BACKEND",
-            check: [not_empty],
+            kind: crate::declare::Kind::Choice(NixlObjectClientConfig::BACKENDS),
+            optional: false,
+            rules: &[],
+            constraint: "",
+            example: None,
+            machine: None,
+            default: || {
+                Some(figment::value::Value::from(
+                    NixlObjectClientConfig::default().backend(),
+                ))
+            },
+        }),
+        crate::declare::Entry::Table {
+            name: "s3",
+            flatten: true,
+            declare: <S3ClientConfig as crate::declare::Section>::declare,
         },
-        /// The S3 settings, written beside `backend`.
-        #[serde(flatten)]
-        pub s3: S3ClientConfig = flatten,
+    ];
+
+    fn check(
+        &self,
+        at: &crate::declare::KeyPath<'_>,
+        context: crate::declare::Context,
+        found: &mut Vec<crate::declare::Violation>,
+    ) {
+        match self {
+            Self::S3(s3) => s3.check(at, context, found),
+        }
+    }
+}
+
+/// The declared rules of the backend's settings, as `validator` reports them.
+impl validator::Validate for NixlObjectClientConfig {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        crate::declare::validate_section(self)
     }
 }

@@ -133,6 +133,13 @@ macro_rules! one_of {
 
         impl crate::declare::Absent for $name {}
 
+        /// The declared rules of the variant, as `validator` reports them.
+        impl validator::Validate for $name {
+            fn validate(&self) -> Result<(), validator::ValidationErrors> {
+                crate::declare::validate_section(self)
+            }
+        }
+
         impl crate::declare::Section for $name {
             const ENTRIES: &'static [crate::declare::Entry] = &[
                 crate::declare::Entry::Setting(crate::declare::Declaration::variant_tag(

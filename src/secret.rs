@@ -43,7 +43,7 @@ pub fn redact_urls(text: &str) -> Cow<'_, str> {
 /// The words of `text`, each with the separators that follow it.
 fn words(text: &str) -> impl Iterator<Item = (&str, &str)> {
     const SEPARATORS: &[char] = &[
-        ' ', '\t', '\n', '"', '\'', ',', '[', ']', '{', '}', '(', ')', '=',
+        ' ', '\t', '\n', '"', '\'', '`', ',', ';', '[', ']', '{', '}', '(', ')', '<', '>', '=',
     ];
     let mut rest = text;
     std::iter::from_fn(move || {
@@ -265,6 +265,10 @@ mod tests {
         );
         assert_eq!(redact_urls("http://minio:9000"), "http://minio:9000");
         assert_eq!(redact_urls("user@example.com"), "user@example.com");
+        assert_eq!(
+            redact_urls("`http://a:pw@h:1` is not one of `s3`"),
+            "`http://a:***@h:1` is not one of `s3`"
+        );
         // Scheme-less, as etcd clients accept endpoints.
         assert_eq!(
             redact_urls("alice:hunter2@etcd-1:2379"),

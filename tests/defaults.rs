@@ -78,7 +78,7 @@ fn variant_defaults_are_the_specs() {
         (s3.force_path_style, s3.max_concurrent_requests),
         (false, 16)
     );
-    assert_eq!(NixlObjectClientConfig::default().backend, "s3");
+    assert_eq!(NixlObjectClientConfig::default().backend(), "s3");
 }
 
 #[test]
@@ -125,9 +125,7 @@ fn with_everything(discovery: DiscoveryConfig, client: ObjectClientConfig) -> Kv
     c.object = Some(ObjectConfig {
         client: match client {
             ObjectClientConfig::S3(_) => ObjectClientConfig::S3(s3),
-            ObjectClientConfig::Nixl(n) => {
-                ObjectClientConfig::Nixl(NixlObjectClientConfig { s3, ..n })
-            }
+            ObjectClientConfig::Nixl(_) => ObjectClientConfig::Nixl(NixlObjectClientConfig::S3(s3)),
         },
         ..Default::default()
     });

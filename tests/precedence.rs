@@ -40,13 +40,11 @@ fn samples(setting: &Setting) -> [&'static str; 4] {
             r#"["c:3", "d:4"]"#,
             r#"["e:5"]"#,
         ],
-        (_, Kind::Choice(_)) if setting.key == "cache.parallelism" => [
-            r#""replicated_data""#,
-            r#""tensor_parallel""#,
-            r#""replicated_data""#,
-            r#""tensor_parallel""#,
-        ],
-        (_, Kind::Choice(_)) => [r#""intra""#, r#""inter""#, r#""intra""#, r#""inter""#],
+        // The declared names in turn (one name: the origins still tell the layers apart).
+        (_, Kind::Choice(names)) => std::array::from_fn(|i| {
+            let quoted = format!("{:?}", names[(i + 1) % names.len()]);
+            &*Box::leak(quoted.into_boxed_str())
+        }),
         (_, Kind::ChoiceList(_)) => [
             r#"["pass_all"]"#,
             r#"["presence"]"#,

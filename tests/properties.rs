@@ -157,13 +157,7 @@ fn s3() -> impl Strategy<Value = S3ClientConfig> {
 fn object() -> impl Strategy<Value = Option<ObjectConfig>> {
     let client = prop_oneof![
         s3().prop_map(ObjectClientConfig::S3),
-        (word(), s3()).prop_map(
-            |(backend, s3)| ObjectClientConfig::Nixl(NixlObjectClientConfig {
-                backend,
-                s3,
-                ..Default::default()
-            })
-        ),
+        s3().prop_map(|s3| ObjectClientConfig::Nixl(NixlObjectClientConfig::S3(s3))),
     ];
     proptest::option::of(client.prop_map(|client| ObjectConfig {
         client,

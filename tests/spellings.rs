@@ -111,7 +111,7 @@ fn object_client_in_both_forms() {
         .unwrap();
     match nixl.client {
         ObjectClientConfig::Nixl(c) => {
-            assert_eq!((c.backend.as_str(), c.s3.bucket.as_str()), ("s3", "b"))
+            assert_eq!((c.backend(), c.s3().bucket.as_str()), ("s3", "b"))
         }
         other => panic!("expected nixl, got {other:?}"),
     }

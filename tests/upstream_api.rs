@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use figment::providers::{Format, Json, Toml};
 use figment::Figment;
@@ -93,7 +93,18 @@ fn cache_helpers_compute_blocks_and_say_whether_a_tier_is_on() {
     assert!(config.cache.host.is_enabled() && config.cache.disk.is_enabled());
     assert_eq!(config.cache.host.compute_num_blocks(1_000_000), Some(1000));
     assert_eq!(config.cache.disk.compute_num_blocks(4096), Some(7));
-    assert_eq!(config.cache.host.compute_num_blocks(0), None);
+    assert_eq!(
+        config.cache.host.compute_num_blocks(0),
+        None,
+        "no panic on 0"
+    );
+    // Upstream's answers: an explicit count whatever the block size, 0 for a size too small.
+    assert_eq!(config.cache.disk.compute_num_blocks(0), Some(7));
+    assert_eq!(config.cache.host.compute_num_blocks(2_000_000_000), Some(0));
+    assert_eq!(
+        KvbmConfig::default().cache.host.compute_num_blocks(4096),
+        None
+    );
     assert!(!KvbmConfig::default().cache.host.is_enabled());
 }
 
@@ -146,7 +157,7 @@ fn figment_with_merges_a_provider_on_top() {
 
 #[test]
 fn nixl_builders_normalise_names_as_a_load_does() {
-    let mut params = BTreeMap::new();
+    let mut params = HashMap::new();
     params.insert("bucket".to_string(), "b".to_string());
     let nixl = NixlConfig::empty()
         .with_backend("ucx")
@@ -172,7 +183,7 @@ fn bind_address_and_s3_constructors() {
         backend.resolve_bind_addr().unwrap().to_string(),
         "127.0.0.1:5555"
     );
-    let aws = S3ObjectConfig::aws("blocks", "eu-west-1");
+    let aws = S3ObjectConfig::aws("blocks".into(), "eu-west-1".into());
     assert_eq!(
         (
             aws.bucket.as_str(),
@@ -181,7 +192,7 @@ fn bind_address_and_s3_constructors() {
         ),
         ("blocks", "eu-west-1", false)
     );
-    let minio = S3ObjectConfig::minio("http://minio:9000", "blocks");
+    let minio = S3ObjectConfig::minio("http://minio:9000".into(), "blocks".into());
     assert_eq!(minio.endpoint_url.as_deref(), Some("http://minio:9000"));
     assert!(minio.force_path_style);
 }
@@ -199,4 +210,169 @@ fn a_setting_in_the_presence_table_is_an_unknown_key() {
         problem.message.contains("this table takes no settings"),
         "{problem}"
     );
+}
+
+/// Every root name of dynamo-kvbm-config, reached as its consumers reach it.
+#[test]
+fn each_of_upstreams_26_root_names_is_at_the_root() {
+    #[allow(unused_imports)]
+    use kvbm_config::{
+        CacheConfig, ConfigError, DiscoveryConfig, DiskCacheConfig, EtcdDiscoveryConfig,
+        FilesystemDiscoveryConfig, HostCacheConfig, KvbmConfig, NixlConfig, NixlObjectConfig,
+        NovaBackendConfig, NovaConfig, ObjectClientConfig, ObjectConfig, OffloadConfig,
+        OnboardConfig, OnboardMode, P2pDiscoveryConfig, ParallelismMode, PolicyType,
+        PresenceFilterConfig, PresenceLfuFilterConfig, RayonConfig, S3ObjectConfig,
+        TierOffloadConfig, TokioConfig,
+    };
+    let config = KvbmConfig {
+        tokio: TokioConfig::default(),
+        rayon: RayonConfig::default(),
+        cache: CacheConfig {
+            host: HostCacheConfig::default(),
+            disk: DiskCacheConfig::default(),
+            ..Default::default()
+        },
+        nova: NovaConfig {
+            backend: NovaBackendConfig::default(),
+            discovery: Some(DiscoveryConfig::Etcd(EtcdDiscoveryConfig {
+                cluster_id: "c".into(),
+                ..Default::default()
+            })),
+        },
+        offload: OffloadConfig {
+            g1_to_g2: TierOffloadConfig {
+                presence: PresenceFilterConfig::default(),
+                ..TierOffloadConfig::g1_to_g2()
+            },
+            ..Default::default()
+        },
+        onboard: OnboardConfig {
+            mode: OnboardMode::Intra,
+        },
+        ..Default::default()
+    };
+    let _variants = [
+        DiscoveryConfig::P2p(P2pDiscoveryConfig::default()),
+        DiscoveryConfig::Filesystem(FilesystemDiscoveryConfig::default()),
+    ];
+    let _: Result<(), ConfigError> = config.check();
+}
+
+#[test]
+fn validator_validate_runs_the_declared_rules() {
+    use validator::Validate;
+    let config = KvbmConfig::default();
+    assert!(config.validate().is_ok());
+    let mut bad = KvbmConfig::default();
+    bad.tokio.max_blocking_threads = 0;
+    bad.cache.host.cache_size_gb = Some(-1.0);
+    let errors = bad.validate().unwrap_err();
+    let tokio = match &errors.errors()["tokio"] {
+        validator::ValidationErrorsKind::Struct(inner) => inner.field_errors(),
+        other => panic!("a nested table, not {other:?}"),
+    };
+    assert_eq!(tokio["max_blocking_threads"][0].code, "range");
+    assert!(tokio["max_blocking_threads"][0].message.is_some());
+    // Each section validates alone, too, with its fields at its root.
+    let errors = bad.tokio.validate().unwrap_err();
+    assert!(errors.field_errors().contains_key("max_blocking_threads"));
+    assert!(bad.cache.validate().is_err());
+    assert!(bad.rayon.validate().is_ok());
+}
+
+#[test]
+fn a_config_is_a_figment_provider_and_figment_carries_the_defaults() {
+    let mut config = KvbmConfig::default();
+    config.tokio.worker_threads = 1;
+    config.tokio.max_blocking_threads = 64;
+    let figment = Figment::from(&config);
+    let tokio: kvbm_config::TokioConfig = figment.extract_inner("tokio").unwrap();
+    assert_eq!(tokio.max_blocking_threads, 64);
+    let back = KvbmConfig::extract_from(figment).unwrap();
+    assert_eq!(back.tokio, config.tokio);
+    // `Loader::figment` (and so `KvbmConfig::figment`) carries the defaults under the
+    // sources: a whole table can be extracted, and origins still say `default`.
+    let figment = Loader::new()
+        .env([("KVBM_TOKIO_WORKER_THREADS", "1")])
+        .figment();
+    let tokio: kvbm_config::TokioConfig = figment.extract_inner("tokio").unwrap();
+    assert_eq!((tokio.worker_threads, tokio.max_blocking_threads), (1, 512));
+    // A source's NixL set still replaces the default set, never joins it.
+    let figment = Loader::new().env([("KVBM_NIXL_BACKENDS", "GDS")]).figment();
+    let config = KvbmConfig::extract_from(figment).unwrap();
+    assert_eq!(config.nixl.enabled_backends(), ["GDS"]);
+}
+
+#[test]
+fn nixl_config_new_takes_upstreams_hash_map() {
+    let mut backends: HashMap<String, HashMap<String, String>> = HashMap::new();
+    backends.insert("ucx".into(), HashMap::new());
+    backends.insert(
+        "Gds".into(),
+        HashMap::from([("num_threads".to_string(), "4".to_string())]),
+    );
+    let nixl = NixlConfig::new(backends);
+    assert_eq!(nixl.enabled_backends(), ["GDS", "UCX"]);
+    assert_eq!(nixl.backend_params("gds").unwrap()["num_threads"], "4");
+}
+
+#[test]
+fn the_nixl_object_client_is_an_enum_tagged_by_backend() {
+    let json = r#"{"object": {"client": {"type": "nixl", "backend": "s3", "bucket": "b"}}}"#;
+    let config = common::load(common::loader().json(json));
+    let Some(ObjectConfig {
+        client: ObjectClientConfig::Nixl(nixl),
+        ..
+    }) = config.object
+    else {
+        panic!("a NixL client")
+    };
+    match &nixl {
+        NixlObjectConfig::S3(s3) => assert_eq!(s3.bucket, "b"),
+    }
+    // The wire format is unchanged: `backend` beside the S3 settings, and optional.
+    let text = serde_json::to_string(&nixl).unwrap();
+    assert!(text.starts_with(r#"{"backend":"s3","#), "{text}");
+    let without = r#"{"object": {"client": {"type": "nixl", "bucket": "b"}}}"#;
+    assert!(common::loader().json(without).load().is_ok());
+    // A closed set: a backend without an object plugin is refused by name.
+    let error = common::loader()
+        .json(r#"{"object": {"client": {"type": "nixl", "backend": "posix"}}}"#)
+        .load()
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("`posix` is not one of `s3`"),
+        "{error}"
+    );
+}
+
+/// The behaviour differences MIGRATING.md lists, as a migrating deployment meets them.
+#[test]
+fn migration_differences_hold() {
+    // RAYON_NUM_THREADS is not consulted: the CPU count is the default.
+    let config = common::load(common::loader().env([("RAYON_NUM_THREADS", "1")]));
+    assert_eq!(config.rayon.num_threads, num_cpus::get());
+    // An explicit empty list leaves the hop's policies to the engine.
+    let config =
+        common::load(common::loader().json(r#"{"offload": {"g1_to_g2": {"policies": []}}}"#));
+    assert!(config.offload.g1_to_g2.policies.is_empty());
+    assert_eq!(
+        config.offload.g2_to_g3.policies,
+        [kvbm_config::offload::OffloadPolicy::PresenceLfu]
+    );
+}
+
+/// Build errors box into a `dyn Error`, as upstream's did.
+#[cfg(feature = "rayon")]
+#[test]
+fn build_errors_box_into_dyn_error() {
+    fn boxed() -> Result<(), Box<dyn std::error::Error>> {
+        let zero = kvbm_config::RayonConfig {
+            num_threads: 0,
+            ..Default::default()
+        };
+        zero.build_pool()?;
+        Ok(())
+    }
+    assert!(boxed().is_err());
 }

@@ -49,6 +49,14 @@ macro_rules! settings {
             }
         }
 
+        /// The declared rules, as `validator` reports them (for code written against
+        /// `dynamo-kvbm-config`; `KvbmConfig::check` names sources too).
+        impl validator::Validate for $name {
+            fn validate(&self) -> Result<(), validator::ValidationErrors> {
+                crate::declare::validate_section(self)
+            }
+        }
+
         impl crate::declare::Section for $name {
             const ENTRIES: &'static [crate::declare::Entry] = &[
                 $(crate::declare::entry!($name $field $ty, $summary, crate::declare::flag!(secret in $decl), $decl),)*

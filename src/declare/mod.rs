@@ -61,6 +61,7 @@ mod kind;
 mod macros;
 mod rule;
 mod shown_default;
+mod validator;
 
 pub(crate) use collect::{declaration_in, Collector, Entry, Section};
 pub(crate) use declaration::{default_tree, Declaration};
@@ -73,3 +74,4 @@ pub(crate) use macros::{
 };
 pub(crate) use rule::{check_setting, Context, Rule, Violation, EXCLUSIVE_CODE};
 pub(crate) use shown_default::shown_default;
+pub(crate) use validator::validate_section;

@@ -22,9 +22,78 @@ pub(crate) fn figment_of(assembly: Assembly) -> Figment {
         let (_, _, problems, _) = assembly.into_parts();
         return Figment::from(FailedSources(problems));
     }
+    let defaults = Defaults::below(assembly.tree());
     partition(assembly.tree(), assembly.origins())
         .into_iter()
-        .fold(Figment::new(), |figment, slice| figment.merge(slice))
+        .fold(Figment::from(defaults), |figment, slice| {
+            figment.merge(slice)
+        })
+}
+
+/// The name of the provider of the defaults in [`crate::Loader::figment`]; its values are
+/// [`Source::Default`] when extracted.
+const DEFAULTS_NAME: &str = "KVBM defaults";
+
+/// The name of a config given as a provider (`Figment::from(&config)`); its values are
+/// [`Source::Code`] when extracted.
+const CODE_NAME: &str = "KvbmConfig (set in code)";
+
+/// The defaults, under the sources, so that `figment().extract_inner("tokio")` finds a
+/// whole table. A table-valued setting that a source sets (`nixl.backends`) is left out:
+/// figment would join the two tables, where a source's table replaces the default one.
+struct Defaults(Dict);
+
+impl Defaults {
+    fn below(sources: &Dict) -> Defaults {
+        let mut defaults = match Value::serialize(KvbmConfig::default()) {
+            Ok(Value::Dict(_, dict)) => dict,
+            _ => Dict::new(),
+        };
+        for setting in crate::registry::settings() {
+            let set = Value::from(sources.clone()).find(setting.key).is_some();
+            if set && matches!(setting.default_value(), Some(Value::Dict(..))) {
+                remove_at(&mut defaults, setting.key);
+            }
+        }
+        Defaults(defaults)
+    }
+}
+
+/// Removes the dotted `key` from `dict`, if it is there.
+fn remove_at(dict: &mut Dict, key: &str) {
+    match key.split_once('.') {
+        None => {
+            dict.remove(key);
+        }
+        Some((first, rest)) => {
+            if let Some(Value::Dict(_, inner)) = dict.get_mut(first) {
+                remove_at(inner, rest);
+            }
+        }
+    }
+}
+
+impl Provider for Defaults {
+    fn metadata(&self) -> Metadata {
+        Metadata::named(DEFAULTS_NAME)
+    }
+
+    fn data(&self) -> Result<Map<figment::Profile, Dict>, figment::Error> {
+        Ok(Map::from([(figment::Profile::Default, self.0.clone())]))
+    }
+}
+
+/// A config as a figment provider of its values in the default profile, as
+/// `figment::providers::Serialized::defaults(config)` gives them (and as
+/// dynamo-kvbm-config's `Figment::from(&config)` did). Extracted, they are set in code.
+impl Provider for KvbmConfig {
+    fn metadata(&self) -> Metadata {
+        Metadata::named(CODE_NAME)
+    }
+
+    fn data(&self) -> Result<Map<figment::Profile, Dict>, figment::Error> {
+        figment::providers::Serialized::defaults(self).data()
+    }
 }
 
 /// Splits the merged tree by source: one figment provider per source, holding exactly the
@@ -100,7 +169,11 @@ pub(crate) fn extract(figment: &Figment, cpu_count: usize) -> Result<KvbmConfig,
         let name = figment
             .get_metadata(value.tag())
             .map_or_else(|| "figment".to_string(), |m| m.name.to_string());
-        Source::Provider { name }
+        match name.as_str() {
+            DEFAULTS_NAME => Source::Default,
+            CODE_NAME => Source::Code,
+            _ => Source::Provider { name },
+        }
     };
     match figment.find_value("") {
         Ok(Value::Dict(_, mut doc)) => {
