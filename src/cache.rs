@@ -22,6 +22,7 @@ crate::declare::settings! {
         pub parallelism: CacheParallelism = {
             default: CacheParallelism::TensorParallel,
             env: "KVBM_CACHE_PARALLELISM",
+            agree,
         },
         /// Host-memory cache, tier G2 (`[cache.host]`).
         pub host: HostCacheConfig = section,

@@ -67,6 +67,9 @@ fn write_field(out: &mut String, setting: &Setting, name: &str, prefix: &str) {
         facts.push(format!("Constraint: {}", setting.constraint));
     }
     facts.push(format!("Env: {}", setting.env));
+    if setting.agree {
+        facts.push(format!("It {}", registry::AGREE_TEXT));
+    }
     let _ = writeln!(out, "{prefix}# {}.", facts.join(". "));
     match (setting.default_value(), setting.example) {
         (Some(default), _) if setting.machine_default.is_none() => {
@@ -98,7 +101,11 @@ fn write_variant_table(out: &mut String, table: &str, variants: &[&str]) {
                 .default_value()
                 .map(|v| render(&v))
                 .or(setting.example.map(str::to_string));
-            let _ = writeln!(out, "# # {}. Env: {}", setting.doc, setting.env);
+            let agree = match setting.agree {
+                true => format!(". It {}", registry::AGREE_TEXT),
+                false => String::new(),
+            };
+            let _ = writeln!(out, "# # {}. Env: {}{agree}", setting.doc, setting.env);
             if let Some(value) = value {
                 let _ = writeln!(out, "# {name} = {value}");
             }
@@ -124,10 +131,14 @@ pub fn reference_table() -> String {
             setting.constraint
         };
         let default = shown_default(setting);
+        let doc = match setting.agree {
+            true => format!("{}; {}", setting.doc, registry::AGREE_TEXT),
+            false => setting.doc.to_string(),
+        };
         let _ = writeln!(
             out,
-            "| {key} | {kind} | {default} | `{}` | {constraint} | {} |",
-            setting.env, setting.doc
+            "| {key} | {kind} | {default} | `{}` | {constraint} | {doc} |",
+            setting.env
         );
     }
     out

@@ -80,6 +80,7 @@
 
 #![deny(missing_docs)]
 
+pub mod agreement;
 pub mod cache;
 mod compat;
 pub mod docs;

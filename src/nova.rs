@@ -88,6 +88,7 @@ crate::declare::settings! {
             env: "KVBM_NOVA_DISCOVERY_CLUSTER_ID",
             check: [not_empty],
             example: r#""my-cluster""#,
+            agree,
         },
         /// Etcd endpoints.
         pub endpoints: Vec<String> = {
@@ -96,6 +97,7 @@ crate::declare::settings! {
             check: [non_empty_list, etcd_endpoints],
             example: r#"["http://etcd-0:2379", "http://etcd-1:2379"]"#,
             secret,
+            agree,
         },
         /// Etcd lease TTL in seconds.
         pub ttl_secs: u64 = {
@@ -172,6 +174,7 @@ crate::declare::settings! {
             env: "KVBM_NOVA_DISCOVERY_PATH",
             check: [not_empty],
             example: r#""/tmp/kvbm-discovery/cluster.json""#,
+            agree,
         },
     }
 }

@@ -62,18 +62,21 @@ crate::declare::settings! {
             check: [url],
             example: r#""http://minio:9000""#,
             secret,
+            agree,
         },
         /// S3 bucket name.
         pub bucket: String = {
             default: "kvbm-blocks".to_string(),
             env: "KVBM_OBJECT_CLIENT_BUCKET",
             check: [not_empty],
+            agree,
         },
         /// S3 region.
         pub region: String = {
             default: "us-east-1".to_string(),
             env: "KVBM_OBJECT_CLIENT_REGION",
             check: [not_empty],
+            agree,
         },
         /// Path-style URLs (MinIO).
         ///
@@ -81,6 +84,7 @@ crate::declare::settings! {
         pub force_path_style: bool = {
             default: false,
             env: "KVBM_OBJECT_CLIENT_FORCE_PATH_STYLE",
+            agree,
         },
         /// Max concurrent S3 requests.
         pub max_concurrent_requests: usize = {
@@ -159,6 +163,7 @@ impl crate::declare::Section for NixlObjectClientConfig {
             owner: "NixlObjectClientConfig",
             name: "backend",
             secret: false,
+            agree: true,
             doc: "NixL object backend",
             env: "KVBM_OBJECT_CLIENT_BACKEND",
             kind: crate::declare::Kind::Choice(NixlObjectClientConfig::BACKENDS),

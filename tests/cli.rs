@@ -722,3 +722,54 @@ fn json_on_standard_input_takes_a_bom_and_is_named_in_errors() {
         stderr(&output)
     );
 }
+
+#[test]
+fn check_role_all_digest_and_diff_catch_a_fleet_that_disagrees() {
+    let files = Files::new();
+    let json = r#"{"leader": {"nova": {"discovery": {"type": "etcd", "cluster_id": "blue"}}},
+                   "worker": {"nova": {"discovery": {"type": "etcd", "cluster_id": "green"}}}}"#;
+    let output = kvbm(&files)
+        .args(["--role", "all", "--json", json, "check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("nova.discovery.cluster_id: must be the same in every process, but is \"blue\" (JSON profile `leader`) and \"green\" (JSON profile `worker`)"),
+        "{err}"
+    );
+    // Two configs that agree but differ in threads have one digest.
+    let digest = |threads: &str| {
+        let output = kvbm(&files)
+            .env("KVBM_TOKIO_WORKER_THREADS", threads)
+            .arg("digest")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        stdout(&output).trim().to_string()
+    };
+    assert_eq!(digest("1"), digest("2"));
+    assert!(digest("1").starts_with("sha256:"));
+    // diff of two nodes' `show --format json`.
+    let show = |parallelism: &str| {
+        let output = kvbm(&files)
+            .env("KVBM_CACHE_PARALLELISM", parallelism)
+            .args(["show", "--format", "json"])
+            .output()
+            .unwrap();
+        output.stdout
+    };
+    let a = files.write("a.json", show("tensor_parallel"));
+    let b = files.write("b.json", show("replicated_data"));
+    let output = kvbm(&files).arg("diff").arg(&a).arg(&b).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(stdout(&output)
+        .contains("must agree: cache.parallelism: \"tensor_parallel\" | \"replicated_data\""));
+    let output = kvbm(&files).arg("diff").arg(&a).arg(&a).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let output = kvbm(&files)
+        .args(["diff", "/no/such.json", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -108,6 +108,17 @@ enum Command {
     },
     /// Print the manual page (roff), e.g. `kvbm-config man > kvbm-config.1`.
     Man,
+    /// Print the agreement digest: a hash of the settings every process of a deployment
+    /// must share (the leader and the workers, on every node compare it).
+    Digest,
+    /// List the settings whose values differ between two `show --format json` outputs
+    /// (`-` for standard input); exit 1 when one that must agree differs.
+    Diff {
+        /// The first effective config.
+        left: String,
+        /// The second effective config.
+        right: String,
+    },
     /// Check the config against this host: memory, disk, CPUs, network, GDS, discovery.
     ///
     /// Exit 0 when nothing is an error (warnings are printed), 1 on an error, a warning
@@ -226,6 +237,8 @@ fn main() -> ExitCode {
                 })
                 .map_err(|e| format!("cannot render the manual page: {e}"))
         }
+        Command::Digest => digest(&cli.sources, &ui),
+        Command::Diff { left, right } => diff(left, right, &ui),
         Command::Schema => {
             out!("{}", kvbm_config::json_schema::document_schema_text());
             Ok(ExitCode::SUCCESS)
@@ -398,6 +411,8 @@ fn show(sources: &Sources, format: Format, origin: bool, ui: &Ui) -> Result<Exit
                         ui.heading(&format!("# ===== {} =====", role_name(role)))
                     );
                 }
+                let digest = loaded.config.agreement_digest();
+                outln!("{}", ui.dim(&format!("# agreement digest: {digest}")));
                 if origin {
                     out!("{}", loaded.show_origin_styled(|comment| ui.dim(comment)));
                 } else {
@@ -450,6 +465,7 @@ fn origins_json(loaded: &Loaded) -> serde_json::Value {
 
 fn check(sources: &Sources, strict: bool, ui: &Ui) -> Result<ExitCode, Usage> {
     let mut failed = false;
+    let mut loaded_roles = Vec::new();
     for (role, loader) in sources.loaders()? {
         match loader.strict(strict).load() {
             Ok(loaded) => {
@@ -461,6 +477,7 @@ fn check(sources: &Sources, strict: bool, ui: &Ui) -> Result<ExitCode, Usage> {
                     n => format!(" ({n} warnings)"),
                 };
                 outln!("ok: the {} is valid{note}", role_name(role));
+                loaded_roles.push(loaded);
             }
             Err(error) => {
                 print_problems(role, &error, ui);
@@ -468,7 +485,91 @@ fn check(sources: &Sources, strict: bool, ui: &Ui) -> Result<ExitCode, Usage> {
             }
         }
     }
+    // `--role all`: the leader and the workers must agree on what they share.
+    if let [leader, worker] = &loaded_roles[..] {
+        let disagreements = kvbm_config::agreement::disagreements(leader, worker);
+        if !disagreements.is_empty() {
+            eprintln!(
+                "{} the leader and worker configs disagree on what every process must share:",
+                ui.error("error:")
+            );
+            for disagreement in &disagreements {
+                eprintln!("  {disagreement}");
+            }
+            failed = true;
+        }
+    }
     Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `digest`: the agreement digest of each role's config, one a line.
+fn digest(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
+    let loaders = sources.loaders()?;
+    let several = loaders.len() > 1;
+    let mut failed = false;
+    for (role, loader) in loaders {
+        match loader.load() {
+            Ok(loaded) if several => {
+                outln!("{}: {}", role_name(role), loaded.config.agreement_digest())
+            }
+            Ok(loaded) => outln!("{}", loaded.config.agreement_digest()),
+            Err(error) => {
+                print_problems(role, &error, ui);
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `diff LEFT RIGHT`: the settings whose values differ between two effective configs
+/// written by `show --format json`; exit 1 when one that must agree differs.
+fn diff(left: &str, right: &str, ui: &Ui) -> Result<ExitCode, Usage> {
+    use kvbm_config::agreement::{differences, EffectiveConfig};
+    let read = |name: &str| -> Result<EffectiveConfig, Usage> {
+        let read = match name {
+            "-" => {
+                let mut text = String::new();
+                std::io::Read::read_to_string(
+                    &mut std::io::Read::take(std::io::stdin().lock(), 4 << 20),
+                    &mut text,
+                )
+                .map_err(|e| e.to_string())
+                .and_then(|_| EffectiveConfig::from_json(&text))
+            }
+            path => EffectiveConfig::from_file(Path::new(path)),
+        };
+        read.map_err(|e| format!("cannot read {name}: {e}"))
+    };
+    let found = differences(&read(left)?, &read(right)?);
+    let mut must_agree = 0;
+    for difference in &found {
+        let mark = match difference.setting.agree {
+            true => {
+                must_agree += 1;
+                ui.error_out("must agree")
+            }
+            false => "differs".to_string(),
+        };
+        let [a, b] = difference
+            .values
+            .clone()
+            .map(|v| v.unwrap_or_else(|| "unset".into()));
+        outln!("{mark}: {}: {a} | {b}", difference.setting.key);
+    }
+    outln!(
+        "{} setting(s) differ, {must_agree} of them must agree",
+        found.len()
+    );
+    Ok(if must_agree > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -670,12 +771,24 @@ fn preflight(
             })
             .collect();
         findings = preflight::run_node(&processes, &mut host, options.block_bytes);
+        if let [(_, leader), (_, worker)] = &loaded[..] {
+            let disagreements = kvbm_config::agreement::disagreements(leader, worker);
+            findings.splice(0..0, disagreements.iter().map(Finding::from_disagreement));
+        }
     }
+    let digests: Vec<String> = loaded
+        .iter()
+        .map(|(_, loaded)| loaded.config.agreement_digest())
+        .collect();
     let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
     let failed = invalid || errors > 0 || (strict && warnings > 0);
     if format == PreflightFormat::Json {
-        let out = serde_json::json!({ "findings": findings, "host": host });
+        let out = serde_json::json!({
+            "findings": findings,
+            "host": host,
+            "agreement_digest": digests.first(),
+        });
         outln!(
             "{}",
             serde_json::to_string_pretty(&out).expect("JSON serializes")

@@ -15,6 +15,9 @@ pub(crate) struct Declaration {
     /// Marked `secret`: the value may hold a credential (a URL password, a key), so
     /// `Debug` and every output show it only through the redaction rule.
     pub secret: bool,
+    /// Marked `agree`: every process of one deployment (the leader and each worker, on every
+    /// node) must have the same value; the agreement digest and the cross-role check read it.
+    pub agree: bool,
     /// One-line description: the first line of the field's doc, without its full stop.
     pub doc: &'static str,
     /// The `KVBM_*` variable that sets it; `"auto"` for one derived from the key (a
@@ -47,6 +50,8 @@ impl Declaration {
             owner: "",
             name: "type",
             secret: false,
+            // Which discovery method, which object client: the deployment shares them.
+            agree: true,
             doc,
             env,
             kind: Kind::Choice(names),

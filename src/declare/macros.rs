@@ -59,7 +59,7 @@ macro_rules! settings {
 
         impl crate::declare::Section for $name {
             const ENTRIES: &'static [crate::declare::Entry] = &[
-                $(crate::declare::entry!($name $field $ty, $summary, crate::declare::flag!(secret in $decl), $decl),)*
+                $(crate::declare::entry!($name $field $ty, $summary, crate::declare::flag!(secret in $decl), crate::declare::flag!(agree in $decl), $decl),)*
             ];
 
             fn check(
@@ -94,7 +94,7 @@ macro_rules! field_doc {
     ($owner:ident $field:ident {
         default: $default:expr, env: $env:literal
         $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
-        $(, secret)? $(,)?
+        $(, secret)? $(, agree)? $(,)?
     }) => {
         concat!(
             "Default: ", crate::declare::shown_default!($owner $field),
@@ -125,38 +125,39 @@ macro_rules! field_default {
 
 /// The [`Entry`] of a field.
 macro_rules! entry {
-    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, { section: $default:expr }) => {
-        crate::declare::entry!($owner $field $ty, $summary, $secret, section)
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, { section: $default:expr }) => {
+        crate::declare::entry!($owner $field $ty, $summary, $secret, $agree, section)
     };
-    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, section) => {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, section) => {
         crate::declare::Entry::Table {
             name: stringify!($field),
             flatten: false,
             declare: <$ty as crate::declare::Section>::declare,
         }
     };
-    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, flatten) => {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, flatten) => {
         crate::declare::Entry::Table {
             name: stringify!($field),
             flatten: true,
             declare: <$ty as crate::declare::Section>::declare,
         }
     };
-    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, { same_as: $other:ident }) => {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, { same_as: $other:ident }) => {
         crate::declare::Entry::SameAs {
             name: stringify!($field),
             from: <$other as crate::declare::Section>::ENTRIES,
         }
     };
-    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, {
         default: $default:expr, env: $env:literal
         $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
-        $(, secret)? $(,)?
+        $(, secret)? $(, agree)? $(,)?
     }) => {
         crate::declare::Entry::Setting(crate::declare::Declaration {
             owner: stringify!($owner),
             name: stringify!($field),
             secret: $secret,
+            agree: $agree,
             doc: $summary,
             env: $env,
             kind: <$ty as crate::declare::SettingType>::KIND,
@@ -206,7 +207,7 @@ macro_rules! check_field {
     };
     ($self:ident, $field:ident $ty:ty, { default: $default:expr, env: $env:literal
         $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
-        $(, secret)? $(,)?
+        $(, secret)? $(, agree)? $(,)?
     }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
         crate::declare::check_setting(
             $prefix,
@@ -334,7 +335,8 @@ macro_rules! first {
     };
 }
 
-/// Whether a declaration carries the marker word `$word` (`secret`): `true` or `false`.
+/// Whether a declaration carries the marker word `$word` (`secret`, `agree`): `true` or
+/// `false`.
 /// Markers are bare words at the end of a setting's declaration, after its other parts.
 macro_rules! flag {
     ($word:ident in { $($tokens:tt)* }) => {
@@ -344,6 +346,9 @@ macro_rules! flag {
         false
     };
     (@scan secret; , secret $($rest:tt)*) => {
+        true
+    };
+    (@scan agree; , agree $($rest:tt)*) => {
         true
     };
     (@scan $word:ident; $first:tt $($rest:tt)*) => {

@@ -103,6 +103,26 @@ impl Finding {
         }
     }
 
+    /// A must-agree setting that differs between the leader's and the workers' configs, as
+    /// an error of the `agreement` check.
+    pub fn from_disagreement(disagreement: &crate::agreement::Disagreement) -> Finding {
+        let shown = |value: &Option<String>| value.clone().unwrap_or_else(|| "unset".into());
+        Finding {
+            severity: Severity::Error,
+            check: "agreement",
+            role: Some(Role::Worker),
+            key: disagreement.key.to_string(),
+            value: disagreement.values[1].clone(),
+            source: disagreement.sources[1].clone(),
+            host_fact: String::new(),
+            message: format!(
+                "must be the same in every process, but the leader has {} ({})",
+                shown(&disagreement.values[0]),
+                disagreement.sources[0]
+            ),
+        }
+    }
+
     /// A warning of the load, as a finding of the `config` check.
     pub fn from_warning(warning: &Warning, role: Option<Role>) -> Finding {
         Finding {

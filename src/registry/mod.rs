@@ -26,6 +26,10 @@ pub use value::render;
 /// The variable that names the user config file (layer 3); not a config key itself.
 pub const CONFIG_PATH_ENV: &str = "KVBM_CONFIG_PATH";
 
+/// What a setting declared `agree` means, in the words `explain`, the README table and the
+/// template use.
+pub const AGREE_TEXT: &str = "must be the same in every process of a deployment";
+
 /// Prefix of every variable this crate reads.
 pub(crate) const ENV_PREFIX: &str = "KVBM_";
 
@@ -56,6 +60,9 @@ pub struct Setting {
     /// Declared `secret`: the value may hold a credential, so every output shows it only
     /// through the redaction rule.
     pub secret: bool,
+    /// Declared `agree`: every process of one deployment must have the same value (see
+    /// [`crate::agreement`]).
+    pub agree: bool,
     /// The Rust struct whose `settings!` table declares it (`TokioConfig`); empty for the
     /// `type` key of a one-of table.
     pub owner: &'static str,
@@ -144,6 +151,9 @@ impl Setting {
         line("env:", self.env);
         if !self.constraint.is_empty() {
             line("constraint:", self.constraint);
+        }
+        if self.agree {
+            line("agreement:", AGREE_TEXT);
         }
         if !self.applies_to.is_empty() {
             line(
@@ -242,6 +252,7 @@ impl Registry {
                     example: declared.example,
                     machine_default: declared.machine,
                     secret: declared.secret,
+                    agree: declared.agree,
                     owner: declared.owner,
                     rules: declared.rules,
                     default: declared.default,
