@@ -140,6 +140,14 @@ enum Command {
         /// `host` object) instead of this machine's.
         #[arg(long, value_name = "FILE")]
         host: Option<PathBuf>,
+        /// Also check that what the config points at answers from here: each etcd endpoint
+        /// (`GET /health`, `/version`), each p2p bootstrap peer (a TCP connect), the object
+        /// store (an HTTP request; any answer counts). Without it nothing is sent.
+        #[arg(long)]
+        network: bool,
+        /// Seconds each network check may take.
+        #[arg(long, value_name = "SECS", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
     },
 }
 
@@ -206,19 +214,20 @@ fn main() -> ExitCode {
             format,
             strict,
             host,
+            network,
+            timeout,
         } => {
             let options = kvbm_config::preflight::Options {
                 workers: *workers,
                 block_bytes: *block_bytes,
             };
-            preflight(
-                &cli.sources,
-                options,
-                host.as_deref(),
-                *format,
-                *strict,
-                &ui,
-            )
+            let checks = PreflightChecks {
+                host_file: host.as_deref(),
+                network: network.then(|| std::time::Duration::from_secs(*timeout)),
+                format: *format,
+                strict: *strict,
+            };
+            preflight(&cli.sources, options, checks, &ui)
         }
         Command::Completions { shell } => {
             let mut command = Cli::command();
@@ -720,14 +729,27 @@ fn shown(value: Option<&str>) -> String {
     }
 }
 
+/// How `preflight` runs, beyond the sizes.
+struct PreflightChecks<'a> {
+    host_file: Option<&'a Path>,
+    /// `--network`, with its timeout.
+    network: Option<std::time::Duration>,
+    format: PreflightFormat,
+    strict: bool,
+}
+
 fn preflight(
     sources: &Sources,
     options: kvbm_config::preflight::Options,
-    host_file: Option<&Path>,
-    format: PreflightFormat,
-    strict: bool,
+    checks: PreflightChecks<'_>,
     ui: &Ui,
 ) -> Result<ExitCode, Usage> {
+    let PreflightChecks {
+        host_file,
+        network,
+        format,
+        strict,
+    } = checks;
     use kvbm_config::preflight::{self, Finding, Host, Processes, Severity};
     let mut host = match host_file {
         Some(path) => Host::from_file(path).map_err(|e| {
@@ -774,6 +796,20 @@ fn preflight(
         if let [(_, leader), (_, worker)] = &loaded[..] {
             let disagreements = kvbm_config::agreement::disagreements(leader, worker);
             findings.splice(0..0, disagreements.iter().map(Finding::from_disagreement));
+        }
+        if let Some(timeout) = network {
+            // Each role's targets, each endpoint asked once.
+            for (_, loaded) in &loaded {
+                for finding in preflight::reach(loaded, timeout) {
+                    let seen = findings.iter().any(|f| {
+                        f.key == finding.key && f.value == finding.value && f.check == finding.check
+                    });
+                    if !seen {
+                        findings.push(finding);
+                    }
+                }
+            }
+            findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.key.cmp(&b.key)));
         }
     }
     let digests: Vec<String> = loaded

@@ -236,9 +236,13 @@ pub fn run_node(
 
 mod host;
 mod inspect;
+#[cfg(feature = "network")]
+mod network;
 mod probe;
 
 pub use host::*;
+#[cfg(feature = "network")]
+pub use network::reach;
 
 #[cfg(test)]
 mod tests {
