@@ -286,11 +286,10 @@ fn shown_default(setting: &Setting) -> String {
 fn example_value(setting: &Setting) -> Option<serde_json::Value> {
     match setting.example {
         Some(example) => {
-            let table: toml::Table =
-                toml::from_str(&format!("v = {example}")).unwrap_or_else(|e| {
-                    panic!("{}: example `{example}` is not TOML: {e}", setting.key)
-                });
-            serde_json::to_value(&table["v"]).ok()
+            let value = crate::load::parse_toml_value(example).unwrap_or_else(|e| {
+                panic!("{}: example `{example}` is not TOML: {e}", setting.key)
+            });
+            serde_json::to_value(value).ok()
         }
         None => setting
             .default_value()

@@ -55,6 +55,13 @@ use crate::source::{FileLayer, Profile, Role, Source};
 
 pub(crate) use self::provider::extract;
 
+/// The value of the TOML text `value` (an `example` of a declaration), with the file
+/// reader's own TOML parser.
+pub(crate) fn parse_toml_value(value: &str) -> Result<Value, String> {
+    let mut file = TomlFile::parse(&format!("v = {value}"))?;
+    file.dict.remove("v").ok_or_else(|| "no value".to_string())
+}
+
 /// Reads a file under the rules of config files (a regular file of at most 4 MiB, looked at
 /// before it is opened), for the other files this crate reads (`preflight --host`).
 pub(crate) fn read_config_file(path: &Path) -> Result<String, String> {
