@@ -304,7 +304,7 @@ impl KvbmConfig {
     /// # Ok::<(), kvbm_config::ConfigError>(())
     /// ```
     pub fn extract_from<P: figment::Provider>(provider: P) -> Result<Self, ConfigError> {
-        load::extract(&Figment::from(provider), num_cpus::get())
+        load::extract(&Figment::from(provider), crate::cpu_count())
     }
 
     /// The NixL backends as a typed set in a stable order (by name).
@@ -329,7 +329,7 @@ impl KvbmConfig {
     ///
     /// Every broken constraint, with [`Source::Code`] as the source.
     pub fn check(&self) -> Result<(), ConfigError> {
-        let problems = load::problems_in_code(self, num_cpus::get());
+        let problems = load::problems_in_code(self, crate::cpu_count());
         match problems.is_empty() {
             true => Ok(()),
             false => Err(ConfigError::new(problems)),
@@ -341,6 +341,13 @@ impl KvbmConfig {
 #[cfg(all(doctest, feature = "tokio", feature = "rayon"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// This machine's CPU count, read once: `num_cpus` reads the cgroup files on every call,
+/// and every load asks (the Rayon default, the thread-count rule).
+pub(crate) fn cpu_count() -> usize {
+    static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CPUS.get_or_init(num_cpus::get)
+}
 
 fn load_logged(loader: Loader) -> Result<KvbmConfig, ConfigError> {
     let loaded = loader.load()?;

@@ -12,7 +12,7 @@ crate::declare::settings! {
     pub struct RayonConfig {
         /// Number of Rayon threads.
         pub num_threads: usize = {
-            default: num_cpus::get(),
+            default: crate::cpu_count(),
             env: "KVBM_RAYON_NUM_THREADS",
             check: [min(1)],
             example: "8",

@@ -16,7 +16,7 @@ use super::rule::{Context, Violation};
 pub(crate) fn validate_section<S: Section>(section: &S) -> Result<(), ValidationErrors> {
     let mut found = Vec::new();
     let context = Context {
-        cpu_count: num_cpus::get(),
+        cpu_count: crate::cpu_count(),
     };
     section.check(&KeyPath::ROOT, context, &mut found);
     match found.is_empty() {

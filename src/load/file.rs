@@ -280,10 +280,10 @@ impl TomlFile {
         }
     }
 
-    fn table(&mut self, table: &Table, starts: &[usize], path: &mut Vec<String>) -> Dict {
+    fn table<'t>(&mut self, table: &'t Table, starts: &[usize], path: &mut Vec<&'t str>) -> Dict {
         let mut dict = Dict::new();
         for (name, item) in table.iter() {
-            path.push(name.to_string());
+            path.push(name);
             let span = table
                 .key(name)
                 .and_then(|key| key.span())
@@ -299,7 +299,12 @@ impl TomlFile {
         dict
     }
 
-    fn item(&mut self, item: &Item, starts: &[usize], path: &mut Vec<String>) -> Option<Value> {
+    fn item<'t>(
+        &mut self,
+        item: &'t Item,
+        starts: &[usize],
+        path: &mut Vec<&'t str>,
+    ) -> Option<Value> {
         match item {
             Item::None => None,
             Item::Table(table) => Some(Value::from(self.table(table, starts, path))),
@@ -314,11 +319,11 @@ impl TomlFile {
         }
     }
 
-    fn value(
+    fn value<'t>(
         &mut self,
-        value: &toml_edit::Value,
+        value: &'t toml_edit::Value,
         starts: &[usize],
-        path: &mut Vec<String>,
+        path: &mut Vec<&'t str>,
     ) -> Value {
         use toml_edit::Value as V;
         match value {
@@ -334,7 +339,7 @@ impl TomlFile {
             V::InlineTable(table) => {
                 let mut dict = Dict::new();
                 for (name, v) in table.iter() {
-                    path.push(name.to_string());
+                    path.push(name);
                     if let Some(span) = table.key(name).and_then(|key| key.span()) {
                         self.remember(path, line_of(starts, span.start));
                     }
@@ -347,7 +352,7 @@ impl TomlFile {
     }
 
     /// Records the first line a key appears on, under its profile and tagged-form key.
-    fn remember(&mut self, path: &[String], line: u32) {
+    fn remember(&mut self, path: &[&str], line: u32) {
         let (profile, key) = canonical(path);
         self.lines[slot(profile)].entry(key).or_insert(line);
     }
@@ -355,7 +360,7 @@ impl TomlFile {
 
 /// `leader.nova.discovery.etcd.ttl_secs` → `(Some(Leader), "nova.discovery.ttl_secs")`.
 /// A lone profile name is a key of the plain document (`leader` itself).
-fn canonical(path: &[String]) -> (Option<Profile>, String) {
+fn canonical(path: &[&str]) -> (Option<Profile>, String) {
     let (profile, rest) = match path.split_first() {
         Some((first, rest)) if !rest.is_empty() => match Profile::from_name(first) {
             Some(profile) => (Some(profile), rest),

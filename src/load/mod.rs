@@ -144,7 +144,7 @@ impl Loader {
             json: None,
             connector: None,
             role: None,
-            cpu_count: num_cpus::get(),
+            cpu_count: crate::cpu_count(),
             strict: false,
         }
     }
