@@ -41,6 +41,7 @@ mod provider;
 pub(crate) mod report;
 mod shape;
 pub mod v1;
+mod v1_table;
 mod validate;
 mod vllm;
 
