@@ -6,7 +6,7 @@
 //! Values are parsed by the type of the setting they map to, so an unparsable value is an
 //! error that names the variable itself (`env KVBM_TOKIO_WORKER_THREADS`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
 

@@ -11,7 +11,7 @@
 //! file. They are collected while converting `toml_edit`'s tree (the parser `toml` itself
 //! uses), so a file is read and parsed exactly once.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fs::Metadata;
 use std::io::Read;
 use std::path::Path;

@@ -30,7 +30,7 @@ pub(crate) fn parse(text: &str) -> Result<JsonDocument, String> {
     let mut duplicates = Vec::new();
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = Node {
-        path: String::new(),
+        at: None,
         duplicates: &mut duplicates,
     }
     .deserialize(&mut deserializer)
@@ -45,13 +45,30 @@ pub(crate) fn parse(text: &str) -> Result<JsonDocument, String> {
     }
 }
 
-/// One value of the document at `path`, recording duplicate keys below it.
-struct Node<'a> {
-    path: String,
+/// Where a value sits: its key and its table's place, as a chain on the stack, so that a
+/// key path is built only for a duplicate.
+struct Link<'p> {
+    key: &'p str,
+    parent: Option<&'p Link<'p>>,
+}
+
+impl Link<'_> {
+    /// The dotted key path, root first.
+    fn path(&self) -> String {
+        match self.parent {
+            Some(parent) => format!("{}.{}", parent.path(), self.key),
+            None => self.key.to_string(),
+        }
+    }
+}
+
+/// One value of the document at `at` (`None`: the top), recording duplicate keys below it.
+struct Node<'a, 'p> {
+    at: Option<&'p Link<'p>>,
     duplicates: &'a mut Vec<String>,
 }
 
-impl<'de> DeserializeSeed<'de> for Node<'_> {
+impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -59,7 +76,7 @@ impl<'de> DeserializeSeed<'de> for Node<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Node<'_> {
+impl<'de> Visitor<'de> for Node<'_, '_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -96,9 +113,9 @@ impl<'de> Visitor<'de> for Node<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        let Node { path, duplicates } = self;
+        let Node { at, duplicates } = self;
         while let Some(item) = seq.next_element_seed(Node {
-            path: path.clone(),
+            at,
             duplicates: &mut *duplicates,
         })? {
             items.push(item);
@@ -108,19 +125,20 @@ impl<'de> Visitor<'de> for Node<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut dict = Dict::new();
-        let Node { path, duplicates } = self;
+        let Node { at, duplicates } = self;
         while let Some(key) = map.next_key::<String>()? {
-            let child = match path.is_empty() {
-                true => key.clone(),
-                false => format!("{path}.{key}"),
+            let link = Link {
+                key: &key,
+                parent: at,
             };
             let value = map.next_value_seed(Node {
-                path: child.clone(),
+                at: Some(&link),
                 duplicates: &mut *duplicates,
             })?;
-            if dict.insert(key, value).is_some() {
-                duplicates.push(child);
+            if dict.contains_key(&key) {
+                duplicates.push(link.path());
             }
+            dict.insert(key, value);
         }
         Ok(Value::from(dict))
     }

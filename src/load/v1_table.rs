@@ -61,4 +61,3 @@ pub fn lookup(var: &str) -> Option<&'static V1Var> {
         _ => V1_VARS.iter().find(|v| v.var == var),
     }
 }
-

@@ -13,7 +13,7 @@
 
 pub(crate) mod value;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use figment::value::Value;
@@ -261,9 +261,9 @@ impl Registry {
         );
         let mut registry = Registry {
             settings,
-            nodes: HashMap::new(),
+            nodes: HashMap::default(),
             children: vec![Vec::new()],
-            by_env: HashMap::new(),
+            by_env: HashMap::default(),
             optional_sections: collector
                 .optional_sections
                 .into_iter()

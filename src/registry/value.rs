@@ -144,7 +144,11 @@ pub fn render(value: &Value) -> String {
     use crate::secret::escape_terminal;
     match value {
         Value::String(_, s) => {
-            escape_terminal(&format!("{:?}", crate::secret::redact_urls(s))).into_owned()
+            let quoted = format!("{:?}", crate::secret::redact_urls(s));
+            match escape_terminal(&quoted) {
+                std::borrow::Cow::Borrowed(_) => quoted,
+                std::borrow::Cow::Owned(escaped) => escaped,
+            }
         }
         Value::Char(_, c) => format!("{:?}", c.to_string()),
         Value::Bool(_, b) => b.to_string(),
