@@ -772,4 +772,32 @@ fn check_role_all_digest_and_diff_catch_a_fleet_that_disagrees() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+    // preflight reports the disagreement; show and preflight print the digest.
+    let output = kvbm(&files)
+        .args([
+            "--role",
+            "all",
+            "--json",
+            json,
+            "preflight",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["check"] == "agreement" && f["key"] == "nova.discovery.cluster_id"));
+    let output = kvbm(&files).arg("preflight").output().unwrap();
+    assert!(
+        stdout(&output).contains(&format!("agreement digest: {}", digest("1"))),
+        "{}",
+        stdout(&output)
+    );
+    let output = kvbm(&files).arg("show").output().unwrap();
+    assert!(stdout(&output).starts_with(&format!("# agreement digest: {}", digest("1"))));
 }

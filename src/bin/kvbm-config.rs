@@ -853,6 +853,13 @@ fn preflight(
                 ""
             }
         );
+        match &digests[..] {
+            [leader, worker] if leader != worker => {
+                outln!("agreement digest: {leader} (leader), {worker} (worker): they differ")
+            }
+            [digest, ..] => outln!("agreement digest: {digest}"),
+            [] => {}
+        }
     }
     Ok(if failed {
         ExitCode::from(1)

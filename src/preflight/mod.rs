@@ -63,9 +63,10 @@ impl fmt::Display for Severity {
 pub struct Finding {
     /// How bad it is.
     pub severity: Severity,
-    /// The check that found it (`config`, `g2-memory`, `g3-disk`, `gds`, `cpu`, `network`,
-    /// `discovery`, `v1-size`). `config` is the load itself: its problems (an invalid
-    /// config) and its warnings.
+    /// The check that found it (`config`, `agreement`, `g2-memory`, `g3-disk`, `gds`, `cpu`,
+    /// `network`, `discovery`, `v1-size`, and `reach` with `--network`). `config` is the
+    /// load itself: its problems (an invalid config) and its warnings; `agreement` a
+    /// must-agree setting the leader and the workers disagree on.
     pub check: &'static str,
     /// The processes it is about, when the node runs several kinds (`--role all`).
     #[serde(skip_serializing_if = "Option::is_none")]
