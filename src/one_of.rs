@@ -134,6 +134,7 @@ macro_rules! one_of {
         impl crate::declare::Absent for $name {}
 
         /// The declared rules of the variant, as `validator` reports them.
+        #[cfg(feature = "validator")]
         impl validator::Validate for $name {
             fn validate(&self) -> Result<(), validator::ValidationErrors> {
                 crate::declare::validate_section(self)

@@ -109,9 +109,15 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         "api_key",
     ];
     let name = name.rsplit('.').next().unwrap_or(name).as_bytes();
-    WORDS.iter().any(|word| {
-        name.windows(word.len())
-            .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+    // One pass over the name: a word is compared only where its first letter stands.
+    (0..name.len()).any(|start| {
+        let first = name[start].to_ascii_lowercase();
+        WORDS.iter().any(|word| {
+            let word = word.as_bytes();
+            word[0] == first
+                && name.len() - start >= word.len()
+                && name[start..start + word.len()].eq_ignore_ascii_case(word)
+        })
     })
 }
 

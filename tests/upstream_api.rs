@@ -258,6 +258,7 @@ fn each_of_upstreams_26_root_names_is_at_the_root() {
     let _: Result<(), ConfigError> = config.check();
 }
 
+#[cfg(feature = "validator")]
 #[test]
 fn validator_validate_runs_the_declared_rules() {
     use validator::Validate;

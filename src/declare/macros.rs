@@ -51,6 +51,7 @@ macro_rules! settings {
 
         /// The declared rules, as `validator` reports them (for code written against
         /// `dynamo-kvbm-config`; `KvbmConfig::check` names sources too).
+        #[cfg(feature = "validator")]
         impl validator::Validate for $name {
             fn validate(&self) -> Result<(), validator::ValidationErrors> {
                 crate::declare::validate_section(self)

@@ -61,6 +61,7 @@ mod kind;
 mod macros;
 mod rule;
 mod shown_default;
+#[cfg(feature = "validator")]
 mod validator;
 
 pub(crate) use collect::{declaration_in, Collector, Entry, Section};
@@ -74,4 +75,5 @@ pub(crate) use macros::{
 };
 pub(crate) use rule::{check_setting, Context, Rule, Violation, EXCLUSIVE_CODE};
 pub(crate) use shown_default::shown_default;
+#[cfg(feature = "validator")]
 pub(crate) use validator::validate_section;

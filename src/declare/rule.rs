@@ -68,7 +68,6 @@ impl Rule {
         context: Context,
         sibling_set: &dyn Fn(&str) -> bool,
     ) -> Result<(), (&'static str, String)> {
-        use validator::ValidateIp;
         let broken = |code, message: &str| Err((code, message.to_string()));
         match (self, value) {
             (_, View::Unset) => Ok(()),
@@ -102,7 +101,7 @@ impl Rule {
                 broken("positive_finite", "must be a finite number greater than 0")
             }
             (Rule::Ip, View::Text(text))
-                if !text.validate_ip() || text.parse::<IpAddr>().is_err() =>
+                if text.parse::<IpAddr>().is_err() =>
             {
                 broken("ip", "must be a valid IPv4 or IPv6 address")
             }
@@ -170,9 +169,9 @@ impl Rule {
 /// Whether `text` is a URL with a scheme and a host (`http://minio:9000`); also used by
 /// preflight for etcd endpoints.
 pub(crate) fn is_url_with_host(text: &str) -> bool {
-    use validator::ValidateUrl;
-    // `validator` accepts `mailto:x`; an endpoint also needs `scheme://host`.
-    text.validate_url()
+    // A URL parses (`url`, the WHATWG parser); `mailto:x` does too, so an endpoint also
+    // needs `scheme://host`.
+    url::Url::parse(text).is_ok()
         && text
             .split_once("://")
             .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with(['/', ':', '@']))
