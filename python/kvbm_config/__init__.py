@@ -14,14 +14,16 @@ results into Python objects. A vLLM launcher can check ``kv_connector_extra_conf
 
 from __future__ import annotations
 
-import json
+# Only what a `load()` needs is imported here: `json` (for `to_dict` and `schema`) and
+# `warnings` (for the deprecated alias) come when first used, and the value classes are
+# written out rather than made by `dataclasses` (which imports `inspect`, `ast`, `re`...).
 import os
-import warnings as _warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, List, Optional, Union
 
 from . import _native
+
+# Annotations here are never evaluated (`from __future__ import annotations`), and type
+# checkers read `__init__.pyi`, so `typing` (which imports `re`) is not imported at all.
 
 __all__ = [
     "Config",
@@ -41,14 +43,52 @@ __version__: str = _native.__version__
 SYSTEM_FILE = "/opt/dynamo/etc/kvbm.toml"
 
 
-@dataclass(frozen=True)
-class Problem:
+class _Record:
+    """An immutable record of string fields: equality, hashing, `repr` and pickling by
+    its fields, as a frozen dataclass has."""
+
+    __slots__ = ()
+    _fields: tuple = ()
+
+    def _set(self, *values: object) -> None:
+        for name, value in zip(self._fields, values):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({fields})"
+
+    def __reduce__(self) -> tuple:
+        return (type(self), self._values())
+
+
+class Problem(_Record):
     """One problem of a failed load: the key, what is wrong, the value and its source."""
 
+    __slots__ = ("key", "message", "value", "source")
+    _fields = __slots__
+    __match_args__ = __slots__
     key: str
     message: str
     value: Optional[str]
     source: str
+
+    def __init__(self, key: str, message: str, value: Optional[str], source: str) -> None:
+        self._set(key, message, value, source)
 
     def __str__(self) -> str:
         key = f"{self.key}: " if self.key else ""
@@ -56,13 +96,18 @@ class Problem:
         return f"{key}{self.message} ({value}{self.source})"
 
 
-@dataclass(frozen=True)
-class ConfigWarning:
+class ConfigWarning(_Record):
     """A setting that loads but will probably not do what was meant."""
 
+    __slots__ = ("key", "message", "source")
+    _fields = __slots__
+    __match_args__ = __slots__
     key: str
     message: str
     source: str
+
+    def __init__(self, key: str, message: str, source: str) -> None:
+        self._set(key, message, source)
 
     def __str__(self) -> str:
         return f"{self.key}: {self.message} ({self.source})"
@@ -72,7 +117,9 @@ def __getattr__(name: str) -> Any:
     # `Warning` was the warning class's first name; it shadowed the builtin under
     # `from kvbm_config import *`, so it is only an alias now, outside `__all__`.
     if name == "Warning":
-        _warnings.warn(
+        import warnings
+
+        warnings.warn(
             "kvbm_config.Warning is deprecated; use kvbm_config.ConfigWarning",
             DeprecationWarning,
             stacklevel=2,
@@ -111,6 +158,8 @@ class Config:
 
     def to_dict(self) -> dict:
         """The effective config as plain Python values (credentials kept)."""
+        import json
+
         return json.loads(self._native.to_json())
 
     def origin(self, key: str) -> str:
@@ -133,13 +182,13 @@ class Config:
         return f"<kvbm_config.Config with {len(self.warnings)} warning(s)>"
 
 
-ExtraConfig = Union[Mapping, str, Any, None]
+# `ExtraConfig` (a mapping, JSON text, a KVTransferConfig or None) is spelled out in the stubs.
 
 # The attributes of vLLM's `KVTransferConfig` that say which connector it is.
 _TRANSFER_CONFIG_FIELDS = ("kv_connector", "kv_connector_module_path", "kv_role")
 
 
-def _document(extra_config: ExtraConfig) -> Union[Mapping, str, None]:
+def _document(extra_config: _ExtraConfig) -> Union[Mapping, str, None]:
     """The document for the loader: JSON text or a mapping. vLLM's `KVTransferConfig` (any
     object with a ``kv_connector_extra_config`` attribute) becomes the mapping of its
     fields, which the loader reads as a whole ``kv_transfer_config``."""
@@ -194,7 +243,7 @@ def _optional_path(name: str, value: Any) -> Optional[str]:
 
 
 def load(
-    extra_config: ExtraConfig = None,
+    extra_config: _ExtraConfig = None,
     *,
     role: Optional[str] = None,
     env: Optional[Mapping] = None,
@@ -239,7 +288,7 @@ def load(
 
 
 def check(
-    extra_config: ExtraConfig = None,
+    extra_config: _ExtraConfig = None,
     *,
     role: Optional[str] = None,
     env: Optional[Mapping] = None,
@@ -272,6 +321,8 @@ def explain(key: str) -> str:
 
 def schema() -> dict:
     """The JSON Schema of config files and of the vLLM document."""
+    import json
+
     return json.loads(_native.schema())
 
 

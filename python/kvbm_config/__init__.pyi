@@ -1,5 +1,4 @@
 from collections.abc import Mapping
-from dataclasses import dataclass
 from os import PathLike
 from typing import Any, List, Optional, Union
 
@@ -19,22 +18,35 @@ __all__ = [
 __version__: str
 SYSTEM_FILE: str
 
-ExtraConfig = Union[Mapping[str, Any], str, Any, None]
+_ExtraConfig = Union[Mapping[str, Any], str, Any, None]
 _Path = Union[str, PathLike[str], None]
 _Env = Optional[Mapping[Union[str, bytes], Union[str, bytes]]]
 
-@dataclass(frozen=True)
 class Problem:
-    key: str
-    message: str
-    value: Optional[str]
-    source: str
+    __match_args__ = ("key", "message", "value", "source")
+    @property
+    def key(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def value(self) -> Optional[str]: ...
+    @property
+    def source(self) -> str: ...
+    def __init__(self, key: str, message: str, value: Optional[str], source: str) -> None: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
 
-@dataclass(frozen=True)
 class ConfigWarning:
-    key: str
-    message: str
-    source: str
+    __match_args__ = ("key", "message", "source")
+    @property
+    def key(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    def __init__(self, key: str, message: str, source: str) -> None: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
 
 class ConfigError(ValueError):
     problems: List[Problem]
@@ -57,7 +69,7 @@ class Config:
 
 def __getattr__(name: str) -> Any: ...
 def load(
-    extra_config: ExtraConfig = None,
+    extra_config: _ExtraConfig = None,
     *,
     role: Optional[str] = None,
     env: _Env = None,
@@ -67,7 +79,7 @@ def load(
     connector: Optional[str] = None,
 ) -> Config: ...
 def check(
-    extra_config: ExtraConfig = None,
+    extra_config: _ExtraConfig = None,
     *,
     role: Optional[str] = None,
     env: _Env = None,

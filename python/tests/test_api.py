@@ -390,3 +390,14 @@ def test_the_readme_snippets_run(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "{'cache_size_gb': 4.0}" in out and "JSON profile `worker`" in out
     assert "JSON profile `leader` of connector `DynamoConnector`" in out
+
+
+def test_import_loads_only_what_a_load_needs():
+    # A child process: this one has imported everything already.
+    script = (
+        "import sys; import kvbm_config; "
+        "print(' '.join(m for m in ('json', 'dataclasses', 'typing', 're', 'inspect', 'warnings') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [], out.stdout
