@@ -801,3 +801,29 @@ fn check_role_all_digest_and_diff_catch_a_fleet_that_disagrees() {
     let output = kvbm(&files).arg("show").output().unwrap();
     assert!(stdout(&output).starts_with(&format!("# agreement digest: {}", digest("1"))));
 }
+
+#[test]
+fn show_writes_no_raw_control_or_bidi_character() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .env("KVBM_NOVA_DISCOVERY_TYPE", "etcd")
+        .env("KVBM_NOVA_DISCOVERY_CLUSTER_ID", "a\u{202e}b")
+        .arg("show")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!text.contains('\u{202e}'), "{text}");
+    assert!(text.contains("a\\u202Eb"), "TOML's own escape: {text}");
+    // Still valid TOML, holding the real value.
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let parsed: toml::Table = toml::from_str(&body).unwrap();
+    assert_eq!(
+        parsed["nova"]["discovery"]["cluster_id"].as_str(),
+        Some("a\u{202e}b")
+    );
+}
