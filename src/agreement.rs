@@ -163,21 +163,51 @@ mod tests {
 }
 
 /// An effective config as `kvbm-config show --format json` writes it (from one node, one
-/// process), for [`differences`].
+/// process), for [`differences`]: the config itself, or, with `--origin`, its entries with
+/// the origin of each value.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EffectiveConfig(serde_json::Value);
+pub struct EffectiveConfig(Effective);
+
+#[derive(Debug, Clone, PartialEq)]
+enum Effective {
+    /// `show --format json`: the config as JSON.
+    Tree(serde_json::Value),
+    /// `show --format json --origin`: `[{"key", "value", "origin"}]`, values already
+    /// rendered and redacted.
+    Entries(std::collections::BTreeMap<String, (Option<String>, String)>),
+}
 
 impl EffectiveConfig {
-    /// Reads `show --format json` output (a leading byte-order mark is skipped).
+    /// Reads `show --format json` output, with or without `--origin` (a leading
+    /// byte-order mark is skipped).
     ///
     /// # Errors
     ///
     /// The JSON syntax error, in words.
     pub fn from_json(text: &str) -> Result<Self, String> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        serde_json::from_str(text)
-            .map(EffectiveConfig)
-            .map_err(|e| format!("not the JSON of `show --format json`: {e}"))
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| format!("not the JSON of `show --format json`: {e}"))?;
+        let Some(entries) = value.as_array() else {
+            return Ok(EffectiveConfig(Effective::Tree(value)));
+        };
+        let mut map = std::collections::BTreeMap::new();
+        for entry in entries {
+            let key = entry.get("key").and_then(|k| k.as_str()).ok_or_else(|| {
+                "not the JSON of `show --format json --origin`: an entry has no key".to_string()
+            })?;
+            let value = entry
+                .get("value")
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            let origin = entry
+                .get("origin")
+                .and_then(|o| o.as_str())
+                .unwrap_or("unknown origin")
+                .to_string();
+            map.insert(key.to_string(), (value, origin));
+        }
+        Ok(EffectiveConfig(Effective::Entries(map)))
     }
 
     /// As [`EffectiveConfig::from_json`], for a file read the way config files are (a
@@ -190,8 +220,38 @@ impl EffectiveConfig {
         Self::from_json(&crate::load::read_config_file(path)?)
     }
 
-    fn value(&self, key: &str) -> Option<&serde_json::Value> {
-        self.0.pointer(&format!("/{}", key.replace('.', "/")))
+    /// The value of `key` as shown (redacted, terminal-safe), and its origin if known.
+    fn shown(&self, setting: &Setting) -> (Option<String>, Option<String>) {
+        match &self.0 {
+            Effective::Tree(tree) => {
+                let value = tree.pointer(&format!("/{}", setting.key.replace('.', "/")));
+                let shown = value.map(|value| {
+                    let text = value.to_string();
+                    let redacted = crate::secret::redact_value(setting.key, &text);
+                    crate::secret::escape_terminal(&redacted).into_owned()
+                });
+                (shown, None)
+            }
+            Effective::Entries(entries) => match entries.get(setting.key) {
+                Some((value, origin)) => (
+                    value
+                        .as_deref()
+                        .map(|v| crate::secret::escape_terminal(v).into_owned()),
+                    Some(crate::secret::escape_terminal(origin).into_owned()),
+                ),
+                None => (None, None),
+            },
+        }
+    }
+
+    /// The raw value of `key`, for comparison (credentials included in a plain tree).
+    fn compared(&self, setting: &Setting) -> Option<String> {
+        match &self.0 {
+            Effective::Tree(tree) => tree
+                .pointer(&format!("/{}", setting.key.replace('.', "/")))
+                .map(|v| v.to_string()),
+            Effective::Entries(entries) => entries.get(setting.key).and_then(|(v, _)| v.clone()),
+        }
     }
 }
 
@@ -201,31 +261,26 @@ impl EffectiveConfig {
 pub struct Difference {
     /// The setting.
     pub setting: &'static Setting,
-    /// Each side's value as JSON (credentials redacted, terminal-safe), `None` when unset.
+    /// Each side's value as shown (credentials redacted, terminal-safe), `None` when unset.
     pub values: [Option<String>; 2],
+    /// Each side's origin, when the input came from `show --format json --origin`.
+    pub origins: [Option<String>; 2],
 }
 
 /// Every setting whose value differs between `left` and `right`, in registry order; those
-/// with [`Setting::agree`] are the ones that must not.
+/// with [`Setting::agree`] are the ones that must not. (With `--origin` input the values
+/// compared are the redacted ones `show` printed.)
 pub fn differences(left: &EffectiveConfig, right: &EffectiveConfig) -> Vec<Difference> {
     registry::settings()
         .iter()
-        .filter_map(|setting| {
-            let values = [left.value(setting.key), right.value(setting.key)];
-            if values[0] == values[1] {
-                return None;
-            }
-            let shown = |value: Option<&serde_json::Value>| {
-                value.map(|value| {
-                    let text = value.to_string();
-                    let redacted = crate::secret::redact_value(setting.key, &text);
-                    crate::secret::escape_terminal(&redacted).into_owned()
-                })
-            };
-            Some(Difference {
+        .filter(|setting| left.compared(setting) != right.compared(setting))
+        .map(|setting| {
+            let (a, b) = (left.shown(setting), right.shown(setting));
+            Difference {
                 setting,
-                values: values.map(shown),
-            })
+                values: [a.0, b.0],
+                origins: [a.1, b.1],
+            }
         })
         .collect()
 }

@@ -143,3 +143,27 @@ fn diff_lists_every_difference_and_marks_the_must_agree_ones() {
     assert!(EffectiveConfig::from_file(&path).is_ok());
     assert!(EffectiveConfig::from_json("{ no").is_err());
 }
+
+#[test]
+fn diff_of_show_origin_output_prints_the_origins() {
+    let a = EffectiveConfig::from_json(
+        r#"[{"key": "cache.parallelism", "value": "\"tensor_parallel\"", "origin": "default"},
+            {"key": "tokio.worker_threads", "value": "1", "origin": "default"}]"#,
+    )
+    .unwrap();
+    let b = EffectiveConfig::from_json(
+        r#"[{"key": "cache.parallelism", "value": "\"replicated_data\"", "origin": "env KVBM_CACHE_PARALLELISM"},
+            {"key": "tokio.worker_threads", "value": "1", "origin": "default"}]"#,
+    )
+    .unwrap();
+    let found = differences(&a, &b);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].setting.key, "cache.parallelism");
+    assert_eq!(
+        found[0].origins,
+        [
+            Some("default".into()),
+            Some("env KVBM_CACHE_PARALLELISM".into())
+        ]
+    );
+}

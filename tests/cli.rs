@@ -827,3 +827,25 @@ fn show_writes_no_raw_control_or_bidi_character() {
         Some("a\u{202e}b")
     );
 }
+
+#[test]
+fn diff_prints_origins_from_show_origin_output() {
+    let files = Files::new();
+    let show = |parallelism: &str| {
+        kvbm(&files)
+            .env("KVBM_CACHE_PARALLELISM", parallelism)
+            .args(["show", "--format", "json", "--origin"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let a = files.write("a.json", show("tensor_parallel"));
+    let b = files.write("b.json", show("replicated_data"));
+    let output = kvbm(&files).arg("diff").arg(&a).arg(&b).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("must agree: cache.parallelism: \"tensor_parallel\" (env KVBM_CACHE_PARALLELISM) | \"replicated_data\" (env KVBM_CACHE_PARALLELISM)"),
+        "{}",
+        stdout(&output)
+    );
+}

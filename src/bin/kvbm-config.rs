@@ -568,11 +568,21 @@ fn diff(left: &str, right: &str, ui: &Ui) -> Result<ExitCode, Usage> {
             }
             false => "differs".to_string(),
         };
-        let [a, b] = difference
-            .values
-            .clone()
-            .map(|v| v.unwrap_or_else(|| "unset".into()));
-        outln!("{mark}: {}: {a} | {b}", difference.setting.key);
+        let side = |i: usize| {
+            let value = difference.values[i]
+                .clone()
+                .unwrap_or_else(|| "unset".into());
+            match &difference.origins[i] {
+                Some(origin) => format!("{value} ({origin})"),
+                None => value,
+            }
+        };
+        outln!(
+            "{mark}: {}: {} | {}",
+            difference.setting.key,
+            side(0),
+            side(1)
+        );
     }
     outln!(
         "{} setting(s) differ, {must_agree} of them must agree",
