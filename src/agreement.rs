@@ -210,6 +210,16 @@ impl EffectiveConfig {
         Ok(EffectiveConfig(Effective::Entries(map)))
     }
 
+    /// As [`EffectiveConfig::from_json`], for a stream (standard input) read with the 4 MiB
+    /// cap of every source.
+    ///
+    /// # Errors
+    ///
+    /// A stream over the cap or not UTF-8, the read error, or the JSON syntax error.
+    pub fn from_reader(reader: impl std::io::Read) -> Result<Self, String> {
+        Self::from_json(&crate::load::read_config_stream(reader)?)
+    }
+
     /// As [`EffectiveConfig::from_json`], for a file read the way config files are (a
     /// regular file of at most 4 MiB).
     ///

@@ -197,10 +197,4 @@ impl crate::declare::Section for NixlObjectClientConfig {
     }
 }
 
-/// The declared rules of the backend's settings, as `validator` reports them.
-#[cfg(feature = "validator")]
-impl validator::Validate for NixlObjectClientConfig {
-    fn validate(&self) -> Result<(), validator::ValidationErrors> {
-        crate::declare::validate_section(self)
-    }
-}
+crate::declare::validate_impl!(NixlObjectClientConfig);

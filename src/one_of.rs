@@ -133,13 +133,7 @@ macro_rules! one_of {
 
         impl crate::declare::Absent for $name {}
 
-        /// The declared rules of the variant, as `validator` reports them.
-        #[cfg(feature = "validator")]
-        impl validator::Validate for $name {
-            fn validate(&self) -> Result<(), validator::ValidationErrors> {
-                crate::declare::validate_section(self)
-            }
-        }
+        crate::declare::validate_impl!($name);
 
         impl crate::declare::Section for $name {
             const ENTRIES: &'static [crate::declare::Entry] = &[

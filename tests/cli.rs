@@ -849,3 +849,32 @@ fn diff_prints_origins_from_show_origin_output() {
         stdout(&output)
     );
 }
+
+#[test]
+fn diff_reads_standard_input_with_the_loaders_cap() {
+    let files = Files::new();
+    let a = files.write("a.json", r#"{"cache": {"parallelism": "tensor_parallel"}}"#);
+    let output = kvbm(&files)
+        .arg("diff")
+        .arg(&a)
+        .arg("-")
+        .write_stdin(r#"{"cache": {"parallelism": "replicated_data"}}"#)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    // Over the cap: an error saying so, never a truncated document read as JSON.
+    let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(5 << 20));
+    let output = kvbm(&files)
+        .arg("diff")
+        .arg(&a)
+        .arg("-")
+        .write_stdin(big)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("more than the 4 MiB"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -545,15 +545,7 @@ fn diff(left: &str, right: &str, ui: &Ui) -> Result<ExitCode, Usage> {
     use kvbm_config::agreement::{differences, EffectiveConfig};
     let read = |name: &str| -> Result<EffectiveConfig, Usage> {
         let read = match name {
-            "-" => {
-                let mut text = String::new();
-                std::io::Read::read_to_string(
-                    &mut std::io::Read::take(std::io::stdin().lock(), 4 << 20),
-                    &mut text,
-                )
-                .map_err(|e| e.to_string())
-                .and_then(|_| EffectiveConfig::from_json(&text))
-            }
+            "-" => EffectiveConfig::from_reader(std::io::stdin().lock()),
             path => EffectiveConfig::from_file(Path::new(path)),
         };
         read.map_err(|e| format!("cannot read {name}: {e}"))

@@ -49,14 +49,7 @@ macro_rules! settings {
             }
         }
 
-        /// The declared rules, as `validator` reports them (for code written against
-        /// `dynamo-kvbm-config`; `KvbmConfig::check` names sources too).
-        #[cfg(feature = "validator")]
-        impl validator::Validate for $name {
-            fn validate(&self) -> Result<(), validator::ValidationErrors> {
-                crate::declare::validate_section(self)
-            }
-        }
+        crate::declare::validate_impl!($name);
 
         impl crate::declare::Section for $name {
             const ENTRIES: &'static [crate::declare::Entry] = &[
@@ -336,6 +329,20 @@ macro_rules! first {
     };
 }
 
+/// `validator::Validate` for a declared table: its declared rules, as `validator` reports
+/// them (for code written against `dynamo-kvbm-config`; `KvbmConfig::check` names sources
+/// too). One impl for the `settings!` tables, the one-of tables and the NixL object enum.
+macro_rules! validate_impl {
+    ($name:ident) => {
+        #[cfg(feature = "validator")]
+        impl validator::Validate for $name {
+            fn validate(&self) -> Result<(), validator::ValidationErrors> {
+                crate::declare::validate_section(self)
+            }
+        }
+    };
+}
+
 /// Whether a declaration carries the marker word `$word` (`secret`, `agree`): `true` or
 /// `false`.
 /// Markers are bare words at the end of a setting's declaration, after its other parts.
@@ -413,5 +420,5 @@ macro_rules! choice {
 
 pub(crate) use {
     check_field, choice, entry, env_text, field_default, field_doc, first, flag, rule_text,
-    rule_value, rules_text, rules_value, settings,
+    rule_value, rules_text, rules_value, settings, validate_impl,
 };

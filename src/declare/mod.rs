@@ -71,7 +71,7 @@ pub(crate) use kind::{is_absent, Absent, SettingType, View};
 pub use kind::{Kind, UInt};
 pub(crate) use macros::{
     check_field, choice, entry, env_text, field_default, field_doc, first, flag, rule_text,
-    rule_value, rules_text, rules_value, settings,
+    rule_value, rules_text, rules_value, settings, validate_impl,
 };
 pub(crate) use rule::{check_setting, Context, Rule, Violation, EXCLUSIVE_CODE};
 pub(crate) use shown_default::shown_default;

@@ -63,6 +63,11 @@ pub(crate) fn parse_toml_value(value: &str) -> Result<Value, String> {
     file.dict.remove("v").ok_or_else(|| "no value".to_string())
 }
 
+/// Reads a stream (standard input) with the cap of every source.
+pub(crate) fn read_config_stream(reader: impl std::io::Read) -> Result<String, String> {
+    file::read_capped(reader, 0)
+}
+
 /// Reads a file under the rules of config files (a regular file of at most 4 MiB, looked at
 /// before it is opened), for the other files this crate reads (`preflight --host`).
 pub(crate) fn read_config_file(path: &Path) -> Result<String, String> {

@@ -49,9 +49,10 @@ impl Defaults {
             Ok(Value::Dict(_, dict)) => dict,
             _ => Dict::new(),
         };
+        let sources = Value::from(sources.clone());
         for setting in crate::registry::settings() {
-            let set = Value::from(sources.clone()).find(setting.key).is_some();
-            if set && matches!(setting.default_value(), Some(Value::Dict(..))) {
+            let table_valued = matches!(setting.default_value(), Some(Value::Dict(..)));
+            if table_valued && sources.find_ref(setting.key).is_some() {
                 remove_at(&mut defaults, setting.key);
             }
         }

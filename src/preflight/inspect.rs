@@ -140,15 +140,20 @@ impl<'a> Run<'a> {
         self.groups[group].loaded.config.cache.tier(tier)
     }
 
-    /// The memory filesystem (`tmpfs`, `ramfs`) a group's disk tier is on, if any.
-    fn disk_on_memory(&mut self, group: usize) -> Option<&'static str> {
-        let path = self.groups[group]
+    /// A group's `cache.disk.storage_path`.
+    fn storage_path(&self, group: usize) -> Option<PathBuf> {
+        self.groups[group]
             .loaded
             .config
             .cache
             .disk
             .storage_path
-            .clone()?;
+            .clone()
+    }
+
+    /// The memory filesystem (`tmpfs`, `ramfs`) a group's disk tier is on, if any.
+    fn disk_on_memory(&mut self, group: usize) -> Option<&'static str> {
+        let path = self.storage_path(group)?;
         match self.host.path(&path)?.fs? {
             FsKind::Tmpfs => Some("tmpfs"),
             FsKind::Ramfs => Some("ramfs"),
@@ -351,13 +356,7 @@ impl<'a> Run<'a> {
             if let TierSize::Unknown = size {
                 self.block_size_unknown(group, sizing, "g3-disk", "its disk space");
             }
-            let path = self.groups[group]
-                .loaded
-                .config
-                .cache
-                .disk
-                .storage_path
-                .clone();
+            let path = self.storage_path(group);
             match (path, size) {
                 (Some(path), _) => match on_path.iter_mut().find(|(p, _)| *p == path) {
                     Some((_, users)) => users.push((group, size)),
