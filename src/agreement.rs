@@ -86,7 +86,8 @@ pub fn disagreements(left: &Loaded, right: &Loaded) -> Vec<Disagreement> {
 
 /// A config as a value tree, defaults included.
 fn tree(config: &KvbmConfig) -> Value {
-    Value::serialize(config).unwrap_or_else(|_| Value::from(figment::value::Dict::new()))
+    Value::serialize(config)
+        .unwrap_or_else(|_| crate::registry::value::table_value(figment::value::Dict::new()))
 }
 
 /// The canonical text the digest hashes: one line per must-agree setting, in key order,

@@ -146,7 +146,7 @@ impl<'de> Deserialize<'de> for NixlObjectClientConfig {
                 .ok_or_else(|| D::Error::custom("`backend` must be a string"))?,
         };
         match backend.as_str() {
-            "s3" => figment::value::Value::from(table)
+            "s3" => crate::registry::value::table_value(table)
                 .deserialize::<S3ClientConfig>()
                 .map(Self::S3)
                 .map_err(D::Error::custom),

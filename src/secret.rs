@@ -97,27 +97,22 @@ fn redact_word(word: &str) -> Option<String> {
 /// `password`, `token`, `access_key`, ...), so that its value is never printed. A dotted
 /// key path is named like a credential when its last part is.
 pub(crate) fn is_secret_name(name: &str) -> bool {
-    // Called for every key of every file: compare in place rather than lower-case a copy.
-    const WORDS: [&str; 8] = [
-        "secret",
-        "password",
-        "passwd",
-        "token",
-        "credential",
-        "access_key",
-        "private_key",
-        "api_key",
-    ];
+    // Called for every key of every file: compare in place rather than lower-case a copy,
+    // and only where a word's first letter stands (most letters start none).
     let name = name.rsplit('.').next().unwrap_or(name).as_bytes();
-    // One pass over the name: a word is compared only where its first letter stands.
     (0..name.len()).any(|start| {
-        let first = name[start].to_ascii_lowercase();
-        WORDS.iter().any(|word| {
-            let word = word.as_bytes();
-            word[0] == first
-                && name.len() - start >= word.len()
-                && name[start..start + word.len()].eq_ignore_ascii_case(word)
-        })
+        let rest = &name[start..];
+        let is = |word: &str| {
+            rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+        };
+        match rest[0].to_ascii_lowercase() {
+            b's' => is("secret"),
+            b'p' => is("password") || is("passwd") || is("private_key"),
+            b't' => is("token"),
+            b'c' => is("credential"),
+            b'a' => is("access_key") || is("api_key"),
+            _ => false,
+        }
     })
 }
 
@@ -319,5 +314,27 @@ mod tests {
         assert!(is_secret_name("AWS_SECRET_ACCESS_KEY"));
         assert!(is_secret_name("Password"));
         assert!(!is_secret_name("num_threads"));
+        for name in [
+            "db_passwd",
+            "PRIVATE_KEY_FILE",
+            "x.api_key",
+            "my_credentials",
+            "bearer_Token",
+            "pass.password",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in [
+            "",
+            "s",
+            "secre",
+            "tok",
+            "api",
+            "access",
+            "a.secret.b",
+            "passw",
+        ] {
+            assert!(!is_secret_name(name), "{name:?}");
+        }
     }
 }

@@ -15,7 +15,7 @@ use figment::value::{Dict, Value};
 use super::merge::Assembly;
 use crate::error::{Problem, ProblemKind, Warning};
 use crate::nixl::{check_backend_names, NixlBackend};
-use crate::registry::value::{check_choice, integer_range};
+use crate::registry::value::{check_choice, integer_range, table_value};
 use crate::registry::{self, Kind, CONFIG_PATH_ENV, ENV_PREFIX};
 use crate::source::Source;
 
@@ -163,9 +163,9 @@ pub(crate) fn insert_at(dict: &mut Dict, key: &str, value: Value) {
         }
         let slot = table
             .entry(part.to_string())
-            .or_insert_with(|| Value::from(Dict::new()));
+            .or_insert_with(|| table_value(Dict::new()));
         if !matches!(slot, Value::Dict(..)) {
-            *slot = Value::from(Dict::new());
+            *slot = table_value(Dict::new());
         }
         let Value::Dict(_, inner) = slot else {
             unreachable!("made a table just above")
@@ -248,14 +248,9 @@ pub(crate) fn parse_env_value(kind: Kind, raw: &str) -> Result<Value, String> {
             check_backend_names(names.iter().map(String::as_str))?;
             let backends: figment::value::Dict = names
                 .iter()
-                .map(|name| {
-                    (
-                        NixlBackend::normalize_name(name),
-                        Value::from(figment::value::Dict::new()),
-                    )
-                })
+                .map(|name| (NixlBackend::normalize_name(name), table_value(Dict::new())))
                 .collect();
-            Value::from(backends)
+            table_value(backends)
         }
     };
     Ok(value)

@@ -23,6 +23,7 @@ use crate::source::Source;
 use toml_edit::{ImDocument, Item, Table};
 
 use crate::registry;
+use crate::registry::value::table_value;
 use crate::source::Profile;
 
 /// The most bytes a config file or JSON document may have: 4 MiB, a thousand times the
@@ -312,11 +313,11 @@ impl TomlFile {
     ) -> Option<Value> {
         match item {
             Item::None => None,
-            Item::Table(table) => Some(Value::from(self.table(table, starts, path))),
+            Item::Table(table) => Some(table_value(self.table(table, starts, path))),
             Item::ArrayOfTables(tables) => {
                 let tables = tables
                     .iter()
-                    .map(|t| Value::from(self.table(t, starts, path)))
+                    .map(|t| table_value(self.table(t, starts, path)))
                     .collect();
                 Some(Value::Array(Default::default(), tables))
             }
@@ -351,7 +352,7 @@ impl TomlFile {
                     dict.insert(name.to_string(), self.value(v, starts, path));
                     path.pop();
                 }
-                Value::from(dict)
+                table_value(dict)
             }
         }
     }
@@ -393,8 +394,8 @@ fn canonical(path: &[&str]) -> (Option<Profile>, String) {
 }
 
 /// The line of a byte offset, counted on demand from the last offset asked: keys come in
-/// document order, so the text is scanned about once, and counting newlines in a slice is
-/// a loop the compiler vectorises (a table of every line start cost 7 % of a load).
+/// document order, so the text is scanned about once, with `memchr`'s SIMD search (a
+/// byte-by-byte count was 4 % of a load, a table of every line start 7 %).
 pub(crate) struct LineIndex<'t> {
     bytes: &'t [u8],
     /// The last offset asked and its line (1-based).
@@ -416,10 +417,7 @@ impl<'t> LineIndex<'t> {
             (at, line) if at <= offset => (at, line),
             _ => (0, 1),
         };
-        let newlines = self.bytes[from..offset]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
+        let newlines = memchr::memchr_iter(b'\n', &self.bytes[from..offset]).count();
         let line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
         self.at.set((offset, line));
         line

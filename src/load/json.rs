@@ -11,6 +11,8 @@ use std::fmt;
 use figment::value::{Dict, Empty, Num, Value};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::registry::value::table_value;
+
 /// A parsed JSON document: its top-level table and the dotted paths of the keys written
 /// twice (`leader.tokio.worker_threads`).
 #[derive(Debug, Default)]
@@ -140,7 +142,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             }
             dict.insert(key, value);
         }
-        Ok(Value::from(dict))
+        Ok(table_value(dict))
     }
 }
 

@@ -12,6 +12,7 @@ use figment::value::{Dict, Value};
 use crate::declare::join;
 use crate::error::{Problem, Warning};
 use crate::one_of::TYPE_KEY;
+use crate::registry::value::table_value;
 use crate::registry::{self, Node};
 use crate::source::Source;
 
@@ -163,9 +164,9 @@ fn merge_into(
         match value {
             Value::Dict(_, inner) if is_section => {
                 let replace = switches_variant(&key, acc.get(&name), &inner);
-                let slot = acc.entry(name).or_insert_with(|| Value::from(Dict::new()));
+                let slot = acc.entry(name).or_insert_with(|| table_value(Dict::new()));
                 if replace || !matches!(slot, Value::Dict(..)) {
-                    *slot = Value::from(Dict::new());
+                    *slot = table_value(Dict::new());
                     origins.remove_under(&key);
                 }
                 if let Value::Dict(_, slot) = slot {

@@ -95,7 +95,7 @@ impl Loaded {
     /// and its source. Fields of an inactive one-of variant are left out.
     pub fn entries(&self) -> Vec<ReportEntry> {
         let tree = Value::serialize(&self.config)
-            .unwrap_or_else(|_| Value::from(figment::value::Dict::new()));
+            .unwrap_or_else(|_| crate::registry::value::table_value(figment::value::Dict::new()));
         let active = |table: &str| {
             tree.find_ref(&format!("{table}.type"))
                 .and_then(Value::as_str)

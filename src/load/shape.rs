@@ -17,7 +17,7 @@ use crate::declare::join;
 use crate::error::{Problem, ProblemKind};
 use crate::nixl::{check_backend_names, NixlBackend};
 use crate::one_of::to_tagged_form;
-use crate::registry::value::{check_value, describe, quoted_list, render};
+use crate::registry::value::{check_value, describe, quoted_list, render, table_value};
 use crate::registry::{self, Kind, Node};
 use crate::source::{Profile, Role, Source};
 
@@ -101,7 +101,7 @@ fn check_section(
         match to_tagged_form(table, variants) {
             Ok(table) => table,
             Err((message, table)) => {
-                let source = source_of(path, &Value::from(table));
+                let source = source_of(path, &table_value(table));
                 problems.push(Problem::new(ProblemKind::Conflict, path, source, message));
                 return None;
             }
@@ -203,13 +203,13 @@ fn normalise_backends(value: Value) -> Result<Value, (String, Value)> {
         Value::Array(_, items) if items.iter().all(|i| matches!(i, Value::String(..))) => items
             .into_iter()
             .filter_map(|item| item.into_string())
-            .map(|name| (name, Value::from(Dict::new())))
+            .map(|name| (name, table_value(Dict::new())))
             .collect(),
         other => return Ok(other),
     };
     if let Err(message) = check_backend_names(entries.iter().map(|(name, _)| name.as_str())) {
         let given: Dict = entries.into_iter().collect();
-        return Err((message, Value::from(given)));
+        return Err((message, table_value(given)));
     }
     let backends: Dict = entries
         .into_iter()

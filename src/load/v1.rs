@@ -59,7 +59,7 @@ impl V1Layer {
                         if on {
                             set.insert(
                                 NixlBackend::normalize_name(backend),
-                                Value::from(Dict::new()),
+                                crate::registry::value::table_value(Dict::new()),
                             );
                         }
                     }

@@ -11,7 +11,7 @@ use super::merge::{Assembly, Origins};
 use crate::declare::{join, Context, KeyPath, Section, Violation, EXCLUSIVE_CODE};
 use crate::error::{Problem, ProblemKind};
 use crate::one_of::TYPE_KEY;
-use crate::registry::value::{quoted_list, render};
+use crate::registry::value::{quoted_list, render, table_value};
 use crate::registry::{self};
 use crate::source::Source;
 use crate::KvbmConfig;
@@ -21,7 +21,7 @@ pub(crate) fn finish(assembly: &mut Assembly, cpu_count: usize) -> Option<KvbmCo
     let mut problems = Vec::new();
     let (merged, origins) = assembly.tree_mut();
     check_variants(merged, origins, &mut problems);
-    let tree = Value::from(std::mem::take(merged));
+    let tree = table_value(std::mem::take(merged));
     let config = match tree.deserialize::<KvbmConfig>() {
         Ok(config) => Some(config),
         Err(errors) => {
@@ -211,7 +211,7 @@ fn violation_problem(violation: Violation, tree: &Value, origins: &Origins) -> P
 
 /// The broken constraints of a config built in code, each with [`Source::Code`].
 pub(crate) fn problems_in_code(config: &KvbmConfig, cpu_count: usize) -> Vec<Problem> {
-    let tree = Value::serialize(config).unwrap_or_else(|_| Value::from(Dict::new()));
+    let tree = Value::serialize(config).unwrap_or_else(|_| table_value(Dict::new()));
     let origins = Origins::default();
     violations(config, cpu_count)
         .into_iter()

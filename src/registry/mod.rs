@@ -180,7 +180,7 @@ fn defaults() -> &'static Value {
     static DEFAULTS: OnceLock<Value> = OnceLock::new();
     DEFAULTS.get_or_init(|| {
         Value::serialize(crate::KvbmConfig::default())
-            .unwrap_or_else(|_| Value::from(figment::value::Dict::new()))
+            .unwrap_or_else(|_| crate::registry::value::table_value(figment::value::Dict::new()))
     })
 }
 

@@ -1,8 +1,14 @@
 //! Checking a source's value against a setting's [`Kind`], and rendering values for people.
 
-use figment::value::{Num, Value};
+use figment::value::{Dict, Num, Tag, Value};
 
 use super::Kind;
+
+/// `dict` as a table value, moved as it is. (figment's `Value::from(dict)` rebuilds the
+/// map and copies every key: one allocation per key, on every table of every source.)
+pub(crate) fn table_value(dict: Dict) -> Value {
+    Value::Dict(Tag::Default, dict)
+}
 
 /// Checks that `value` has the type `kind` wants; the error says what was expected and found.
 pub(crate) fn check_value(kind: Kind, value: &Value) -> Result<(), String> {
