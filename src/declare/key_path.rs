@@ -49,3 +49,14 @@ pub(crate) fn join(prefix: &str, name: &str) -> String {
     joined.push_str(name);
     joined
 }
+
+/// Appends `.name` (or `name` at the root) to the dotted key `path`, returning the length to
+/// truncate back to: walks over a tree build each key in one buffer, allocating none.
+pub(crate) fn push_name(path: &mut String, name: &str) -> usize {
+    let before = path.len();
+    if before > 0 {
+        path.push('.');
+    }
+    path.push_str(name);
+    before
+}

@@ -12,6 +12,7 @@
 //! uses), so a file is read and parsed exactly once.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::fs::Metadata;
 use std::io::Read;
 use std::path::Path;
@@ -22,6 +23,7 @@ use crate::error::Warning;
 use crate::source::Source;
 use toml_edit::{ImDocument, Item, Table};
 
+use crate::declare::push_name;
 use crate::registry;
 use crate::registry::value::table_value;
 use crate::source::Profile;
@@ -235,8 +237,9 @@ fn credential_keys(dict: &Dict, path: &mut String, keys: &mut Vec<String>) {
 #[derive(Debug, Default)]
 pub(crate) struct TomlFile {
     pub dict: Dict,
-    /// Lines by profile table (plain, `default`, `leader`, `worker`), then by key.
-    lines: [HashMap<String, u32>; 4],
+    /// Lines by profile table (plain, `default`, `leader`, `worker`), then by key: the
+    /// registry's copy of a known key (no allocation), a copy of an unknown one.
+    lines: [HashMap<Cow<'static, str>, u32>; 4],
 }
 
 fn slot(profile: Option<Profile>) -> usize {
@@ -263,8 +266,7 @@ impl TomlFile {
         })?;
         let mut file = TomlFile::default();
         let starts = LineIndex::new(text);
-        let mut path = Vec::new();
-        file.dict = file.table(doc.as_table(), &starts, &mut path);
+        file.dict = file.table(doc.as_table(), &starts, &mut String::new());
         Ok(file)
     }
 
@@ -281,15 +283,11 @@ impl TomlFile {
         }
     }
 
-    fn table<'t>(
-        &mut self,
-        table: &'t Table,
-        starts: &LineIndex<'_>,
-        path: &mut Vec<&'t str>,
-    ) -> Dict {
+    /// Converts `table`, whose dotted key is `path` (restored on return).
+    fn table(&mut self, table: &Table, starts: &LineIndex<'_>, path: &mut String) -> Dict {
         let mut dict = Dict::new();
         for (name, item) in table.iter() {
-            path.push(name);
+            let parent = push_name(path, name);
             let span = table
                 .key(name)
                 .and_then(|key| key.span())
@@ -300,17 +298,12 @@ impl TomlFile {
             if let Some(value) = self.item(item, starts, path) {
                 dict.insert(name.to_string(), value);
             }
-            path.pop();
+            path.truncate(parent);
         }
         dict
     }
 
-    fn item<'t>(
-        &mut self,
-        item: &'t Item,
-        starts: &LineIndex<'_>,
-        path: &mut Vec<&'t str>,
-    ) -> Option<Value> {
+    fn item(&mut self, item: &Item, starts: &LineIndex<'_>, path: &mut String) -> Option<Value> {
         match item {
             Item::None => None,
             Item::Table(table) => Some(table_value(self.table(table, starts, path))),
@@ -325,11 +318,11 @@ impl TomlFile {
         }
     }
 
-    fn value<'t>(
+    fn value(
         &mut self,
-        value: &'t toml_edit::Value,
+        value: &toml_edit::Value,
         starts: &LineIndex<'_>,
-        path: &mut Vec<&'t str>,
+        path: &mut String,
     ) -> Value {
         use toml_edit::Value as V;
         match value {
@@ -345,57 +338,71 @@ impl TomlFile {
             V::InlineTable(table) => {
                 let mut dict = Dict::new();
                 for (name, v) in table.iter() {
-                    path.push(name);
+                    let parent = push_name(path, name);
                     if let Some(span) = table.key(name).and_then(|key| key.span()) {
                         self.remember(path, starts.line(span.start));
                     }
                     dict.insert(name.to_string(), self.value(v, starts, path));
-                    path.pop();
+                    path.truncate(parent);
                 }
                 table_value(dict)
             }
         }
     }
 
-    /// Records the first line a key appears on, under its profile and tagged-form key.
-    fn remember(&mut self, path: &[&str], line: u32) {
-        let (profile, key) = canonical(path);
-        self.lines[slot(profile)].entry(key).or_insert(line);
+    /// Records the first line the dotted key `path` appears on, under its profile and
+    /// tagged-form key.
+    fn remember(&mut self, path: &str, line: u32) {
+        let (profile, key) = split_profile(path);
+        let key = tagged_form_key(key);
+        let lines = &mut self.lines[slot(profile)];
+        if lines.contains_key(key.as_ref()) {
+            return;
+        }
+        let key = match registry::registry().entry(&key) {
+            Some((known, _)) => Cow::Borrowed(known),
+            None => Cow::Owned(key.into_owned()),
+        };
+        lines.insert(key, line);
     }
 }
 
-/// `leader.nova.discovery.etcd.ttl_secs` → `(Some(Leader), "nova.discovery.ttl_secs")`.
-/// A lone profile name is a key of the plain document (`leader` itself).
-fn canonical(path: &[&str]) -> (Option<Profile>, String) {
-    let (profile, rest) = match path.split_first() {
-        Some((first, rest)) if !rest.is_empty() => match Profile::from_name(first) {
+/// `leader.nova.x` → `(Some(Leader), "nova.x")`. A lone profile name is a key of the
+/// plain document (`leader` itself).
+fn split_profile(path: &str) -> (Option<Profile>, &str) {
+    match path.split_once('.') {
+        Some((first, rest)) => match Profile::from_name(first) {
             Some(profile) => (Some(profile), rest),
             None => (None, path),
         },
-        _ => (None, path),
-    };
-    let mut key = rest.join(".");
-    // Only the table spelling of a one-of table (`nova.discovery.etcd.x`) needs rewriting.
+        None => (None, path),
+    }
+}
+
+/// A key in the table spelling of a one-of table in its tagged form:
+/// `nova.discovery.etcd.ttl_secs` → `nova.discovery.ttl_secs`, `nova.discovery.etcd` →
+/// `nova.discovery`. Any other key is returned as it is.
+fn tagged_form_key(key: &str) -> Cow<'_, str> {
     for &(table, variants) in &registry::registry().variant_tables {
         let Some(after) = key.strip_prefix(table).and_then(|k| k.strip_prefix('.')) else {
             continue;
         };
         let (first, field) = after.split_once('.').unwrap_or((after, ""));
         if variants.contains(&first) {
-            key = if field.is_empty() {
-                table.to_string()
-            } else {
-                format!("{table}.{field}")
+            return match field.is_empty() {
+                true => Cow::Borrowed(table),
+                false => Cow::Owned(format!("{table}.{field}")),
             };
         }
         break;
     }
-    (profile, key)
+    Cow::Borrowed(key)
 }
 
-/// The line of a byte offset, counted on demand from the last offset asked: keys come in
-/// document order, so the text is scanned about once, with `memchr`'s SIMD search (a
-/// byte-by-byte count was 4 % of a load, a table of every line start 7 %).
+/// The line of a byte offset, counted on demand from the last offset asked, forward or
+/// back: keys come nearly in document order, so the text is scanned about once, with
+/// `memchr`'s SIMD search (a byte-by-byte count was 4 % of a load, a table of every line
+/// start 7 %).
 pub(crate) struct LineIndex<'t> {
     bytes: &'t [u8],
     /// The last offset asked and its line (1-based).
@@ -413,12 +420,17 @@ impl<'t> LineIndex<'t> {
     /// The 1-based line of `offset`.
     fn line(&self, offset: usize) -> u32 {
         let offset = offset.min(self.bytes.len());
-        let (from, line) = match self.at.get() {
-            (at, line) if at <= offset => (at, line),
-            _ => (0, 1),
+        let (at, line_at) = self.at.get();
+        let newlines = |range: std::ops::Range<usize>| {
+            let count = memchr::memchr_iter(b'\n', &self.bytes[range]).count();
+            u32::try_from(count).unwrap_or(u32::MAX)
         };
-        let newlines = memchr::memchr_iter(b'\n', &self.bytes[from..offset]).count();
-        let line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        // A key may come before the last one asked (a table's key after its first
+        // value's): count back rather than from the start.
+        let line = match offset >= at {
+            true => line_at.saturating_add(newlines(at..offset)),
+            false => line_at.saturating_sub(newlines(offset..at)),
+        };
         self.at.set((offset, line));
         line
     }
@@ -459,6 +471,17 @@ mod tests {
             Some(4),
             "implied by the table"
         );
+    }
+
+    #[test]
+    fn lines_are_counted_forward_and_back() {
+        let text = "a\nb\nc\nd\n";
+        let index = LineIndex::new(text);
+        let expected = |offset: usize| text[..offset].matches('\n').count() as u32 + 1;
+        for offset in [4, 6, 0, 7, 2, 2, 100, 3, 1] {
+            let offset = offset.min(text.len());
+            assert_eq!(index.line(offset), expected(offset), "offset {offset}");
+        }
     }
 
     #[test]

@@ -5,11 +5,12 @@
 //! with the lower layer's fields. [`Origins`] keeps the source of every leaf set; it feeds
 //! both the problems of the later stages and the [`crate::LoadReport`].
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use figment::value::{Dict, Value};
 
-use crate::declare::join;
+use crate::declare::{join, push_name};
 use crate::error::{Problem, Warning};
 use crate::one_of::TYPE_KEY;
 use crate::registry::value::table_value;
@@ -32,7 +33,13 @@ pub(crate) struct Assembly {
 impl Assembly {
     /// Merges a checked table of a higher layer on top.
     pub(crate) fn merge(&mut self, upper: Dict, source_of: &TableSourceOf<'_>) {
-        merge_into(&mut self.merged, upper, "", source_of, &mut self.origins);
+        merge_into(
+            &mut self.merged,
+            upper,
+            &mut String::new(),
+            source_of,
+            &mut self.origins,
+        );
     }
 
     /// Records problems, in the order the sources were read.
@@ -83,9 +90,10 @@ impl Assembly {
     }
 }
 
-/// For each dotted key that a source set, that source.
+/// For each dotted key that a source set, that source. Keys are the registry's own
+/// (every key merged was checked against it), so recording one allocates nothing.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Origins(BTreeMap<String, Source>);
+pub(crate) struct Origins(BTreeMap<Cow<'static, str>, Source>);
 
 impl Origins {
     /// The source of `key`: the source that set it; else that of the nearest table above
@@ -103,20 +111,31 @@ impl Origins {
             prefix = parent;
         }
         let below = join(key, "");
-        self.0
-            .range(below.clone()..)
-            .next()
-            .filter(|(k, _)| k.starts_with(&below))
-            .map(|(_, source)| source.clone())
-            .unwrap_or(Source::Default)
+        let first_below = self.below(&below).next().map(|(_, source)| source.clone());
+        first_below.unwrap_or(Source::Default)
     }
 
     /// Every key a source set, with its source, sorted by key.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Source)> {
-        self.0.iter().map(|(k, s)| (k.as_str(), s))
+        self.0.iter().map(|(k, s)| (k.as_ref(), s))
     }
 
-    fn set(&mut self, key: String, source: Source) {
+    /// The entries whose key starts with `below` (a table's key and a dot), in order.
+    fn below<'a>(
+        &'a self,
+        below: &'a str,
+    ) -> impl Iterator<Item = (&'a Cow<'static, str>, &'a Source)> {
+        self.0
+            .range::<str, _>((std::ops::Bound::Included(below), std::ops::Bound::Unbounded))
+            .take_while(move |(k, _)| k.starts_with(below))
+    }
+
+    /// Records the source of `key`, under the registry's copy of the key when it has one.
+    fn set(&mut self, key: &str, source: Source) {
+        let key = match registry::registry().entry(key) {
+            Some((known, _)) => Cow::Borrowed(known),
+            None => Cow::Owned(key.to_string()),
+        };
         self.0.insert(key, source);
     }
 
@@ -128,67 +147,59 @@ impl Origins {
     fn remove_under(&mut self, key: &str) {
         self.0.remove(key);
         let below = join(key, "");
-        let doomed: Vec<String> = self
-            .0
-            .range::<str, _>((
-                std::ops::Bound::Included(below.as_str()),
-                std::ops::Bound::Unbounded,
-            ))
-            .take_while(|(k, _)| k.starts_with(&below))
-            .map(|(k, _)| k.clone())
-            .collect();
+        let doomed: Vec<Cow<'static, str>> = self.below(&below).map(|(k, _)| k.clone()).collect();
         for key in doomed {
-            self.0.remove(&key);
+            self.0.remove(key.as_ref());
         }
     }
 }
 
 /// Merges `upper` into `acc`: leaves replace, tables merge, one-of tables whose `type`
-/// changes are replaced. Records the source of every leaf set.
+/// changes are replaced. Records the source of every leaf set. `key` holds the dotted key
+/// of `acc` on entry and is restored on return (one buffer for the whole walk).
 fn merge_into(
     acc: &mut Dict,
     upper: Dict,
-    prefix: &str,
+    key: &mut String,
     source_of: &TableSourceOf<'_>,
     origins: &mut Origins,
 ) {
+    let registry = registry::registry();
     for (name, value) in upper {
-        let key = join(prefix, &name);
-        let registry = registry::registry();
-        let is_section = matches!(registry.node(&key), Some(Node::Section(_)));
+        let parent = push_name(key, &name);
+        let is_section = matches!(registry.node(key), Some(Node::Section(_)));
         // An optional section's presence is itself a setting (`object = {}` turns G4 on),
         // and so is a one-of table's: each needs a source even when it holds no leaf.
         let presence_matters =
-            registry.is_optional_section(&key) || registry.variants_of(&key).is_some();
-        let section_source = presence_matters.then(|| source_of(&key, &value));
+            registry.is_optional_section(key) || registry.variants_of(key).is_some();
+        let section_source = presence_matters.then(|| source_of(key, &value));
         match value {
             Value::Dict(_, inner) if is_section => {
-                let replace = switches_variant(&key, acc.get(&name), &inner);
+                let replace = switches_variant(key, acc.get(&name), &inner);
                 let slot = acc.entry(name).or_insert_with(|| table_value(Dict::new()));
                 if replace || !matches!(slot, Value::Dict(..)) {
                     *slot = table_value(Dict::new());
-                    origins.remove_under(&key);
+                    origins.remove_under(key);
                 }
                 if let Value::Dict(_, slot) = slot {
-                    merge_into(slot, inner, &key, source_of, origins);
+                    merge_into(slot, inner, key, source_of, origins);
                     match section_source {
-                        Some(source) if slot.is_empty() => {
-                            origins.set(key, source);
-                        }
-                        _ => origins.forget(&key),
+                        Some(source) if slot.is_empty() => origins.set(key, source),
+                        _ => origins.forget(key),
                     }
                 }
             }
             value => {
                 // A leaf has nothing below it; a table set to `null` may have had.
                 if is_section {
-                    origins.remove_under(&key);
+                    origins.remove_under(key);
                 }
-                let source = source_of(&key, &value);
+                let source = source_of(key, &value);
                 origins.set(key, source);
                 acc.insert(name, value);
             }
         }
+        key.truncate(parent);
     }
 }
 

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use figment::value::{Dict, Value};
 
 use super::merge::Assembly;
-use crate::declare::join;
+use crate::declare::push_name;
 use crate::error::{Problem, ProblemKind};
 use crate::nixl::{check_backend_names, NixlBackend};
 use crate::one_of::to_tagged_form;
@@ -35,9 +35,11 @@ pub(crate) fn merge_document(
     assembly: &mut Assembly,
 ) {
     let mut problems = Vec::new();
-    for (profile, table) in split_profiles(doc, source_of, &mut problems) {
+    let mut key = String::new();
+    for (profile, mut table) in split_profiles(doc, source_of, &mut problems) {
         let table_source = |key: &str, value: &Value| source_of(profile, key, value);
-        let table = check_section(table, "", 0, &table_source, &mut problems).unwrap_or_default();
+        // The root is no one-of table, so it is always usable.
+        check_section(&mut table, &mut key, 0, &table_source, &mut problems);
         if applies(profile, role) {
             assembly.merge(table, &table_source);
         }
@@ -86,103 +88,104 @@ fn applies(profile: Option<Profile>, role: Option<Role>) -> bool {
     }
 }
 
-/// Checks one table of one source against the schema, normalising as it goes (one-of
-/// tables to the tagged form, backend names to upper case). Returns the table without the
-/// entries that have problems, so the rest can still be merged and checked; `None` when
-/// the whole table is unusable (a one-of table mixing both spellings).
+/// Checks one table of one source against the schema in place, normalising as it goes
+/// (one-of tables to the tagged form, backend names to upper case), and drops the entries
+/// that have problems, so the rest can still be merged and checked. `key` is the table's
+/// dotted key (restored on return). Returns `false` when the whole table is unusable (a
+/// one-of table mixing both spellings).
 fn check_section(
-    table: Dict,
-    path: &str,
+    table: &mut Dict,
+    key: &mut String,
     section: usize,
     source_of: &TableSourceOf<'_>,
     problems: &mut Vec<Problem>,
-) -> Option<Dict> {
-    let table = if let Some(variants) = registry::registry().variants_of(path) {
-        match to_tagged_form(table, variants) {
-            Ok(table) => table,
-            Err((message, table)) => {
-                let source = source_of(path, &table_value(table));
-                problems.push(Problem::new(ProblemKind::Conflict, path, source, message));
-                return None;
+) -> bool {
+    let registry = registry::registry();
+    if let Some(variants) = registry.variants_of(key) {
+        match to_tagged_form(std::mem::take(table), variants) {
+            Ok(tagged) => *table = tagged,
+            Err((message, given)) => {
+                let source = source_of(key, &table_value(given));
+                problems.push(Problem::new(
+                    ProblemKind::Conflict,
+                    key.as_str(),
+                    source,
+                    message,
+                ));
+                return false;
             }
         }
-    } else {
-        table
-    };
+    }
+    table.retain(|name, value| {
+        let parent = push_name(key, name);
+        let keep = check_entry(name, value, key, section, source_of, problems);
+        key.truncate(parent);
+        keep
+    });
+    true
+}
+
+/// Checks the entry `name` = `value` of the section `section`; `key` is its dotted key.
+/// Whether it is kept.
+fn check_entry(
+    name: &str,
+    value: &mut Value,
+    key: &mut String,
+    section: usize,
+    source_of: &TableSourceOf<'_>,
+    problems: &mut Vec<Problem>,
+) -> bool {
     let registry = registry::registry();
-    let mut checked = Dict::new();
-    for (name, value) in table {
-        let key = join(path, &name);
-        let problem = |kind, message: String| {
-            Problem::new(kind, key.as_str(), source_of(&key, &value), message)
-                .with_value(render(&value))
-        };
-        match registry.node(&key) {
-            None => {
-                let mut candidates = registry.children(section).to_vec();
-                if path.is_empty() {
-                    candidates.extend(Profile::NAMES);
-                }
-                problems.push(problem(
-                    ProblemKind::UnknownKey,
-                    unknown_key_message(&name, candidates),
-                ));
+    let problem = |kind, key: &str, value: &Value, message: String| {
+        Problem::new(kind, key, source_of(key, value), message).with_value(render(value))
+    };
+    match registry.node(key) {
+        None => {
+            let mut candidates = registry.children(section).to_vec();
+            if section == 0 {
+                candidates.extend(Profile::NAMES);
             }
-            Some(Node::Section(id)) => match value {
-                Value::Dict(tag, inner) => {
-                    if let Some(inner) = check_section(inner, &key, id, source_of, problems) {
-                        checked.insert(name, Value::Dict(tag, inner));
+            let message = unknown_key_message(name, candidates);
+            problems.push(problem(ProblemKind::UnknownKey, key, value, message));
+            false
+        }
+        Some(Node::Section(id)) => match value {
+            Value::Dict(_, inner) => check_section(inner, key, id, source_of, problems),
+            Value::Empty(..) if registry.is_optional_section(key) => true,
+            _ => {
+                let message = format!("expected a table, found {}", describe(value));
+                problems.push(problem(ProblemKind::InvalidType, key, value, message));
+                false
+            }
+        },
+        Some(Node::Leaf(setting)) => {
+            if setting.kind == Kind::Backends {
+                let given = std::mem::replace(value, Value::from(false));
+                match normalise_backends(given) {
+                    Ok(normalised) => *value = normalised,
+                    Err((message, given)) => {
+                        problems.push(problem(ProblemKind::Conflict, key, &given, message));
+                        return false;
                     }
                 }
-                Value::Empty(..) if registry.is_optional_section(&key) => {
-                    checked.insert(name, value);
-                }
-                _ => {
-                    let message = format!("expected a table, found {}", describe(&value));
-                    problems.push(problem(ProblemKind::InvalidType, message));
-                }
-            },
-            Some(Node::Leaf(setting)) => {
-                let value = match setting.kind {
-                    Kind::Backends => match normalise_backends(value) {
-                        Ok(value) => value,
-                        Err((message, value)) => {
-                            let source = source_of(&key, &value);
-                            problems.push(
-                                Problem::new(ProblemKind::Conflict, key.as_str(), source, message)
-                                    .with_value(render(&value)),
-                            );
-                            continue;
-                        }
-                    },
-                    _ => value,
-                };
-                let unset = matches!(value, Value::Empty(..)) && setting.optional;
-                match check_value(setting.kind, &value) {
-                    Ok(()) => {
-                        checked.insert(name, value);
-                    }
-                    Err(_) if unset => {
-                        checked.insert(name, value);
-                    }
-                    Err(message) => {
-                        let kind = match (&value, setting.kind) {
-                            (Value::String(..), Kind::Choice(_)) => ProblemKind::InvalidValue,
-                            (Value::Array(..), Kind::ChoiceList(_)) => ProblemKind::InvalidValue,
-                            (Value::Num(..), Kind::Unsigned(_)) => ProblemKind::InvalidValue,
-                            _ => ProblemKind::InvalidType,
-                        };
-                        let source = source_of(&key, &value);
-                        problems.push(
-                            Problem::new(kind, key.as_str(), source, message)
-                                .with_value(render(&value)),
-                        );
-                    }
+            }
+            let unset = matches!(value, Value::Empty(..)) && setting.optional;
+            match check_value(setting.kind, value) {
+                Ok(()) => true,
+                Err(_) if unset => true,
+                Err(message) => {
+                    let kind = match (&*value, setting.kind) {
+                        (Value::String(..), Kind::Choice(_)) => ProblemKind::InvalidValue,
+                        (Value::Array(..), Kind::ChoiceList(_)) => ProblemKind::InvalidValue,
+                        (Value::Num(..), Kind::Unsigned(_)) => ProblemKind::InvalidValue,
+                        _ => ProblemKind::InvalidType,
+                    };
+                    problems.push(problem(kind, key, value, message));
+                    false
                 }
             }
         }
     }
-    Some(checked)
 }
 
 fn unknown_key_message(name: &str, candidates: Vec<&str>) -> String {

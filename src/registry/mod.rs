@@ -325,6 +325,14 @@ impl Registry {
         self.nodes.get(key).copied()
     }
 
+    /// What `key` names, with the registry's own copy of the key (which lives as long as
+    /// the process, so a map of keys can hold it without allocating).
+    pub(crate) fn entry(&self, key: &str) -> Option<(&'static str, Node)> {
+        self.nodes
+            .get_key_value(key)
+            .map(|(key, node)| (*key, *node))
+    }
+
     /// The names allowed inside the section `id`.
     pub(crate) fn children(&self, id: usize) -> &[&'static str] {
         &self.children[id]
