@@ -78,7 +78,7 @@ where
     };
     let tagged =
         to_tagged_form(dict, variants).map_err(|(message, _)| D::Error::custom(message))?;
-    Value::from(tagged)
+    crate::registry::value::table_value(tagged)
         .deserialize::<R>()
         .map_err(|e| D::Error::custom(e.to_string()))
 }

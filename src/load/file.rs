@@ -147,11 +147,12 @@ fn open_non_blocking(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 /// Clears `O_NONBLOCK` once the opened file is known to be a regular file, so that reads
-/// block as reads of a file should.
+/// block as reads of a file should. The file was opened with no other flag that `F_SETFL`
+/// changes (`O_NOCTTY` and the access mode are not among them), so setting none clears it
+/// in one call, not a read and a write of the flags.
 #[cfg(unix)]
 fn clear_non_blocking(file: &std::fs::File) -> std::io::Result<()> {
-    let flags = rustix::fs::fcntl_getfl(file)?;
-    rustix::fs::fcntl_setfl(file, flags - rustix::fs::OFlags::NONBLOCK)?;
+    rustix::fs::fcntl_setfl(file, rustix::fs::OFlags::empty())?;
     Ok(())
 }
 
@@ -266,7 +267,7 @@ impl TomlFile {
         })?;
         let mut file = TomlFile::default();
         let starts = LineIndex::new(text);
-        file.dict = file.table(doc.as_table(), &starts, &mut String::new());
+        file.dict = file.table(doc.as_table(), &starts, &mut String::new()).0;
         Ok(file)
     }
 
@@ -283,38 +284,67 @@ impl TomlFile {
         }
     }
 
-    /// Converts `table`, whose dotted key is `path` (restored on return).
-    fn table(&mut self, table: &Table, starts: &LineIndex<'_>, path: &mut String) -> Dict {
+    /// Converts `table`, whose dotted key is `path` (restored on return), remembering the
+    /// line of every key; returns the first line of its keys.
+    ///
+    /// Lines come from the items' own spans, not their keys' (a lookup per key): a value
+    /// starts on its key's line (TOML writes both on one), and a table's span is its header.
+    /// A table with no header of its own (`a` of `[a.b]`, `a` of `a.b = 1`) takes the first
+    /// line below it.
+    fn table(
+        &mut self,
+        table: &Table,
+        starts: &LineIndex<'_>,
+        path: &mut String,
+    ) -> (Dict, Option<u32>) {
         let mut dict = Dict::new();
+        let mut first = None;
         for (name, item) in table.iter() {
             let parent = push_name(path, name);
-            let span = table
-                .key(name)
-                .and_then(|key| key.span())
-                .or_else(|| item.span());
-            if let Some(span) = span {
-                self.remember(path, starts.line(span.start));
+            let own = item.span().map(|span| starts.line(span.start));
+            if let Some(line) = own {
+                self.remember(path, line);
             }
-            if let Some(value) = self.item(item, starts, path) {
+            let (value, below) = self.item(item, starts, path);
+            let line = own.or(below);
+            if let (None, Some(line)) = (own, line) {
+                self.remember(path, line);
+            }
+            first = min_line(first, line);
+            if let Some(value) = value {
                 dict.insert(name.to_string(), value);
             }
             path.truncate(parent);
         }
-        dict
+        (dict, first)
     }
 
-    fn item(&mut self, item: &Item, starts: &LineIndex<'_>, path: &mut String) -> Option<Value> {
+    /// An item's value and the first line below it.
+    fn item(
+        &mut self,
+        item: &Item,
+        starts: &LineIndex<'_>,
+        path: &mut String,
+    ) -> (Option<Value>, Option<u32>) {
         match item {
-            Item::None => None,
-            Item::Table(table) => Some(table_value(self.table(table, starts, path))),
+            Item::None => (None, None),
+            Item::Table(table) => {
+                let (dict, first) = self.table(table, starts, path);
+                (Some(table_value(dict)), first)
+            }
             Item::ArrayOfTables(tables) => {
+                let mut first = None;
                 let tables = tables
                     .iter()
-                    .map(|t| table_value(self.table(t, starts, path)))
+                    .map(|t| {
+                        let (dict, line) = self.table(t, starts, path);
+                        first = min_line(first, line);
+                        table_value(dict)
+                    })
                     .collect();
-                Some(Value::Array(Default::default(), tables))
+                (Some(Value::Array(Default::default(), tables)), first)
             }
-            Item::Value(value) => Some(self.value(value, starts, path)),
+            Item::Value(value) => (Some(self.value(value, starts, path)), None),
         }
     }
 
@@ -339,7 +369,7 @@ impl TomlFile {
                 let mut dict = Dict::new();
                 for (name, v) in table.iter() {
                     let parent = push_name(path, name);
-                    if let Some(span) = table.key(name).and_then(|key| key.span()) {
+                    if let Some(span) = v.span() {
                         self.remember(path, starts.line(span.start));
                     }
                     dict.insert(name.to_string(), self.value(v, starts, path));
@@ -364,6 +394,14 @@ impl TomlFile {
             None => Cow::Owned(key.into_owned()),
         };
         lines.insert(key, line);
+    }
+}
+
+/// The earlier of two lines, either unknown.
+fn min_line(a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -473,6 +511,25 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn an_opened_config_file_is_read_blocking_and_read_only() {
+        use rustix::fs::{fcntl_getfl, OFlags};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kvbm.toml");
+        std::fs::write(&path, "[tokio]\n").unwrap();
+        let file = open_non_blocking(&path).unwrap();
+        assert!(fcntl_getfl(&file).unwrap().contains(OFlags::NONBLOCK));
+        clear_non_blocking(&file).unwrap();
+        let flags = fcntl_getfl(&file).unwrap();
+        assert!(!flags.contains(OFlags::NONBLOCK), "{flags:?}");
+        assert!(
+            !flags.intersects(OFlags::WRONLY | OFlags::RDWR),
+            "{flags:?}"
+        );
+        assert_eq!(read_bounded(&path).unwrap(), "[tokio]\n");
+    }
+
     #[test]
     fn lines_are_counted_forward_and_back() {
         let text = "a\nb\nc\nd\n";
@@ -482,6 +539,29 @@ mod tests {
             let offset = offset.min(text.len());
             assert_eq!(index.line(offset), expected(offset), "offset {offset}");
         }
+    }
+
+    #[test]
+    fn a_table_without_a_header_has_the_line_of_its_first_key() {
+        let text = "[nova]\ndiscovery.etcd.cluster_id = \"c\"\n\n[foo.bar]\nx = 1\n\
+                    [[arr]]\ny = 2\n[[arr]]\ny = 3\n[tokio]\nt = { a = 1, b = [\n2] }\n";
+        let file = TomlFile::parse(text).unwrap();
+        let line = |key: &str| file.line(None, key);
+        assert_eq!(line("nova"), Some(1));
+        assert_eq!(line("nova.discovery.cluster_id"), Some(2));
+        assert_eq!(
+            line("nova.discovery"),
+            Some(2),
+            "dotted keys make no header"
+        );
+        assert_eq!(line("nova.discovery.type"), Some(2), "implied by the table");
+        assert_eq!(line("foo"), Some(4), "implicit table of `[foo.bar]`");
+        assert_eq!(line("foo.bar"), Some(4));
+        assert_eq!(line("foo.bar.x"), Some(5));
+        assert_eq!(line("arr"), Some(6));
+        assert_eq!(line("arr.y"), Some(7), "the first table of the array");
+        assert_eq!(line("tokio.t"), Some(11));
+        assert_eq!(line("tokio.t.b"), Some(11));
     }
 
     #[test]

@@ -49,7 +49,7 @@ impl Defaults {
             Ok(Value::Dict(_, dict)) => dict,
             _ => Dict::new(),
         };
-        let sources = Value::from(sources.clone());
+        let sources = crate::registry::value::table_value(sources.clone());
         for setting in crate::registry::settings() {
             let table_valued = matches!(setting.default_value(), Some(Value::Dict(..)));
             if table_valued && sources.find_ref(setting.key).is_some() {
@@ -102,7 +102,7 @@ impl Provider for KvbmConfig {
 /// knows the true source of every value.
 fn partition(merged: &Dict, origins: &Origins) -> Vec<SourceSlice> {
     let mut slices: Vec<SourceSlice> = Vec::new();
-    let tree = Value::from(merged.clone());
+    let tree = crate::registry::value::table_value(merged.clone());
     for (key, source) in origins.iter() {
         let Some(value) = tree.find_ref(key).cloned() else {
             continue;

@@ -218,7 +218,7 @@ fn normalise_backends(value: Value) -> Result<Value, (String, Value)> {
         .into_iter()
         .map(|(name, params)| (NixlBackend::normalize_name(&name), stringify_params(params)))
         .collect();
-    Ok(Value::from(backends))
+    Ok(table_value(backends))
 }
 
 fn stringify_params(params: Value) -> Value {

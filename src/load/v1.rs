@@ -76,7 +76,11 @@ impl V1Layer {
                 .iter()
                 .find(|(n, _)| n.starts_with(NIXL_BACKEND_PREFIX))
                 .map_or("", |(n, _)| n.as_str());
-            layer.set("nixl.backends", Value::from(set), var);
+            layer.set(
+                "nixl.backends",
+                crate::registry::value::table_value(set),
+                var,
+            );
         }
         layer.map_object(&object, problems, warnings);
         layer
