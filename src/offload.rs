@@ -3,7 +3,7 @@
 //! Offload policies of one hop are evaluated in order and combined with AND: a block moves
 //! only if every policy lets it pass.
 
-use figment::value::Value;
+use figment::value::Dict;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::declare::{Absent, Kind, SettingType, View};
@@ -117,9 +117,12 @@ fn over_hop_default<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<TierOffloadConfig, D::Error> {
     use serde::de::Error;
-    let given = <Value as Deserialize>::deserialize(deserializer)?;
-    let sets_policies = matches!(&given, Value::Dict(_, table) if table.contains_key("policies"));
-    let mut tier: TierOffloadConfig = given.deserialize().map_err(D::Error::custom)?;
+    // Read as a table, not a figment `Value`, whose visitor copies every key once more.
+    let given = <Dict as Deserialize>::deserialize(deserializer)?;
+    let sets_policies = given.contains_key("policies");
+    let mut tier: TierOffloadConfig = crate::registry::value::table_value(given)
+        .deserialize()
+        .map_err(D::Error::custom)?;
     if !sets_policies {
         tier.policies = hop_default.policies;
     }

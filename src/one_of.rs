@@ -66,16 +66,9 @@ where
     R: serde::de::DeserializeOwned,
 {
     use serde::de::Error;
-    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-    let dict = match value {
-        Value::Dict(_, dict) => dict,
-        other => {
-            return Err(D::Error::custom(format!(
-                "expected a table, found {}",
-                crate::registry::value::describe(&other)
-            )))
-        }
-    };
+    // Read as a table, not a figment `Value`, whose visitor copies every key once more; a
+    // value of another type is serde's "invalid type: ..., expected a map".
+    let dict = <Dict as serde::Deserialize>::deserialize(deserializer)?;
     let tagged =
         to_tagged_form(dict, variants).map_err(|(message, _)| D::Error::custom(message))?;
     crate::registry::value::table_value(tagged)

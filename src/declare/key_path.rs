@@ -60,3 +60,10 @@ pub(crate) fn push_name(path: &mut String, name: &str) -> usize {
     path.push_str(name);
     before
 }
+
+/// An empty buffer for [`push_name`], with room for any dotted key of a config (the longest
+/// with a profile, `leader.offload.g2_to_g3.presence_lfu.min_lfu_count`, is 50 bytes), so
+/// a walk never grows it.
+pub(crate) fn key_buffer() -> String {
+    String::with_capacity(96)
+}

@@ -66,7 +66,7 @@ mod validator;
 
 pub(crate) use collect::{declaration_in, Collector, Entry, Section};
 pub(crate) use declaration::{default_tree, Declaration};
-pub(crate) use key_path::{join, push_name, KeyPath};
+pub(crate) use key_path::{join, key_buffer, push_name, KeyPath};
 pub(crate) use kind::{is_absent, Absent, SettingType, View};
 pub use kind::{Kind, UInt};
 pub(crate) use macros::{

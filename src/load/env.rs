@@ -26,14 +26,15 @@ pub(crate) const V1_PREFIX: &str = "DYN_KVBM_";
 #[derive(Debug, Default)]
 pub(crate) struct EnvSlice {
     dict: Dict,
-    vars: HashMap<String, String>,
+    /// The variable behind each key (the registry's key: every key set is a setting's).
+    vars: HashMap<&'static str, String>,
 }
 
 impl EnvSlice {
     /// Sets the dotted `key` to `value`, remembering the variable `var`.
-    pub(crate) fn set(&mut self, key: &str, value: Value, var: &str) {
+    pub(crate) fn set(&mut self, key: &'static str, value: Value, var: &str) {
         insert_at(&mut self.dict, key, value);
-        self.vars.insert(key.to_string(), var.to_string());
+        self.vars.insert(key, var.to_string());
     }
 
     /// The variable that set `key`, if one did.
@@ -86,7 +87,8 @@ impl EnvLayer {
             if !is_v1 && !name.starts_with(ENV_PREFIX) {
                 continue;
             }
-            let source = Source::Env {
+            // Only a variable that is wrong needs its source.
+            let source = || Source::Env {
                 var: name.to_string(),
             };
             let Some(value) = raw.to_str() else {
@@ -104,12 +106,12 @@ impl EnvLayer {
                     true => layer.problems.push(Problem::new(
                         ProblemKind::InvalidValue,
                         name,
-                        source,
+                        source(),
                         message,
                     )),
                     false => layer.warnings.push(Warning {
                         key: name.to_string(),
-                        source,
+                        source: source(),
                         message: format!("{message}; it sets nothing, so it is ignored"),
                     }),
                 }
@@ -118,7 +120,7 @@ impl EnvLayer {
             if value.trim().is_empty() {
                 layer.warnings.push(Warning {
                     key: name.to_string(),
-                    source,
+                    source: source(),
                     message: "is set but empty, so it is ignored".into(),
                 });
                 continue;
@@ -133,7 +135,7 @@ impl EnvLayer {
             }
             let Some(setting) = registry::setting_for_env(name) else {
                 layer.unknown.push(layer.warnings.len());
-                layer.warnings.push(unknown_variable(name, source));
+                layer.warnings.push(unknown_variable(name, source()));
                 continue;
             };
             match parse_env_value(setting.kind, value) {

@@ -23,7 +23,7 @@ use crate::error::Warning;
 use crate::source::Source;
 use toml_edit::{ImDocument, Item, Table};
 
-use crate::declare::push_name;
+use crate::declare::{key_buffer, push_name};
 use crate::registry;
 use crate::registry::value::table_value;
 use crate::source::Profile;
@@ -183,7 +183,7 @@ pub(crate) fn exposed_credentials(
             return Vec::new();
         }
         let mut keys = Vec::new();
-        credential_keys(doc, &mut String::new(), &mut keys);
+        credential_keys(doc, &mut key_buffer(), &mut keys);
         keys.into_iter()
             .map(|key| Warning {
                 source: source_of(&key),
@@ -208,11 +208,7 @@ pub(crate) fn exposed_credentials(
 #[cfg_attr(not(unix), allow(dead_code))]
 fn credential_keys(dict: &Dict, path: &mut String, keys: &mut Vec<String>) {
     for (name, value) in dict {
-        let start = path.len();
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(name);
+        let start = push_name(path, name);
         match value {
             Value::Dict(_, inner) => credential_keys(inner, path, keys),
             Value::Array(_, items)
@@ -267,7 +263,7 @@ impl TomlFile {
         })?;
         let mut file = TomlFile::default();
         let starts = LineIndex::new(text);
-        file.dict = file.table(doc.as_table(), &starts, &mut String::new()).0;
+        file.dict = file.table(doc.as_table(), &starts, &mut key_buffer()).0;
         Ok(file)
     }
 
@@ -388,6 +384,10 @@ impl TomlFile {
         let lines = &mut self.lines[slot(profile)];
         if lines.contains_key(key.as_ref()) {
             return;
+        }
+        if lines.capacity() == 0 {
+            // Room for a whole template's keys: the map never grows during a parse.
+            lines.reserve(64);
         }
         let key = match registry::registry().entry(&key) {
             Some((known, _)) => Cow::Borrowed(known),

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use figment::value::{Dict, Value};
 
-use crate::declare::{join, push_name};
+use crate::declare::{join, key_buffer, push_name};
 use crate::error::{Problem, Warning};
 use crate::one_of::TYPE_KEY;
 use crate::registry::value::table_value;
@@ -36,7 +36,7 @@ impl Assembly {
         merge_into(
             &mut self.merged,
             upper,
-            &mut String::new(),
+            &mut key_buffer(),
             source_of,
             &mut self.origins,
         );

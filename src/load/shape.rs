@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use figment::value::{Dict, Value};
 
 use super::merge::Assembly;
-use crate::declare::push_name;
+use crate::declare::{key_buffer, push_name};
 use crate::error::{Problem, ProblemKind};
 use crate::nixl::{check_backend_names, NixlBackend};
 use crate::one_of::to_tagged_form;
@@ -35,7 +35,7 @@ pub(crate) fn merge_document(
     assembly: &mut Assembly,
 ) {
     let mut problems = Vec::new();
-    let mut key = String::new();
+    let mut key = key_buffer();
     for (profile, mut table) in split_profiles(doc, source_of, &mut problems) {
         let table_source = |key: &str, value: &Value| source_of(profile, key, value);
         // The root is no one-of table, so it is always usable.

@@ -91,7 +91,7 @@ impl V1Layer {
         self.slice.merge_into(assembly);
     }
 
-    fn set(&mut self, key: &str, value: Value, var: &str) {
+    fn set(&mut self, key: &'static str, value: Value, var: &str) {
         self.slice.set(key, value, var);
     }
 

@@ -8,7 +8,7 @@
 use figment::value::{Dict, Value};
 
 use super::merge::{Assembly, Origins};
-use crate::declare::{join, Context, KeyPath, Section, Violation, EXCLUSIVE_CODE};
+use crate::declare::{join, push_name, Context, KeyPath, Section, Violation, EXCLUSIVE_CODE};
 use crate::error::{Problem, ProblemKind};
 use crate::one_of::TYPE_KEY;
 use crate::registry::value::{quoted_list, render, table_value};
@@ -100,10 +100,13 @@ fn check_variants(merged: &mut Dict, origins: &Origins, problems: &mut Vec<Probl
             parent.remove(name);
             continue;
         };
+        let mut key = String::from(table_key);
         let stray: Vec<String> = table
             .keys()
             .filter(|field| {
-                let setting = registry::setting(&format!("{table_key}.{field}"));
+                let parent = push_name(&mut key, field);
+                let setting = registry::setting(&key);
+                key.truncate(parent);
                 setting.is_some_and(|setting| {
                     !setting.is_variant_tag() && !setting.applies_to.contains(&variant.as_str())
                 })
