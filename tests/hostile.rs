@@ -112,8 +112,14 @@ fn a_non_utf8_variable_name_with_our_prefix_is_a_warning() {
     use std::os::unix::ffi::OsStringExt;
     let name = OsString::from_vec(b"KVBM_TOKIO_WORKER_\xffTHREADS".to_vec());
     let other = OsString::from_vec(b"HOME_\xff".to_vec());
+    // Our prefix after a bad byte is not our prefix.
+    let prefixed = OsString::from_vec(b"\xffKVBM_TOKIO_WORKER_THREADS".to_vec());
     let loaded = loader()
-        .env([(name, OsString::from("2")), (other, OsString::from("x"))])
+        .env([
+            (name, OsString::from("2")),
+            (other, OsString::from("x")),
+            (prefixed, OsString::from("3")),
+        ])
         .load()
         .unwrap();
     let warnings = loaded.report.warnings();

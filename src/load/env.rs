@@ -77,16 +77,20 @@ impl EnvLayer {
     pub(crate) fn scan(vars: &[(OsString, OsString)]) -> EnvLayer {
         let mut layer = EnvLayer::default();
         for (name, raw) in vars {
+            // Most of an environment is someone else's: look at the prefix's bytes before
+            // decoding a name. (A name whose bytes lack both prefixes cannot gain one by
+            // decoding: the prefixes are ASCII, a replaced byte is not.)
+            let bytes = name.as_encoded_bytes();
+            if !(bytes.starts_with(ENV_PREFIX.as_bytes())
+                || bytes.starts_with(V1_PREFIX.as_bytes()))
+            {
+                continue;
+            }
             let Some(name) = name.to_str() else {
-                if let Some(warning) = non_utf8_name(name) {
-                    layer.warnings.push(warning);
-                }
+                layer.warnings.push(non_utf8_name(name));
                 continue;
             };
             let is_v1 = name.starts_with(V1_PREFIX);
-            if !is_v1 && !name.starts_with(ENV_PREFIX) {
-                continue;
-            }
             // Only a variable that is wrong needs its source.
             let source = || Source::Env {
                 var: name.to_string(),
@@ -187,18 +191,15 @@ pub(crate) fn bad_value(key: &str, var: &str, value: &str, message: String) -> P
 
 /// A `KVBM_*` or `DYN_KVBM_*` variable whose name is not UTF-8 cannot be one of ours, but
 /// was probably meant to be: say so, showing the name lossily.
-fn non_utf8_name(name: &std::ffi::OsStr) -> Option<Warning> {
+fn non_utf8_name(name: &std::ffi::OsStr) -> Warning {
     let lossy = name.to_string_lossy();
-    if !(lossy.starts_with(ENV_PREFIX) || lossy.starts_with(V1_PREFIX)) {
-        return None;
-    }
-    Some(Warning {
+    Warning {
         key: lossy.to_string(),
         source: Source::Env {
             var: lossy.to_string(),
         },
         message: "has a name that is not valid UTF-8, so it is ignored".into(),
-    })
+    }
 }
 
 fn unknown_variable(name: &str, source: Source) -> Warning {

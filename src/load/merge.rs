@@ -14,7 +14,7 @@ use crate::declare::{join, key_buffer, push_name};
 use crate::error::{Problem, Warning};
 use crate::one_of::TYPE_KEY;
 use crate::registry::value::table_value;
-use crate::registry::{self, Node};
+use crate::registry::{self, Node, TableInfo};
 use crate::source::Source;
 
 /// The source of each value of one table being checked or merged, by dotted key.
@@ -167,15 +167,18 @@ fn merge_into(
     let registry = registry::registry();
     for (name, value) in upper {
         let parent = push_name(key, &name);
-        let is_section = matches!(registry.node(key), Some(Node::Section(_)));
-        // An optional section's presence is itself a setting (`object = {}` turns G4 on),
-        // and so is a one-of table's: each needs a source even when it holds no leaf.
-        let presence_matters =
-            registry.is_optional_section(key) || registry.variants_of(key).is_some();
-        let section_source = presence_matters.then(|| source_of(key, &value));
+        let table = match registry.node(key) {
+            Some(Node::Section(id)) => Some(registry.table(id)),
+            _ => None,
+        };
+        let is_section = table.is_some();
+        let section_source = table
+            .filter(TableInfo::presence_matters)
+            .map(|_| source_of(key, &value));
         match value {
             Value::Dict(_, inner) if is_section => {
-                let replace = switches_variant(key, acc.get(&name), &inner);
+                let variants = table.and_then(|table| table.variants);
+                let replace = switches_variant(variants, acc.get(&name), &inner);
                 let slot = acc.entry(name).or_insert_with(|| table_value(Dict::new()));
                 if replace || !matches!(slot, Value::Dict(..)) {
                     *slot = table_value(Dict::new());
@@ -183,9 +186,11 @@ fn merge_into(
                 }
                 if let Value::Dict(_, slot) = slot {
                     merge_into(slot, inner, key, source_of, origins);
+                    // Only a table whose presence matters ever has a source of its own.
                     match section_source {
                         Some(source) if slot.is_empty() => origins.set(key, source),
-                        _ => origins.forget(key),
+                        Some(_) => origins.forget(key),
+                        None => {}
                     }
                 }
             }
@@ -203,9 +208,10 @@ fn merge_into(
     }
 }
 
-/// Whether `upper` sets a one-of table to another variant than `lower` had.
-fn switches_variant(key: &str, lower: Option<&Value>, upper: &Dict) -> bool {
-    if registry::registry().variants_of(key).is_none() {
+/// Whether `upper` sets a one-of table (one with `variants`) to another variant than
+/// `lower` had.
+fn switches_variant(variants: Option<&[&str]>, lower: Option<&Value>, upper: &Dict) -> bool {
+    if variants.is_none() {
         return false;
     }
     let type_of = |dict: &Dict| {

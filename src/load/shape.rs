@@ -101,7 +101,7 @@ fn check_section(
     problems: &mut Vec<Problem>,
 ) -> bool {
     let registry = registry::registry();
-    if let Some(variants) = registry.variants_of(key) {
+    if let Some(variants) = registry.table(section).variants {
         match to_tagged_form(std::mem::take(table), variants) {
             Ok(tagged) => *table = tagged,
             Err((message, given)) => {
@@ -151,7 +151,7 @@ fn check_entry(
         }
         Some(Node::Section(id)) => match value {
             Value::Dict(_, inner) => check_section(inner, key, id, source_of, problems),
-            Value::Empty(..) if registry.is_optional_section(key) => true,
+            Value::Empty(..) if registry.table(id).optional => true,
             _ => {
                 let message = format!("expected a table, found {}", describe(value));
                 problems.push(problem(ProblemKind::InvalidType, key, value, message));

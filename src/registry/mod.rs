@@ -198,11 +198,32 @@ pub(crate) enum Node {
     Section(usize),
 }
 
+/// What a table is beyond its children, by section id: whether it may be absent or
+/// `null`, and its variants when it is a one-of table. (The merge asks this of every
+/// table of every source: one lookup, not a scan of the lists.)
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TableInfo {
+    /// The table may be absent or set to JSON `null` (unset by a higher layer).
+    pub optional: bool,
+    /// The variant names of a one-of table.
+    pub variants: Option<&'static [&'static str]>,
+}
+
+impl TableInfo {
+    /// Whether the table's presence is itself a setting (`object = {}` turns G4 on; a
+    /// one-of table's variant), so that it needs a source even when it holds no leaf.
+    pub(crate) fn presence_matters(&self) -> bool {
+        self.optional || self.variants.is_some()
+    }
+}
+
 /// The settings and the lookup tables built from them, once per process.
 pub(crate) struct Registry {
     settings: &'static [Setting],
     nodes: HashMap<&'static str, Node>,
     children: Vec<Vec<&'static str>>,
+    /// By section id, as `children`.
+    tables: Vec<TableInfo>,
     by_env: HashMap<&'static str, usize>,
     /// Tables that may be absent or set to JSON `null` (unset by a higher layer).
     pub(crate) optional_sections: Vec<&'static str>,
@@ -263,6 +284,7 @@ impl Registry {
             settings,
             nodes: HashMap::default(),
             children: vec![Vec::new()],
+            tables: Vec::new(),
             by_env: HashMap::default(),
             optional_sections: collector
                 .optional_sections
@@ -305,6 +327,17 @@ impl Registry {
                 parent = registry.section(&table[..end], parent);
             }
         }
+        registry.tables = vec![TableInfo::default(); registry.children.len()];
+        for &key in &registry.optional_sections {
+            if let Some(Node::Section(id)) = registry.node(key) {
+                registry.tables[id].optional = true;
+            }
+        }
+        for &(key, variants) in &registry.variant_tables {
+            if let Some(Node::Section(id)) = registry.node(key) {
+                registry.tables[id].variants = Some(variants);
+            }
+        }
         registry
     }
 
@@ -343,17 +376,27 @@ impl Registry {
         self.by_env.get(var).map(|&i| &self.settings[i])
     }
 
+    /// What the table `id` is beyond its children.
+    pub(crate) fn table(&self, id: usize) -> TableInfo {
+        self.tables[id]
+    }
+
+    /// What the table at `key` is; the default (nothing) for a key that is no table.
+    fn table_at(&self, key: &str) -> TableInfo {
+        match self.node(key) {
+            Some(Node::Section(id)) => self.table(id),
+            _ => TableInfo::default(),
+        }
+    }
+
     /// The variants of the one-of table at `key`, if it is one.
     pub(crate) fn variants_of(&self, key: &str) -> Option<&'static [&'static str]> {
-        self.variant_tables
-            .iter()
-            .find(|(table, _)| *table == key)
-            .map(|(_, names)| *names)
+        self.table_at(key).variants
     }
 
     /// Whether `key` is a table that may be absent or `null`.
     pub(crate) fn is_optional_section(&self, key: &str) -> bool {
-        self.optional_sections.contains(&key)
+        self.table_at(key).optional
     }
 }
 
