@@ -5,9 +5,6 @@
 //! with the lower layer's fields. [`Origins`] keeps the source of every leaf set; it feeds
 //! both the problems of the later stages and the [`crate::LoadReport`].
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
-
 use figment::value::{Dict, Value};
 
 use crate::declare::{join, key_buffer, push_name};
@@ -90,22 +87,32 @@ impl Assembly {
     }
 }
 
-/// For each dotted key that a source set, that source. Keys are the registry's own
-/// (every key merged was checked against it), so recording one allocates nothing.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Origins(BTreeMap<Cow<'static, str>, Source>);
+/// For each dotted key that a source set, that source: a table by registry slot (every key
+/// merged was checked against the registry first), so recording a source is an index, and
+/// reading them in slot order reads them in key order.
+#[derive(Clone, Default, PartialEq)]
+pub(crate) struct Origins {
+    /// By slot; empty until the first source is recorded.
+    by_slot: Vec<Option<Source>>,
+}
+
+impl std::fmt::Debug for Origins {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
 
 impl Origins {
     /// The source of `key`: the source that set it; else that of the nearest table above
     /// it that a source set (to `null`, or to an empty table); else, for a table, that of
     /// the first key below it; else [`Source::Default`]. The one rule for every lookup.
     pub(crate) fn source_for(&self, key: &str) -> Source {
-        if let Some(source) = self.0.get(key) {
+        if let Some(source) = self.get(key) {
             return source.clone();
         }
         let mut prefix = key;
         while let Some((parent, _)) = prefix.rsplit_once('.') {
-            if let Some(source) = self.0.get(parent) {
+            if let Some(source) = self.get(parent) {
                 return source.clone();
             }
             prefix = parent;
@@ -117,39 +124,55 @@ impl Origins {
 
     /// Every key a source set, with its source, sorted by key.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Source)> {
-        self.0.iter().map(|(k, s)| (k.as_ref(), s))
+        let registry = registry::registry();
+        self.by_slot
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, source)| {
+                let key: &str = registry.key_at(slot);
+                Some((key, source.as_ref()?))
+            })
     }
 
-    /// The entries whose key starts with `below` (a table's key and a dot), in order.
-    fn below<'a>(
-        &'a self,
-        below: &'a str,
-    ) -> impl Iterator<Item = (&'a Cow<'static, str>, &'a Source)> {
-        self.0
-            .range::<str, _>((std::ops::Bound::Included(below), std::ops::Bound::Unbounded))
-            .take_while(move |(k, _)| k.starts_with(below))
+    fn get(&self, key: &str) -> Option<&Source> {
+        let (_, slot) = registry::registry().lookup(key)?;
+        self.by_slot.get(slot)?.as_ref()
     }
 
-    /// Records the source of `key`, under the registry's copy of the key when it has one.
-    fn set(&mut self, key: &str, source: Source) {
-        let key = match registry::registry().entry(key) {
-            Some((known, _)) => Cow::Borrowed(known),
-            None => Cow::Owned(key.to_string()),
-        };
-        self.0.insert(key, source);
+    /// The keys that start with `below` (a table's key and a dot) and have a source, in
+    /// order.
+    fn below(&self, below: &str) -> impl Iterator<Item = (&'static str, &Source)> + '_ {
+        let registry = registry::registry();
+        let slots = registry.slots_starting_with(below);
+        let sources = self.by_slot.get(slots.clone()).unwrap_or_default();
+        slots
+            .zip(sources)
+            .filter_map(|(slot, source)| Some((registry.key_at(slot), source.as_ref()?)))
     }
 
-    fn forget(&mut self, key: &str) {
-        self.0.remove(key);
+    /// Records the source of the key in `slot`.
+    fn set(&mut self, slot: usize, source: Source) {
+        if self.by_slot.is_empty() {
+            self.by_slot
+                .resize_with(registry::registry().slot_count(), || None);
+        }
+        self.by_slot[slot] = Some(source);
     }
 
-    /// Forgets `key` and everything below it (a table that a higher layer replaced).
-    fn remove_under(&mut self, key: &str) {
-        self.0.remove(key);
-        let below = join(key, "");
-        let doomed: Vec<Cow<'static, str>> = self.below(&below).map(|(k, _)| k.clone()).collect();
-        for key in doomed {
-            self.0.remove(key.as_ref());
+    fn forget(&mut self, slot: usize) {
+        if let Some(source) = self.by_slot.get_mut(slot) {
+            *source = None;
+        }
+    }
+
+    /// Forgets the key in `slot` and everything below it (a table that a higher layer
+    /// replaced).
+    fn remove_under(&mut self, slot: usize) {
+        let registry = registry::registry();
+        let below = join(registry.key_at(slot), "");
+        self.forget(slot);
+        for slot in registry.slots_starting_with(&below) {
+            self.forget(slot);
         }
     }
 }
@@ -167,9 +190,16 @@ fn merge_into(
     let registry = registry::registry();
     for (name, value) in upper {
         let parent = push_name(key, &name);
-        let table = match registry.node(key) {
-            Some(Node::Section(id)) => Some(registry.table(id)),
-            _ => None,
+        // Every key merged was checked against the registry (`shape::check_section`, or
+        // it is a variable's setting): it has a node and a slot.
+        let Some((node, slot_of_key)) = registry.lookup(key) else {
+            debug_assert!(false, "`{key}` was merged unchecked");
+            key.truncate(parent);
+            continue;
+        };
+        let table = match node {
+            Node::Section(id) => Some(registry.table(id)),
+            Node::Leaf(_) => None,
         };
         let is_section = table.is_some();
         let section_source = table
@@ -182,14 +212,14 @@ fn merge_into(
                 let slot = acc.entry(name).or_insert_with(|| table_value(Dict::new()));
                 if replace || !matches!(slot, Value::Dict(..)) {
                     *slot = table_value(Dict::new());
-                    origins.remove_under(key);
+                    origins.remove_under(slot_of_key);
                 }
                 if let Value::Dict(_, slot) = slot {
                     merge_into(slot, inner, key, source_of, origins);
                     // Only a table whose presence matters ever has a source of its own.
                     match section_source {
-                        Some(source) if slot.is_empty() => origins.set(key, source),
-                        Some(_) => origins.forget(key),
+                        Some(source) if slot.is_empty() => origins.set(slot_of_key, source),
+                        Some(_) => origins.forget(slot_of_key),
                         None => {}
                     }
                 }
@@ -197,10 +227,10 @@ fn merge_into(
             value => {
                 // A leaf has nothing below it; a table set to `null` may have had.
                 if is_section {
-                    origins.remove_under(key);
+                    origins.remove_under(slot_of_key);
                 }
                 let source = source_of(key, &value);
-                origins.set(key, source);
+                origins.set(slot_of_key, source);
                 acc.insert(name, value);
             }
         }

@@ -220,7 +220,11 @@ impl TableInfo {
 /// The settings and the lookup tables built from them, once per process.
 pub(crate) struct Registry {
     settings: &'static [Setting],
-    nodes: HashMap<&'static str, Node>,
+    /// What each key names, and its slot: its place in `keys`.
+    nodes: HashMap<&'static str, (Node, usize)>,
+    /// Every key that names something (the root `""`, tables, settings), sorted: a slot
+    /// indexes it, so a table of slots lists keys in order.
+    keys: Vec<&'static str>,
     children: Vec<Vec<&'static str>>,
     /// By section id, as `children`.
     tables: Vec<TableInfo>,
@@ -283,6 +287,7 @@ impl Registry {
         let mut registry = Registry {
             settings,
             nodes: HashMap::default(),
+            keys: Vec::new(),
             children: vec![Vec::new()],
             tables: Vec::new(),
             by_env: HashMap::default(),
@@ -297,7 +302,7 @@ impl Registry {
                 .map(|(table, names)| (leak_str(table), leak(names)))
                 .collect(),
         };
-        registry.nodes.insert("", Node::Section(0));
+        registry.nodes.insert("", (Node::Section(0), 0));
         debug_assert!(
             settings
                 .iter()
@@ -311,7 +316,7 @@ impl Registry {
                 parent = registry.section(&setting.key[..end], parent);
             }
             registry.children[parent].push(setting.name());
-            registry.nodes.insert(setting.key, Node::Leaf(setting));
+            registry.nodes.insert(setting.key, (Node::Leaf(setting), 0));
         }
         // Tables without settings of their own (`presence = {}`) are tables too.
         for table in &collector.sections {
@@ -325,6 +330,13 @@ impl Registry {
             let table: &'static str = leak_str(table.clone());
             for (end, _) in table.match_indices('.').chain([(table.len(), "")]) {
                 parent = registry.section(&table[..end], parent);
+            }
+        }
+        registry.keys = registry.nodes.keys().copied().collect();
+        registry.keys.sort_unstable();
+        for (slot, key) in registry.keys.iter().enumerate() {
+            if let Some(entry) = registry.nodes.get_mut(key) {
+                entry.1 = slot;
             }
         }
         registry.tables = vec![TableInfo::default(); registry.children.len()];
@@ -342,12 +354,12 @@ impl Registry {
     }
 
     fn section(&mut self, path: &'static str, parent: usize) -> usize {
-        if let Some(Node::Section(id)) = self.nodes.get(path) {
+        if let Some((Node::Section(id), _)) = self.nodes.get(path) {
             return *id;
         }
         let id = self.children.len();
         self.children.push(Vec::new());
-        self.nodes.insert(path, Node::Section(id));
+        self.nodes.insert(path, (Node::Section(id), 0));
         let name = path.rsplit('.').next().unwrap_or(path);
         self.children[parent].push(name);
         id
@@ -355,6 +367,11 @@ impl Registry {
 
     /// What `key` names, if anything.
     pub(crate) fn node(&self, key: &str) -> Option<Node> {
+        self.nodes.get(key).map(|(node, _)| *node)
+    }
+
+    /// What `key` names and its slot (its place among all keys, in key order).
+    pub(crate) fn lookup(&self, key: &str) -> Option<(Node, usize)> {
         self.nodes.get(key).copied()
     }
 
@@ -363,7 +380,24 @@ impl Registry {
     pub(crate) fn entry(&self, key: &str) -> Option<(&'static str, Node)> {
         self.nodes
             .get_key_value(key)
-            .map(|(key, node)| (*key, *node))
+            .map(|(key, (node, _))| (*key, *node))
+    }
+
+    /// How many keys name something: slots run from 0 to this.
+    pub(crate) fn slot_count(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The key in `slot`.
+    pub(crate) fn key_at(&self, slot: usize) -> &'static str {
+        self.keys[slot]
+    }
+
+    /// The slots of the keys that start with `prefix`, in key order.
+    pub(crate) fn slots_starting_with(&self, prefix: &str) -> std::ops::Range<usize> {
+        let start = self.keys.partition_point(|key| *key < prefix);
+        let len = self.keys[start..].partition_point(|key| key.starts_with(prefix));
+        start..start + len
     }
 
     /// The names allowed inside the section `id`.
