@@ -234,12 +234,24 @@ fn credential_keys(dict: &Dict, path: &mut String, keys: &mut Vec<String>) {
 #[derive(Debug, Default)]
 pub(crate) struct TomlFile {
     pub dict: Dict,
-    /// Lines by profile table (plain, `default`, `leader`, `worker`), then by key: the
-    /// registry's copy of a known key (no allocation), a copy of an unknown one.
-    lines: [HashMap<Cow<'static, str>, u32>; 4],
+    /// The lines of the keys the registry knows, by profile table (plain, `default`,
+    /// `leader`, `worker`) then registry slot; 0 where the file does not have the key.
+    /// Empty until the first line is recorded.
+    known: Vec<u32>,
+    /// The lines of the keys it does not know (typos, reported as unknown keys), by
+    /// profile table then key.
+    unknown: [HashMap<String, u32>; 4],
 }
 
-fn slot(profile: Option<Profile>) -> usize {
+/// The profile tables of a file: plain, `default`, `leader`, `worker`.
+const PROFILE_TABLES: usize = 4;
+
+/// Where the line of the registry slot `slot` in the profile table `table` is kept.
+fn known_index(table: usize, slot: usize) -> usize {
+    table * registry::registry().slot_count() + slot
+}
+
+fn profile_table(profile: Option<Profile>) -> usize {
     match profile {
         None => 0,
         Some(Profile::Default) => 1,
@@ -270,13 +282,24 @@ impl TomlFile {
     /// The line of `key` in the profile table `profile`; for a key the file does not spell
     /// out (the `type` implied by `[nova.discovery.etcd]`), the line of its nearest table.
     pub(crate) fn line(&self, profile: Option<Profile>, key: &str) -> Option<u32> {
-        let lines = &self.lines[slot(profile)];
+        let table = profile_table(profile);
         let mut key = key;
         loop {
-            if let Some(line) = lines.get(key) {
-                return Some(*line);
+            if let Some(line) = self.line_of(table, key) {
+                return Some(line);
             }
             key = key.rsplit_once('.')?.0;
+        }
+    }
+
+    /// The line of exactly `key` in the profile table `table`.
+    fn line_of(&self, table: usize, key: &str) -> Option<u32> {
+        match registry::registry().lookup(key) {
+            Some((_, slot)) => {
+                let line = *self.known.get(known_index(table, slot))?;
+                (line > 0).then_some(line)
+            }
+            None => self.unknown[table].get(key).copied(),
         }
     }
 
@@ -381,19 +404,25 @@ impl TomlFile {
     fn remember(&mut self, path: &str, line: u32) {
         let (profile, key) = split_profile(path);
         let key = tagged_form_key(key);
-        let lines = &mut self.lines[slot(profile)];
-        if lines.contains_key(key.as_ref()) {
-            return;
+        let table = profile_table(profile);
+        let registry = registry::registry();
+        match registry.lookup(&key) {
+            Some((_, slot)) => {
+                if self.known.is_empty() {
+                    self.known.resize(PROFILE_TABLES * registry.slot_count(), 0);
+                }
+                let known = &mut self.known[known_index(table, slot)];
+                if *known == 0 {
+                    *known = line;
+                }
+            }
+            None => {
+                let unknown = &mut self.unknown[table];
+                if !unknown.contains_key(key.as_ref()) {
+                    unknown.insert(key.into_owned(), line);
+                }
+            }
         }
-        if lines.capacity() == 0 {
-            // Room for a whole template's keys: the map never grows during a parse.
-            lines.reserve(64);
-        }
-        let key = match registry::registry().entry(&key) {
-            Some((known, _)) => Cow::Borrowed(known),
-            None => Cow::Owned(key.into_owned()),
-        };
-        lines.insert(key, line);
     }
 }
 

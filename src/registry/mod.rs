@@ -375,14 +375,6 @@ impl Registry {
         self.nodes.get(key).copied()
     }
 
-    /// What `key` names, with the registry's own copy of the key (which lives as long as
-    /// the process, so a map of keys can hold it without allocating).
-    pub(crate) fn entry(&self, key: &str) -> Option<(&'static str, Node)> {
-        self.nodes
-            .get_key_value(key)
-            .map(|(key, (node, _))| (*key, *node))
-    }
-
     /// How many keys name something: slots run from 0 to this.
     pub(crate) fn slot_count(&self) -> usize {
         self.keys.len()
