@@ -107,6 +107,10 @@ impl Origins {
     /// it that a source set (to `null`, or to an empty table); else, for a table, that of
     /// the first key below it; else [`Source::Default`]. The one rule for every lookup.
     pub(crate) fn source_for(&self, key: &str) -> Source {
+        if self.by_slot.is_empty() {
+            // No source set anything (a load of the defaults alone).
+            return Source::Default;
+        }
         if let Some(source) = self.get(key) {
             return source.clone();
         }
