@@ -6,6 +6,7 @@
 //! accepts a leading UTF-8 byte-order mark, as the TOML reader does, and gives no meaning to
 //! figment's internal field names.
 
+use std::collections::btree_map::Entry;
 use std::fmt;
 
 use figment::value::{Dict, Empty, Num, Value};
@@ -137,10 +138,20 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 at: Some(&link),
                 duplicates: &mut *duplicates,
             })?;
-            if dict.contains_key(&key) {
-                duplicates.push(link.path());
+            match dict.entry(key) {
+                Entry::Vacant(entry) => {
+                    entry.insert(value);
+                }
+                Entry::Occupied(mut entry) => {
+                    // The last one wins, as in serde_json; the repetition is a problem.
+                    let link = Link {
+                        key: entry.key(),
+                        parent: at,
+                    };
+                    duplicates.push(link.path());
+                    entry.insert(value);
+                }
             }
-            dict.insert(key, value);
         }
         Ok(table_value(dict))
     }

@@ -54,28 +54,31 @@ fn split_profiles(
     source_of: &SourceOf<'_>,
     problems: &mut Vec<Problem>,
 ) -> Vec<(Option<Profile>, Dict)> {
-    let mut plain = Dict::new();
+    // The plain tables stay where they are: only profile tables move out.
+    let mut plain = doc;
     let mut profiles: BTreeMap<Profile, Dict> = BTreeMap::new();
-    for (key, value) in doc {
-        match (Profile::from_name(&key), value) {
-            (Some(profile), Value::Dict(_, table)) => {
+    plain.retain(|key, value| {
+        let Some(profile) = Profile::from_name(key) else {
+            return true;
+        };
+        match std::mem::replace(value, Value::from(false)) {
+            Value::Dict(_, table) => {
                 profiles.insert(profile, table);
             }
-            (Some(_), other) => problems.push(
+            other => problems.push(
                 Problem::new(
                     ProblemKind::InvalidType,
                     key.as_str(),
-                    source_of(None, &key, &other),
+                    source_of(None, key, &other),
                     "a profile must be a table of settings",
                 )
                 .with_value(render(&other)),
             ),
-            (None, value) => {
-                plain.insert(key, value);
-            }
         }
-    }
-    let mut tables = vec![(None, plain)];
+        false
+    });
+    let mut tables = Vec::with_capacity(1 + profiles.len());
+    tables.push((None, plain));
     tables.extend(profiles.into_iter().map(|(p, t)| (Some(p), t)));
     tables
 }
