@@ -211,8 +211,8 @@ fn merge_into(
             .map(|_| source_of(key, &value));
         match value {
             Value::Dict(_, inner) if is_section => {
-                let variants = table.and_then(|table| table.variants);
-                let replace = switches_variant(variants, acc.get(&name), &inner);
+                let one_of = table.is_some_and(|table| table.variants.is_some());
+                let replace = one_of && switches_variant(acc.get(&name), &inner);
                 let slot = acc.entry(name).or_insert_with(|| table_value(Dict::new()));
                 if replace || !matches!(slot, Value::Dict(..)) {
                     *slot = table_value(Dict::new());
@@ -242,16 +242,11 @@ fn merge_into(
     }
 }
 
-/// Whether `upper` sets a one-of table (one with `variants`) to another variant than
-/// `lower` had.
-fn switches_variant(variants: Option<&[&str]>, lower: Option<&Value>, upper: &Dict) -> bool {
-    if variants.is_none() {
-        return false;
+/// Whether `upper` sets a one-of table to another variant than `lower` had.
+fn switches_variant(lower: Option<&Value>, upper: &Dict) -> bool {
+    fn type_of(dict: &Dict) -> Option<&str> {
+        dict.get(TYPE_KEY).and_then(Value::as_str)
     }
-    let type_of = |dict: &Dict| {
-        dict.get(TYPE_KEY)
-            .and_then(|v| v.as_str().map(str::to_string))
-    };
     match (lower, type_of(upper)) {
         (Some(Value::Dict(_, lower)), Some(new)) => type_of(lower).is_some_and(|old| old != new),
         _ => false,
