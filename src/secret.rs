@@ -98,23 +98,20 @@ fn redact_word(word: &str) -> Option<String> {
 /// key path is named like a credential when its last part is.
 pub(crate) fn is_secret_name(name: &str) -> bool {
     // Called for every key of every file: compare in place rather than lower-case a copy,
-    // and only where a word's first two letters stand (most pairs start none).
+    // only where a word's first letter stands, and only where the shortest word fits.
+    const SHORTEST: usize = "token".len();
     let name = name.rsplit('.').next().unwrap_or(name).as_bytes();
-    (0..name.len()).any(|start| {
+    (0..(name.len() + 1).saturating_sub(SHORTEST)).any(|start| {
         let rest = &name[start..];
         let is = |word: &str| {
             rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word.as_bytes())
         };
-        // The first two letters pick the one or two words that could start here.
-        let second = rest.get(1).map_or(0, u8::to_ascii_lowercase);
-        match (rest[0].to_ascii_lowercase(), second) {
-            (b's', b'e') => is("secret"),
-            (b'p', b'a') => is("password") || is("passwd"),
-            (b'p', b'r') => is("private_key"),
-            (b't', b'o') => is("token"),
-            (b'c', b'r') => is("credential"),
-            (b'a', b'c') => is("access_key"),
-            (b'a', b'p') => is("api_key"),
+        match rest[0].to_ascii_lowercase() {
+            b's' => is("secret"),
+            b'p' => is("password") || is("passwd") || is("private_key"),
+            b't' => is("token"),
+            b'c' => is("credential"),
+            b'a' => is("access_key") || is("api_key"),
             _ => false,
         }
     })
