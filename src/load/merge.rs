@@ -197,7 +197,10 @@ fn merge_into(
         // Every key merged was checked against the registry (`shape::check_section`, or
         // it is a variable's setting): it has a node and a slot.
         let Some((node, slot_of_key)) = registry.lookup(key) else {
+            // Not reached; were it, the value still goes in, so that deserializing the
+            // tree reports the unknown field rather than the merge losing it quietly.
             debug_assert!(false, "`{key}` was merged unchecked");
+            acc.insert(name, value);
             key.truncate(parent);
             continue;
         };

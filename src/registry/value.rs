@@ -2,7 +2,7 @@
 
 use figment::value::{Dict, Num, Tag, Value};
 
-use super::Kind;
+use crate::declare::Kind;
 
 /// `dict` as a table value, moved as it is. (figment's `Value::from(dict)` rebuilds the
 /// map and copies every key: one allocation per key, on every table of every source.)
