@@ -458,3 +458,27 @@ fn a_tilde_in_kvbm_config_path_expands_from_the_given_home_only() {
     let error = load_err(loader().env([("KVBM_CONFIG_PATH", "~/kvbm.toml")]));
     assert!(error.to_string().contains("\"~/kvbm.toml\""), "{error}");
 }
+
+#[test]
+fn problems_in_profile_tables_name_their_profile_and_line() {
+    let files = Files::new();
+    let text = "[tokio]\nworker_threads = 1\n\n[leader.cache.host]\ncache_size_gbb = 4.0\n\n\
+                [worker.bogus.table]\nx = 1\n[leader.tokio]\nworker_threads = 0\n";
+    let path = files.write("kvbm.toml", text);
+    let error = load_err(loader().user_file(&path).role(Role::Leader));
+    let at = |key: &str| match &error.problem_for(key).expect(key).source {
+        Source::File { profile, line, .. } => (*profile, *line),
+        other => panic!("{key}: {other:?}"),
+    };
+    // An unknown key of a profile table, an unknown table only implied by a header of a
+    // profile the load does not apply (still checked), a known key of a profile table.
+    assert_eq!(
+        at("cache.host.cache_size_gbb"),
+        (Some(Profile::Leader), Some(5))
+    );
+    assert_eq!(at("bogus"), (Some(Profile::Worker), Some(7)));
+    assert_eq!(
+        at("tokio.worker_threads"),
+        (Some(Profile::Leader), Some(10))
+    );
+}
