@@ -90,10 +90,17 @@ impl Assembly {
 /// For each dotted key that a source set, that source: a table by registry slot (every key
 /// merged was checked against the registry first), so recording a source is an index, and
 /// reading them in slot order reads them in key order.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub(crate) struct Origins {
     /// By slot; empty until the first source is recorded.
     by_slot: Vec<Option<Source>>,
+}
+
+/// Equal when the same keys have the same sources (however the table was sized).
+impl PartialEq for Origins {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
 }
 
 impl std::fmt::Debug for Origins {
@@ -253,5 +260,32 @@ fn switches_variant(lower: Option<&Value>, upper: &Dict) -> bool {
     match (lower, type_of(upper)) {
         (Some(Value::Dict(_, lower)), Some(new)) => type_of(lower).is_some_and(|old| old != new),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_equal_when_the_same_keys_have_the_same_sources() {
+        let (_, slot) = registry::registry()
+            .lookup("tokio.worker_threads")
+            .expect("a setting");
+        let mut forgotten = Origins::default();
+        forgotten.set(slot, Source::Code);
+        assert_ne!(forgotten, Origins::default());
+        assert_eq!(forgotten.source_for("tokio.worker_threads"), Source::Code);
+        assert_eq!(
+            forgotten.source_for("tokio"),
+            Source::Code,
+            "first key below"
+        );
+        forgotten.forget(slot);
+        assert_eq!(forgotten, Origins::default(), "sized, but nothing set");
+        assert_eq!(
+            forgotten.source_for("tokio.worker_threads"),
+            Source::Default
+        );
     }
 }
