@@ -97,23 +97,37 @@ fn redact_word(word: &str) -> Option<String> {
 /// `password`, `token`, `access_key`, ...), so that its value is never printed. A dotted
 /// key path is named like a credential when its last part is.
 pub(crate) fn is_secret_name(name: &str) -> bool {
+    const WORDS: [&str; 8] = [
+        "secret",
+        "password",
+        "passwd",
+        "token",
+        "credential",
+        "access_key",
+        "private_key",
+        "api_key",
+    ];
+    const SHORTEST: usize = {
+        let (mut shortest, mut i) = (usize::MAX, 0);
+        while i < WORDS.len() {
+            if WORDS[i].len() < shortest {
+                shortest = WORDS[i].len();
+            }
+            i += 1;
+        }
+        shortest
+    };
     // Called for every key of every file: compare in place rather than lower-case a copy,
-    // only where a word's first letter stands, and only where the shortest word fits.
-    const SHORTEST: usize = "token".len();
+    // a word only where its first letter stands, and only where the shortest word fits.
     let name = name.rsplit('.').next().unwrap_or(name).as_bytes();
     (0..(name.len() + 1).saturating_sub(SHORTEST)).any(|start| {
         let rest = &name[start..];
-        let is = |word: &str| {
-            rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word.as_bytes())
-        };
-        match rest[0].to_ascii_lowercase() {
-            b's' => is("secret"),
-            b'p' => is("password") || is("passwd") || is("private_key"),
-            b't' => is("token"),
-            b'c' => is("credential"),
-            b'a' => is("access_key") || is("api_key"),
-            _ => false,
-        }
+        let first = rest[0].to_ascii_lowercase();
+        WORDS.iter().map(|word| word.as_bytes()).any(|word| {
+            word[0] == first
+                && rest.len() >= word.len()
+                && rest[..word.len()].eq_ignore_ascii_case(word)
+        })
     })
 }
 

@@ -492,8 +492,8 @@ impl<'t> LineIndex<'t> {
             let count = memchr::memchr_iter(b'\n', &self.bytes[range]).count();
             u32::try_from(count).unwrap_or(u32::MAX)
         };
-        // A key may come before the last one asked (a table's key after its first
-        // value's): count back rather than from the start.
+        // An offset may come before the last one asked (`[cache]` written after
+        // `[cache.host]` is visited first): count back rather than from the start.
         let line = match offset >= at {
             true => line_at.saturating_add(newlines(at..offset)),
             false => line_at.saturating_sub(newlines(offset..at)),

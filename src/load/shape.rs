@@ -17,7 +17,7 @@ use crate::declare::{key_buffer, push_name};
 use crate::error::{Problem, ProblemKind};
 use crate::nixl::{check_backend_names, NixlBackend};
 use crate::one_of::to_tagged_form;
-use crate::registry::value::{check_value, describe, quoted_list, render, table_value};
+use crate::registry::value::{check_value, describe, quoted_list, render, table_value, take_value};
 use crate::registry::{self, Kind, Node};
 use crate::source::{Profile, Role, Source};
 
@@ -61,7 +61,7 @@ fn split_profiles(
         let Some(profile) = Profile::from_name(key) else {
             return true;
         };
-        match std::mem::replace(value, Value::from(false)) {
+        match take_value(value) {
             Value::Dict(_, table) => {
                 profiles.insert(profile, table);
             }
@@ -163,7 +163,7 @@ fn check_entry(
         },
         Some(Node::Leaf(setting)) => {
             if setting.kind == Kind::Backends {
-                let given = std::mem::replace(value, Value::from(false));
+                let given = take_value(value);
                 match normalise_backends(given) {
                     Ok(normalised) => *value = normalised,
                     Err((message, given)) => {

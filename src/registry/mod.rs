@@ -229,8 +229,6 @@ pub(crate) struct Registry {
     /// By section id, as `children`.
     tables: Vec<TableInfo>,
     by_env: HashMap<&'static str, usize>,
-    /// Tables that may be absent or set to JSON `null` (unset by a higher layer).
-    pub(crate) optional_sections: Vec<&'static str>,
     /// One-of tables: their key and variant names.
     pub(crate) variant_tables: Vec<(&'static str, &'static [&'static str])>,
 }
@@ -291,11 +289,6 @@ impl Registry {
             children: vec![Vec::new()],
             tables: Vec::new(),
             by_env: HashMap::default(),
-            optional_sections: collector
-                .optional_sections
-                .into_iter()
-                .map(leak_str)
-                .collect(),
             variant_tables: collector
                 .variant_tables
                 .into_iter()
@@ -340,17 +333,23 @@ impl Registry {
             }
         }
         registry.tables = vec![TableInfo::default(); registry.children.len()];
-        for &key in &registry.optional_sections {
-            if let Some(Node::Section(id)) = registry.node(key) {
-                registry.tables[id].optional = true;
-            }
+        for key in &collector.optional_sections {
+            let id = registry.section_id(key);
+            registry.tables[id].optional = true;
         }
         for &(key, variants) in &registry.variant_tables {
-            if let Some(Node::Section(id)) = registry.node(key) {
-                registry.tables[id].variants = Some(variants);
-            }
+            let id = registry.section_id(key);
+            registry.tables[id].variants = Some(variants);
         }
         registry
+    }
+
+    /// The id of the table `key`, which the declarations made a table.
+    fn section_id(&self, key: &str) -> usize {
+        match self.node(key) {
+            Some(Node::Section(id)) => id,
+            _ => unreachable!("`{key}` is declared as a table"),
+        }
     }
 
     fn section(&mut self, path: &'static str, parent: usize) -> usize {

@@ -10,6 +10,12 @@ pub(crate) fn table_value(dict: Dict) -> Value {
     Value::Dict(Tag::Default, dict)
 }
 
+/// Takes `value` out of its place in a table being rewritten in place; what is left there
+/// is a placeholder that the caller overwrites or removes.
+pub(crate) fn take_value(value: &mut Value) -> Value {
+    std::mem::replace(value, Value::from(false))
+}
+
 /// Checks that `value` has the type `kind` wants; the error says what was expected and found.
 pub(crate) fn check_value(kind: Kind, value: &Value) -> Result<(), String> {
     let ok = match (kind, value) {
