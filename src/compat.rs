@@ -2,7 +2,7 @@
 //! changing one manifest line (see `MIGRATING.md`):
 //!
 //! ```toml
-//! dynamo-kvbm-config = { package = "kvbm-config", version = "0.1" }
+//! dynamo-kvbm-config = { package = "kvbm-layered-config", version = "0.1" }
 //! ```
 //!
 //! Everything here is re-exported at the crate root (hidden from its docs). Renamed types

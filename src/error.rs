@@ -224,6 +224,7 @@ pub enum BuildError {
     },
     /// Rayon could not build the pool (e.g. the global pool exists already).
     #[cfg(feature = "rayon")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
     #[error("cannot build the Rayon pool: {0}")]
     Rayon(#[from] rayon::ThreadPoolBuildError),
     /// `nova.backend.tcp_interface` names no interface of this machine.

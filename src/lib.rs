@@ -79,6 +79,8 @@
 //! different rule set.
 
 #![deny(missing_docs)]
+// Feature badges on docs.rs (its builds set `--cfg docsrs`, see `[package.metadata.docs.rs]`).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod agreement;
 pub mod cache;
@@ -86,6 +88,7 @@ mod compat;
 pub mod docs;
 pub mod error;
 #[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod json_schema;
 pub mod nixl;
 pub mod nova;

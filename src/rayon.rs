@@ -22,6 +22,7 @@ crate::declare::settings! {
 }
 
 #[cfg(feature = "rayon")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
 impl RayonConfig {
     /// Builds a Rayon pool of `num_threads` threads named `kvbm-rayon-N`.
     ///

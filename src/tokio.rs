@@ -35,6 +35,7 @@ crate::declare::settings! {
 }
 
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl TokioConfig {
     /// A multi-thread runtime builder with these settings: `worker_threads` workers, at most
     /// `max_blocking_threads` blocking threads, threads named `kvbm-tokio-N`, and every

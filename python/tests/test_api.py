@@ -48,7 +48,7 @@ def test_one_version_for_the_crate_the_wheel_and_the_module():
         manifest = tomllib.load(f)
     version = manifest["workspace"]["package"]["version"]
     assert kvbm_config.__version__ == version
-    assert importlib.metadata.version("kvbm-config") == version
+    assert importlib.metadata.version("kvbm-layered-config") == version
 
 
 def test_defaults_load_and_say_where_they_came_from():

@@ -335,6 +335,7 @@ macro_rules! first {
 macro_rules! validate_impl {
     ($name:ident) => {
         #[cfg(feature = "validator")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "validator")))]
         impl validator::Validate for $name {
             fn validate(&self) -> Result<(), validator::ValidationErrors> {
                 crate::declare::validate_section(self)

@@ -243,6 +243,7 @@ mod probe;
 
 pub use host::*;
 #[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use network::reach;
 
 #[cfg(test)]
