@@ -87,6 +87,7 @@ pub mod cache;
 mod compat;
 pub mod docs;
 pub mod error;
+pub mod events;
 #[cfg(feature = "schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod json_schema;
@@ -150,6 +151,8 @@ crate::declare::settings! {
         pub onboard: offload::OnboardConfig = section,
         /// Object storage, tier G4 (`[object]`); none means no G4 tier.
         pub object: Option<object::ObjectConfig> = section,
+        /// Event publishing (`[events]`).
+        pub events: events::EventsConfig = section,
     }
 }
 

@@ -16,7 +16,6 @@ fn samples(setting: &Setting) -> [&'static str; 4] {
     match (setting.key, setting.kind) {
         ("nova.discovery.type", _) => [r#""etcd""#, r#""p2p""#, r#""filesystem""#, r#""etcd""#],
         ("object.client.type", _) => [r#""s3""#, r#""nixl""#, r#""s3""#, r#""nixl""#],
-        ("nova.discovery.max_retries", _) => ["6", "7", "8", "9"],
         ("nova.backend.tcp_addr", _) => [
             r#""10.0.0.1""#,
             r#""10.0.0.2""#,
@@ -29,7 +28,15 @@ fn samples(setting: &Setting) -> [&'static str; 4] {
             r#""https://three""#,
             r#""http://four:9000""#,
         ],
-        (_, Kind::Unsigned(_)) => ["11", "12", "13", "14"],
+        // Four numbers inside the declared bounds: from 11, or ending at a low upper bound.
+        (_, Kind::Unsigned(_)) => {
+            let (low, high) = setting.bounds();
+            let first = match high {
+                Some(high) if high < 14 => high - 3,
+                _ => low.unwrap_or(0).max(11),
+            };
+            std::array::from_fn(|i| &*Box::leak((first + i as u64).to_string().into_boxed_str()))
+        }
         (_, Kind::Float) => ["1.5", "2.5", "3.5", "4.5"],
         (_, Kind::Bool) => ["true", "false", "true", "false"],
         (_, Kind::Text) => [r#""one""#, r#""two""#, r#""three""#, r#""four""#],

@@ -105,6 +105,24 @@ macro_rules! shown_default {
     (NixlObjectClientConfig backend) => {
         "`\"s3\"`"
     };
+    (EventsConfig enabled) => {
+        "`false`"
+    };
+    (EventsConfig subject) => {
+        "`\"kvbm.events\"`"
+    };
+    (EventsConfig channel_capacity) => {
+        "`1024`"
+    };
+    (EventsConfig policy) => {
+        "`\"power_of_two\"`"
+    };
+    (EventsBatchingConfig window_duration_ms) => {
+        "`10`"
+    };
+    (EventsBatchingConfig max_batch_size) => {
+        "`1024`"
+    };
     ($owner:ident $field:ident) => {
         "(not generated yet: run `BLESS=1 cargo test --all-features`)"
     };
