@@ -5,11 +5,15 @@
 //! dynamo-kvbm-config = { package = "kvbm-layered-config", version = "0.1" }
 //! ```
 //!
+//! and the names of upstream's releases, `kvbm-config` 1.x (`MessengerConfig`,
+//! `EventsConfig`, …), so that their consumers switch the same way.
+//!
 //! Everything here is re-exported at the crate root (hidden from its docs). Renamed types
-//! are deprecated aliases pointing at this crate's names; adapter methods delegate to this
-//! crate's own items, so no rule is written twice. New code should use the names the
-//! notes point to.
+//! are plain aliases of this crate's types, not deprecated: a consumer that builds with
+//! `-D warnings` stays green after the one-line switch. Adapter methods delegate to this
+//! crate's own items, so no rule is written twice.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 
 use figment::{Figment, Provider};
@@ -20,6 +24,7 @@ use crate::{BuildError, KvbmConfig, Loader, Role};
 
 // Upstream's root names that are this crate's types under the same name.
 pub use crate::cache::{CacheConfig, DiskCacheConfig, HostCacheConfig};
+pub use crate::events::{EventPolicyConfig, EventsBatchingConfig, EventsConfig};
 pub use crate::nixl::NixlConfig;
 pub use crate::nova::{
     DiscoveryConfig, EtcdDiscoveryConfig, FilesystemDiscoveryConfig, NovaBackendConfig, NovaConfig,
@@ -31,27 +36,28 @@ pub use crate::rayon::RayonConfig;
 pub use crate::tokio::TokioConfig;
 
 /// Upstream name of [`crate::offload::PresenceConfig`] (the `presence` table of a hop).
-#[deprecated(note = "use kvbm_config::offload::PresenceConfig")]
 pub type PresenceFilterConfig = crate::offload::PresenceConfig;
 
 /// Upstream name of [`crate::cache::CacheParallelism`].
-#[deprecated(note = "use kvbm_config::cache::CacheParallelism")]
 pub type ParallelismMode = crate::cache::CacheParallelism;
 
+/// The name of [`NovaConfig`] in upstream's releases (`kvbm-config` 1.x), whose table is
+/// `messenger`: the same table, which this crate reads under both names.
+pub type MessengerConfig = crate::nova::NovaConfig;
+
+/// The name of [`NovaBackendConfig`] in upstream's releases (`[messenger.backend]`).
+pub type MessengerBackendConfig = crate::nova::NovaBackendConfig;
+
 /// Upstream name of [`crate::offload::OffloadPolicy`].
-#[deprecated(note = "use kvbm_config::offload::OffloadPolicy")]
 pub type PolicyType = crate::offload::OffloadPolicy;
 
 /// Upstream name of [`crate::object::S3ClientConfig`].
-#[deprecated(note = "use kvbm_config::object::S3ClientConfig")]
 pub type S3ObjectConfig = crate::object::S3ClientConfig;
 
 /// Upstream name of [`crate::object::NixlObjectClientConfig`].
-#[deprecated(note = "use kvbm_config::object::NixlObjectClientConfig")]
 pub type NixlObjectConfig = crate::object::NixlObjectClientConfig;
 
 /// Upstream name of [`crate::offload::PresenceLfuConfig`].
-#[deprecated(note = "use kvbm_config::offload::PresenceLfuConfig")]
 pub type PresenceLfuFilterConfig = crate::offload::PresenceLfuConfig;
 
 /// The upstream helpers of a cache tier; both tiers have the same two fields.
@@ -63,22 +69,20 @@ macro_rules! tier_shims {
                 self.cache_size_gb.is_some() || self.num_blocks.is_some()
             }
 
-            /// Upstream's block count, with upstream's answers: `num_blocks` when set,
-            /// whatever the block size; else `floor(cache_size_gb × 10⁹ / bytes_per_block)`,
-            /// `Some(0)` when the size holds no block; `None` when neither is set. Unlike
-            /// upstream, a zero `bytes_per_block` gives `None` instead of a panic.
-            #[deprecated(note = "use num_blocks, which says why a count is missing")]
+            /// Upstream's block count, with its answers: `None` for a zero `bytes_per_block`
+            /// (whatever is set) or when neither field is set; else `num_blocks` when set;
+            /// else `floor(cache_size_gb × 10⁹ / bytes_per_block)`, `Some(0)` when the size
+            /// holds no block. [`Self::num_blocks`] says why a count is missing.
             pub fn compute_num_blocks(&self, bytes_per_block: usize) -> Option<usize> {
-                if let Some(blocks) = self.num_blocks {
-                    return Some(blocks);
-                }
-                let gb = self.cache_size_gb?;
                 if bytes_per_block == 0 {
                     return None;
                 }
-                // As upstream: `as` saturates (a NaN or negative size is 0 bytes).
-                let bytes = (gb * crate::cache::BYTES_PER_GB) as usize;
-                Some(bytes / bytes_per_block)
+                self.num_blocks.or_else(|| {
+                    // Upstream's arithmetic, in floating point; `as` saturates (a NaN or
+                    // negative size is 0 blocks).
+                    let gb = self.cache_size_gb?;
+                    Some((gb * crate::cache::BYTES_PER_GB / bytes_per_block as f64) as usize)
+                })
             }
         }
     )*};
@@ -111,15 +115,10 @@ impl KvbmConfig {
 }
 
 impl NixlConfig {
-    /// The backends of `backends`, each name upper-cased as a load does (upstream's
-    /// constructor, which takes a `HashMap` of names to parameter maps).
-    pub fn new<N, P, K, V>(backends: impl IntoIterator<Item = (N, P)>) -> Self
-    where
-        N: Into<String>,
-        P: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<String>,
-    {
+    /// The backends of `backends`, each name upper-cased as a load does. Upstream's
+    /// constructor, with its concrete argument type, so `NixlConfig::new(HashMap::new())`
+    /// infers.
+    pub fn new(backends: HashMap<String, HashMap<String, String>>) -> Self {
         backends
             .into_iter()
             .fold(NixlConfig::empty(), |config, (name, params)| {
@@ -136,24 +135,17 @@ impl NixlConfig {
 
     /// Adds `name` (upper-cased, as a load does) without parameters.
     pub fn with_backend(self, name: impl Into<String>) -> Self {
-        self.with_backend_params(name, BackendParams::new())
+        self.with_backend_params(name, HashMap::new())
     }
 
-    /// Adds `name` (upper-cased, as a load does) with `params` (a `HashMap`, as upstream
-    /// takes, or any map of strings).
-    pub fn with_backend_params<K, V>(
+    /// Adds `name` (upper-cased, as a load does) with `params`: upstream's concrete
+    /// `HashMap`, so `with_backend_params("GDS", HashMap::new())` infers.
+    pub fn with_backend_params(
         mut self,
         name: impl Into<String>,
-        params: impl IntoIterator<Item = (K, V)>,
-    ) -> Self
-    where
-        K: Into<String>,
-        V: Into<String>,
-    {
-        let params: BackendParams = params
-            .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect();
+        params: HashMap<String, String>,
+    ) -> Self {
+        let params: BackendParams = params.into_iter().collect();
         self.backends
             .insert(NixlBackend::normalize_name(&name.into()), params);
         self
@@ -189,8 +181,8 @@ impl NovaBackendConfig {
     /// # Errors
     ///
     /// As [`NovaBackendConfig::bind_addr`], but an interface with only IPv6 addresses is
-    /// not an error.
-    #[deprecated(note = "use NovaBackendConfig::bind_addr")]
+    /// not an error. [`BuildError`] is a `std::error::Error + Send + Sync`, so `?` and
+    /// anyhow's `.context(…)` work where upstream returned `anyhow::Result`.
     pub fn resolve_bind_addr(&self) -> Result<SocketAddr, BuildError> {
         match self.bind_addr() {
             Err(BuildError::NoIpv4Address { name }) => {

@@ -1,5 +1,7 @@
-//! The names of dynamo-kvbm-config, used the way its consumers use them.
-#![allow(deprecated)]
+//! The names of dynamo-kvbm-config and of upstream's releases (`kvbm-config` 1.x), used
+//! the way their consumers use them. None is deprecated: a consumer that builds with
+//! `-D warnings` stays green after switching its manifest line.
+#![deny(deprecated)]
 // Configs are built with `..Default::default()` even when every field is given, so that
 // a new setting breaks no test (see the README, "Adding a setting").
 #![allow(clippy::needless_update)]
@@ -93,13 +95,10 @@ fn cache_helpers_compute_blocks_and_say_whether_a_tier_is_on() {
     assert!(config.cache.host.is_enabled() && config.cache.disk.is_enabled());
     assert_eq!(config.cache.host.compute_num_blocks(1_000_000), Some(1000));
     assert_eq!(config.cache.disk.compute_num_blocks(4096), Some(7));
-    assert_eq!(
-        config.cache.host.compute_num_blocks(0),
-        None,
-        "no panic on 0"
-    );
-    // Upstream's answers: an explicit count whatever the block size, 0 for a size too small.
-    assert_eq!(config.cache.disk.compute_num_blocks(0), Some(7));
+    // Upstream's answers: no count for a zero block size, whatever is set (1.x checks
+    // the block size first), 0 for a size too small.
+    assert_eq!(config.cache.host.compute_num_blocks(0), None);
+    assert_eq!(config.cache.disk.compute_num_blocks(0), None);
     assert_eq!(config.cache.host.compute_num_blocks(2_000_000_000), Some(0));
     assert_eq!(
         KvbmConfig::default().cache.host.compute_num_blocks(4096),
@@ -302,6 +301,53 @@ fn a_config_is_a_figment_provider_and_figment_carries_the_defaults() {
     let figment = Loader::new().env([("KVBM_NIXL_BACKENDS", "GDS")]).figment();
     let config = KvbmConfig::extract_from(figment).unwrap();
     assert_eq!(config.nixl.enabled_backends(), ["GDS"]);
+}
+
+#[test]
+fn upstreams_constructors_infer_their_argument_types() {
+    // Callers rely on inference from upstream's concrete types.
+    let none = NixlConfig::new(HashMap::new());
+    assert!(none.enabled_backends().is_empty());
+    let gds = NixlConfig::empty().with_backend_params("gds", HashMap::new());
+    assert_eq!(gds.enabled_backends(), ["GDS"]);
+}
+
+#[test]
+fn resolve_bind_addr_works_where_upstream_returned_anyhow_result() {
+    use anyhow::Context;
+    fn bind(config: &kvbm_config::MessengerBackendConfig) -> anyhow::Result<std::net::SocketAddr> {
+        let addr = config.resolve_bind_addr().context("resolving the bind address")?;
+        Ok(addr)
+    }
+    let mut backend = kvbm_config::MessengerBackendConfig::default();
+    backend.tcp_addr = Some("127.0.0.1".into());
+    backend.tcp_port = 5555;
+    assert_eq!(bind(&backend).unwrap().to_string(), "127.0.0.1:5555");
+    backend.tcp_interface = Some("no-such-interface0".into());
+    let error = bind(&backend).unwrap_err();
+    assert_eq!(error.to_string(), "resolving the bind address");
+}
+
+/// The root names of upstream's releases (`kvbm-config` 1.x): the messenger table is this
+/// crate's Nova table, the events section is declared like every other.
+#[test]
+fn the_release_names_are_at_the_root() {
+    use kvbm_config::{
+        EventPolicyConfig, EventsBatchingConfig, EventsConfig, MessengerBackendConfig,
+        MessengerConfig,
+    };
+    let messenger: MessengerConfig = kvbm_config::nova::NovaConfig::default();
+    let backend: MessengerBackendConfig = messenger.backend.clone();
+    assert_eq!(backend.tcp_port, 0);
+    let events: EventsConfig = KvbmConfig::default().events;
+    assert!(!events.enabled);
+    assert_eq!(events.subject, "kvbm.events");
+    assert_eq!(events.channel_capacity, 1024);
+    assert_eq!(events.policy, EventPolicyConfig::PowerOfTwo);
+    let batching: EventsBatchingConfig = events.batching;
+    assert_eq!((batching.window_duration_ms, batching.max_batch_size), (10, 1024));
+    let mode: ParallelismMode = KvbmConfig::default().cache.parallelism;
+    assert_eq!(mode, ParallelismMode::TensorParallel);
 }
 
 #[test]
