@@ -154,6 +154,9 @@ pub fn env_table() -> String {
     );
     for setting in settings() {
         let _ = writeln!(out, "| `{}` | `{}` |", setting.env, setting.key);
+        for alias in setting.aliases {
+            let _ = writeln!(out, "| `{alias}` | `{}` (upstream's name) |", setting.key);
+        }
     }
     out
 }

@@ -316,12 +316,16 @@ fn upstreams_constructors_infer_their_argument_types() {
 fn resolve_bind_addr_works_where_upstream_returned_anyhow_result() {
     use anyhow::Context;
     fn bind(config: &kvbm_config::MessengerBackendConfig) -> anyhow::Result<std::net::SocketAddr> {
-        let addr = config.resolve_bind_addr().context("resolving the bind address")?;
+        let addr = config
+            .resolve_bind_addr()
+            .context("resolving the bind address")?;
         Ok(addr)
     }
-    let mut backend = kvbm_config::MessengerBackendConfig::default();
-    backend.tcp_addr = Some("127.0.0.1".into());
-    backend.tcp_port = 5555;
+    let mut backend = kvbm_config::MessengerBackendConfig {
+        tcp_addr: Some("127.0.0.1".into()),
+        tcp_port: 5555,
+        ..Default::default()
+    };
     assert_eq!(bind(&backend).unwrap().to_string(), "127.0.0.1:5555");
     backend.tcp_interface = Some("no-such-interface0".into());
     let error = bind(&backend).unwrap_err();
@@ -345,7 +349,10 @@ fn the_release_names_are_at_the_root() {
     assert_eq!(events.channel_capacity, 1024);
     assert_eq!(events.policy, EventPolicyConfig::PowerOfTwo);
     let batching: EventsBatchingConfig = events.batching;
-    assert_eq!((batching.window_duration_ms, batching.max_batch_size), (10, 1024));
+    assert_eq!(
+        (batching.window_duration_ms, batching.max_batch_size),
+        (10, 1024)
+    );
     let mode: ParallelismMode = KvbmConfig::default().cache.parallelism;
     assert_eq!(mode, ParallelismMode::TensorParallel);
 }

@@ -643,13 +643,21 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
                 shown(current(var)),
             ]
         })
-        .chain(registry::settings().iter().map(|f| {
-            [
-                f.env.to_string(),
-                f.key.to_string(),
-                f.default_text(),
-                shown(current(f.env)),
-            ]
+        .chain(registry::settings().iter().flat_map(|f| {
+            // A setting's own variable, then the names upstream's releases read for it.
+            let names = std::iter::once((f.env, String::new())).chain(
+                f.aliases
+                    .iter()
+                    .map(|a| (*a, " (released name)".to_string())),
+            );
+            names.map(|(var, note)| {
+                [
+                    var.to_string(),
+                    format!("{}{note}", f.key),
+                    f.default_text(),
+                    shown(current(var)),
+                ]
+            })
         }))
         .collect();
     let widths: Vec<usize> = (0..3)

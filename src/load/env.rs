@@ -37,6 +37,18 @@ impl EnvSlice {
         self.vars.insert(key, var.to_string());
     }
 
+    /// The variable that already set `key` to a value other than `value`, if one did (a
+    /// setting read under two names: its own and a released one).
+    fn conflict(&self, key: &str, value: &Value) -> Option<&str> {
+        let var = self.var_of(key)?;
+        let (first, rest) = key.split_once('.').unwrap_or((key, ""));
+        let set = self.dict.get(first).and_then(|table| match rest {
+            "" => Some(table),
+            rest => table.find_ref(rest),
+        });
+        (set != Some(value)).then_some(var)
+    }
+
     /// The variable that set `key`, if one did.
     pub(crate) fn var_of(&self, key: &str) -> Option<&str> {
         self.vars.get(key).map(String::as_str)
@@ -143,7 +155,13 @@ impl EnvLayer {
                 continue;
             };
             match parse_env_value(setting.kind, value) {
-                Ok(parsed) => layer.slice.set(setting.key, parsed, name),
+                Ok(parsed) => match layer.slice.conflict(setting.key, &parsed) {
+                    Some(other) => {
+                        let problem = two_names(setting.key, other, name);
+                        layer.problems.push(problem);
+                    }
+                    None => layer.slice.set(setting.key, parsed, name),
+                },
                 Err(message) => layer
                     .problems
                     .push(bad_value(setting.key, name, value, message)),
@@ -187,6 +205,21 @@ pub(crate) fn bad_value(key: &str, var: &str, value: &str, message: String) -> P
         var: var.to_string(),
     };
     Problem::new(ProblemKind::InvalidValue, key, source, message).with_value(format!("{value:?}"))
+}
+
+/// Two names of one setting set to different values: neither wins, since either may be
+/// the one the operator meant. The variables are named in the order of their names, so
+/// the message does not depend on the order of the environment.
+fn two_names(key: &str, first: &str, second: &str) -> Problem {
+    let (a, b) = if first <= second {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    let source = Source::Env { var: b.to_string() };
+    let message =
+        format!("`{a}` and `{b}` both set this setting, to different values; set one of them");
+    Problem::new(ProblemKind::Conflict, key, source, message)
 }
 
 /// A `KVBM_*` or `DYN_KVBM_*` variable whose name is not UTF-8 cannot be one of ours, but

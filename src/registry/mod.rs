@@ -33,6 +33,43 @@ pub const AGREE_TEXT: &str = "must be the same in every process of a deployment"
 /// Prefix of every variable this crate reads.
 pub(crate) const ENV_PREFIX: &str = "KVBM_";
 
+/// The tables whose settings upstream's releases (`kvbm-config` 1.x) read from the
+/// environment, by their keys here. A release maps `KVBM_` + a table's path + `_` + the
+/// field, upper case (figment's prefix rule), with the transport table named `messenger`:
+/// `KVBM_CACHE_HOST_CACHE_SIZE_GB` is `cache.host.cache_size_gb`. Every such name that
+/// differs from a setting's own variable is read as an alias of it ([`Setting::aliases`]).
+const RELEASED_ENV_TABLES: &[&str] = &[
+    "tokio",
+    "rayon",
+    "nova.backend",
+    "nova.discovery",
+    "nixl",
+    "cache.host",
+    "cache.disk",
+    "events",
+    "events.batching",
+];
+
+/// The name the transport table has in upstream's releases.
+pub const RELEASED_NOVA_NAME: &str = "messenger";
+
+/// The variable upstream's releases read for `key`, if they read one.
+fn released_env_name(key: &str) -> Option<String> {
+    // `cache.parallelism` sits in `cache`, which releases map only for this one key.
+    let table = key.rsplit_once('.').map_or("", |(table, _)| table);
+    if key != "cache.parallelism" && !RELEASED_ENV_TABLES.contains(&table) {
+        return None;
+    }
+    let released = match key.strip_prefix("nova.") {
+        Some(rest) => format!("{RELEASED_NOVA_NAME}.{rest}"),
+        None => key.to_string(),
+    };
+    Some(format!(
+        "{ENV_PREFIX}{}",
+        released.to_ascii_uppercase().replace('.', "_")
+    ))
+}
+
 /// One setting: everything the loader, the docs and the operator command know about it.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -41,6 +78,11 @@ pub struct Setting {
     pub key: &'static str,
     /// The `KVBM_*` variable that sets it.
     pub env: &'static str,
+    /// Other variables that set it: the names upstream's releases read where they differ
+    /// from [`Setting::env`] (`KVBM_MESSENGER_BACKEND_TCP_PORT`,
+    /// `KVBM_CACHE_HOST_CACHE_SIZE_GB`). Two names of one setting set to different values
+    /// are an error.
+    pub aliases: &'static [&'static str],
     /// The value type.
     pub kind: Kind,
     /// `true` when the setting may be absent (an `Option`); JSON `null` then unsets it.
@@ -149,6 +191,15 @@ impl Setting {
         line("type:", &self.kind.describe());
         line("default:", &self.default_text());
         line("env:", self.env);
+        if !self.aliases.is_empty() {
+            line(
+                "also:",
+                &format!(
+                    "{} (as upstream's releases name it)",
+                    self.aliases.join(", ")
+                ),
+            );
+        }
         if !self.constraint.is_empty() {
             line("constraint:", self.constraint);
         }
@@ -258,14 +309,24 @@ impl Registry {
             collector
                 .settings
                 .into_iter()
-                .map(|(key, declared, variants)| Setting {
-                    env: match declared.env {
+                .map(|(key, declared, variants)| {
+                    let env = match declared.env {
                         "auto" => leak_str(format!(
-                            "KVBM_{}",
+                            "{ENV_PREFIX}{}",
                             key.to_ascii_uppercase().replace('.', "_")
                         )),
                         env => env,
-                    },
+                    };
+                    let aliases: Vec<&'static str> = released_env_name(&key)
+                        .filter(|released| released != env)
+                        .map(leak_str)
+                        .into_iter()
+                        .collect();
+                    (key, declared, variants, env, aliases)
+                })
+                .map(|(key, declared, variants, env, aliases)| Setting {
+                    env,
+                    aliases: leak(aliases),
                     key: leak_str(key),
                     kind: declared.kind,
                     optional: declared.optional,
@@ -304,6 +365,9 @@ impl Registry {
         );
         for (i, setting) in settings.iter().enumerate() {
             registry.by_env.insert(setting.env, i);
+            for alias in setting.aliases {
+                registry.by_env.insert(alias, i);
+            }
             let mut parent = 0;
             for (end, _) in setting.key.match_indices('.') {
                 parent = registry.section(&setting.key[..end], parent);
@@ -457,10 +521,10 @@ pub fn closest_key(key: &str) -> Option<&'static str> {
 
 /// The `KVBM_*` variable closest to `var`, for "did you mean ...?".
 pub(crate) fn closest_env(var: &str) -> Option<&'static str> {
-    crate::suggest::closest(
-        var,
-        settings().iter().map(|f| f.env).chain([CONFIG_PATH_ENV]),
-    )
+    let names = settings()
+        .iter()
+        .flat_map(|f| std::iter::once(f.env).chain(f.aliases.iter().copied()));
+    crate::suggest::closest(var, names.chain([CONFIG_PATH_ENV]))
 }
 
 /// The setting a dotted key or a `KVBM_*` variable names.
