@@ -132,7 +132,7 @@ crate::declare::settings! {
         pub bootstrap_peers: Vec<String> = {
             default: Vec::new(),
             env: "KVBM_NOVA_DISCOVERY_BOOTSTRAP_PEERS",
-            check: [no_empty_items],
+            check: [no_empty_items, host_ports],
             example: r#"["10.0.0.10:5000"]"#,
         },
         /// P2P listen port (0 = OS-assigned).

@@ -97,7 +97,12 @@ fn discovery() -> impl Strategy<Value = Option<DiscoveryConfig>> {
         );
     let p2p = (
         word(),
-        proptest::collection::vec("[a-z]{1,8}:[0-9]{2,5}", 0..3),
+        proptest::collection::vec(("[a-z]{1,8}", 1u16..), 0..3).prop_map(|peers| {
+            peers
+                .into_iter()
+                .map(|(host, port)| format!("{host}:{port}"))
+                .collect()
+        }),
         any::<u16>(),
         1usize..10,
         any::<bool>(),

@@ -163,3 +163,77 @@ fn explain_names_the_released_variable() {
     let by_alias = kvbm_config::registry::lookup("KVBM_MESSENGER_BACKEND_TCP_PORT").unwrap();
     assert_eq!(by_alias.key, "nova.backend.tcp_port");
 }
+
+/// figment's value syntax, as releases read variables: lists, tables, quoted strings.
+#[test]
+fn figment_value_syntax_in_variables() {
+    let config = load(loader().env([
+        ("KVBM_NIXL_BACKENDS", "{UCX={}, GDS={threads=4}}"),
+        ("KVBM_OFFLOAD_G1_TO_G2_POLICIES", "[presence]"),
+        (
+            "KVBM_OFFLOAD_G2_TO_G3_POLICIES",
+            r#"["presence", "presence_lfu"]"#,
+        ),
+        ("KVBM_NOVA_DISCOVERY_TYPE", "p2p"),
+        ("KVBM_NOVA_DISCOVERY_CLUSTER_ID", r#""cluster-a""#),
+        (
+            "KVBM_NOVA_DISCOVERY_BOOTSTRAP_PEERS",
+            r#"["10.0.0.1:5000","10.0.0.2:5000"]"#,
+        ),
+    ]));
+    assert_eq!(config.nixl.enabled_backends(), ["GDS", "UCX"]);
+    assert_eq!(config.nixl.backend_params("GDS").unwrap()["threads"], "4");
+    use kvbm_config::offload::OffloadPolicy::{Presence, PresenceLfu};
+    assert_eq!(config.offload.g1_to_g2.policies, [Presence]);
+    assert_eq!(config.offload.g2_to_g3.policies, [Presence, PresenceLfu]);
+    let Some(kvbm_config::nova::DiscoveryConfig::P2p(p2p)) = config.nova.discovery else {
+        panic!("p2p discovery")
+    };
+    assert_eq!(p2p.cluster_id, "cluster-a");
+    assert_eq!(p2p.bootstrap_peers, ["10.0.0.1:5000", "10.0.0.2:5000"]);
+    // The plain forms still hold.
+    let config = load(loader().env([("KVBM_NIXL_BACKENDS", "ucx,gds")]));
+    assert_eq!(config.nixl.enabled_backends(), ["GDS", "UCX"]);
+    let config = load(loader().env([("KVBM_NIXL_BACKENDS", "[UCX, POSIX]")]));
+    assert_eq!(config.nixl.enabled_backends(), ["POSIX", "UCX"]);
+}
+
+/// A value that opens a list or a table and is not one is an error naming the variable:
+/// never a backend named after a bracket, never a list of bracketed words.
+#[test]
+fn a_malformed_list_or_table_is_an_error_naming_the_variable() {
+    for (var, value) in [
+        ("KVBM_NIXL_BACKENDS", "{UCX={}"),
+        ("KVBM_NIXL_BACKENDS", "{UCX=4}"),
+        ("KVBM_NIXL_BACKENDS", "[UCX"),
+        ("KVBM_OFFLOAD_G1_TO_G2_POLICIES", "[presence, [x]]"),
+        ("KVBM_NOVA_DISCOVERY_ENDPOINTS", "[http://etcd-0:2379"),
+    ] {
+        let error = load_err(loader().env([(var, value)]));
+        let problem = &error.problems()[0];
+        assert_eq!(
+            problem.source,
+            Source::Env {
+                var: var.to_string()
+            },
+            "{var}={value}"
+        );
+        assert!(
+            problem.message.starts_with("expected "),
+            "{}",
+            problem.message
+        );
+    }
+}
+
+#[test]
+fn bootstrap_peers_must_be_host_and_port() {
+    let error = load_err(loader().env([
+        ("KVBM_NOVA_DISCOVERY_TYPE", "p2p"),
+        ("KVBM_NOVA_DISCOVERY_CLUSTER_ID", "c"),
+        ("KVBM_NOVA_DISCOVERY_BOOTSTRAP_PEERS", "10.0.0.10"),
+    ]));
+    let problem = &error.problems()[0];
+    assert_eq!(problem.key, "nova.discovery.bootstrap_peers");
+    assert!(problem.message.contains("host:port"), "{}", problem.message);
+}

@@ -277,6 +277,9 @@ macro_rules! rule_text {
     (etcd_endpoints) => {
         "each host:port or http(s)://host:port"
     };
+    (host_ports) => {
+        "each host:port"
+    };
     (not_with($other:ident)) => {
         concat!("not with ", stringify!($other))
     };
@@ -316,6 +319,9 @@ macro_rules! rule_value {
     };
     (etcd_endpoints) => {
         crate::declare::Rule::EtcdEndpoints
+    };
+    (host_ports) => {
+        crate::declare::Rule::HostPorts
     };
     (not_with($other:ident)) => {
         crate::declare::Rule::NotWith(stringify!($other))

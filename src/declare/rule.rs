@@ -30,6 +30,8 @@ pub(crate) enum Rule {
     /// `etcd_endpoints`: each item `host:port` or `http(s)://host:port`, as etcd clients
     /// accept them.
     EtcdEndpoints,
+    /// `host_ports`: each item `host:port` (an IPv6 host in brackets), as a peer address.
+    HostPorts,
     /// `backend_names`: backend names not empty and unique ignoring case.
     BackendNames,
     /// `not_with(field)`: not set together with the sibling `field`.
@@ -117,6 +119,13 @@ impl Rule {
                 ),
                 None => Ok(()),
             },
+            (Rule::HostPorts, View::List(items)) => match items.iter().all(|p| is_host_port(p)) {
+                true => Ok(()),
+                false => broken(
+                    "host_port",
+                    "each peer must be host:port, e.g. 10.0.0.10:5000 or [fd00::1]:5000",
+                ),
+            },
             (Rule::NotWith(other), _) if sibling_set(other) => Err((EXCLUSIVE_CODE, String::new())),
             (rule, view) if !rule.applies_to(view) => Err((
                 "rule",
@@ -132,7 +141,7 @@ impl Rule {
         match self {
             Rule::Min(_) | Rule::Range(..) | Rule::Cpus => matches!(view, View::Unsigned(_)),
             Rule::NotEmpty => matches!(view, View::Text(_) | View::Path(_)),
-            Rule::NonEmptyList | Rule::NoEmptyItems | Rule::EtcdEndpoints => {
+            Rule::NonEmptyList | Rule::NoEmptyItems | Rule::EtcdEndpoints | Rule::HostPorts => {
                 matches!(view, View::List(_))
             }
             Rule::PositiveFinite => matches!(view, View::Float(_)),
@@ -147,7 +156,9 @@ impl Rule {
         match self {
             Rule::Min(_) | Rule::Range(..) | Rule::Cpus => matches!(kind, Kind::Unsigned(_)),
             Rule::NotEmpty => matches!(kind, Kind::Text | Kind::Path),
-            Rule::NonEmptyList | Rule::NoEmptyItems | Rule::EtcdEndpoints => kind == Kind::TextList,
+            Rule::NonEmptyList | Rule::NoEmptyItems | Rule::EtcdEndpoints | Rule::HostPorts => {
+                kind == Kind::TextList
+            }
             Rule::PositiveFinite => kind == Kind::Float,
             Rule::Ip | Rule::Url => kind == Kind::Text,
             Rule::BackendNames => kind == Kind::Backends,
@@ -193,6 +204,26 @@ pub(crate) fn is_etcd_endpoint(text: &str) -> bool {
             && url.query().is_none()
             && url.fragment().is_none()
     })
+}
+
+/// Whether `text` is `host:port`: a host name or IPv4 address, or an IPv6 address in
+/// brackets, then a port of 1 to 65535 (an empty item is `no_empty_items`'s to report).
+pub(crate) fn is_host_port(text: &str) -> bool {
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return text.trim().is_empty();
+    };
+    let port_ok =
+        port.parse::<u16>().is_ok_and(|p| p > 0) && port.bytes().all(|b| b.is_ascii_digit());
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => {
+            !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        }
+    };
+    port_ok && host_ok
 }
 
 /// Whether the authority of a `scheme://authority/...` URL ends in `:digits`.
@@ -280,6 +311,25 @@ mod tests {
         assert!(Rule::Min(1)
             .check(View::Unsigned(3), context, &no_sibling)
             .is_ok());
+    }
+
+    #[test]
+    fn peers_are_host_and_port() {
+        for good in ["10.0.0.10:5000", "peer-0.kvbm:5000", "[fd00::1]:5000"] {
+            assert!(super::is_host_port(good), "{good}");
+        }
+        for bad in [
+            "10.0.0.10",
+            "[\"10.0.0.1:5000\"",
+            "10.0.0.2:5000\"]",
+            "peer:0",
+            "peer:70000",
+            "fd00::1:5000",
+            ":5000",
+            "peer:+50",
+        ] {
+            assert!(!super::is_host_port(bad), "{bad}");
+        }
     }
 
     #[test]

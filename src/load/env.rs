@@ -15,7 +15,7 @@ use figment::value::{Dict, Value};
 use super::merge::Assembly;
 use crate::error::{Problem, ProblemKind, Warning};
 use crate::nixl::{check_backend_names, NixlBackend};
-use crate::registry::value::{check_choice, integer_range, table_value};
+use crate::registry::value::{check_choice, integer_range, render, table_value};
 use crate::registry::{self, Kind, CONFIG_PATH_ENV, ENV_PREFIX};
 use crate::source::Source;
 
@@ -248,8 +248,21 @@ fn unknown_variable(name: &str, source: Source) -> Warning {
 }
 
 /// Parses the text of an environment variable as a value of `kind`.
+///
+/// Besides the plain forms (`4`, `true`, `a,b`), a value may be written in figment's
+/// syntax, as upstream's releases read it: a quoted string (`"eth0"`), a list (`[a, b]`,
+/// `["a","b"]`) or a table (`{UCX={}, GDS={}}`). A value that opens a list or a table and
+/// does not parse as one is an error, never a list of bracketed words.
 pub(crate) fn parse_env_value(kind: Kind, raw: &str) -> Result<Value, String> {
     let text = raw.trim();
+    let unquoted;
+    let text = match quoted_string(text) {
+        Some(inner) => {
+            unquoted = inner;
+            unquoted.as_str()
+        }
+        None => text,
+    };
     let value = match kind {
         Kind::Bool => Value::from(parse_bool(text)?),
         Kind::Unsigned(width) => {
@@ -271,20 +284,20 @@ pub(crate) fn parse_env_value(kind: Kind, raw: &str) -> Result<Value, String> {
             check_choice(names, text)?;
             Value::from(text.to_string())
         }
-        Kind::TextList => Value::from(split_list(text)),
+        Kind::TextList => Value::from(list_items(text)?),
         Kind::ChoiceList(names) => {
-            let items = split_list(text);
+            let items = list_items(text)?;
             items
                 .iter()
                 .try_for_each(|item| check_choice(names, item))?;
             Value::from(items)
         }
         Kind::Backends => {
-            let names = split_list(text);
-            check_backend_names(names.iter().map(String::as_str))?;
-            let backends: figment::value::Dict = names
-                .iter()
-                .map(|name| (NixlBackend::normalize_name(name), table_value(Dict::new())))
+            let backends = backend_entries(text)?;
+            check_backend_names(backends.iter().map(|(name, _)| name.as_str()))?;
+            let backends: figment::value::Dict = backends
+                .into_iter()
+                .map(|(name, params)| (NixlBackend::normalize_name(&name), table_value(params)))
                 .collect();
             table_value(backends)
         }
@@ -298,6 +311,83 @@ pub(crate) fn parse_bool(text: &str) -> Result<bool, String> {
         "true" | "1" | "yes" | "on" => Ok(true),
         "false" | "0" | "no" | "off" => Ok(false),
         _ => Err("expected a boolean: true/false, 1/0, yes/no or on/off".into()),
+    }
+}
+
+/// The text of a value written as one quoted string in figment's syntax (`"eth0"`), with
+/// its escapes resolved; `None` for any other text.
+fn quoted_string(text: &str) -> Option<String> {
+    if !(text.len() >= 2 && text.starts_with('"') && text.ends_with('"')) {
+        return None;
+    }
+    match text.parse::<Value>() {
+        Ok(Value::String(_, inner)) if inner != text => Some(inner),
+        _ => None,
+    }
+}
+
+/// figment's reading of a list or table value; `None` when the text does not parse as one
+/// (figment's parser then gives the text back as a string).
+fn figment_value(text: &str) -> Option<Value> {
+    match text.parse::<Value>() {
+        Ok(Value::String(_, s)) if s == text => None,
+        Ok(value) => Some(value),
+        Err(never) => match never {},
+    }
+}
+
+/// The items of a list variable: `[a, "b"]` in figment's syntax, or `a,b`.
+fn list_items(text: &str) -> Result<Vec<String>, String> {
+    if !text.starts_with('[') {
+        return Ok(split_list(text));
+    }
+    let not_a_list = || "expected a list: `[a, b]`, `[\"a\", \"b\"]` or `a,b`".to_string();
+    let Some(Value::Array(_, items)) = figment_value(text) else {
+        return Err(not_a_list());
+    };
+    items
+        .into_iter()
+        .map(|item| scalar_text(item).ok_or_else(not_a_list))
+        .collect()
+}
+
+/// A backend set written in a variable: `{UCX={}, GDS={}}` (figment's table, parameters as
+/// text), `[UCX, GDS]`, or `UCX,GDS`.
+fn backend_entries(text: &str) -> Result<Vec<(String, Dict)>, String> {
+    if !text.starts_with('{') {
+        let names = list_items(text)?;
+        return Ok(names.into_iter().map(|name| (name, Dict::new())).collect());
+    }
+    let not_a_table =
+        || "expected backends: `{UCX={}, GDS={}}`, `[UCX, GDS]` or `UCX,GDS`".to_string();
+    let Some(Value::Dict(_, backends)) = figment_value(text) else {
+        return Err(not_a_table());
+    };
+    backends
+        .into_iter()
+        .map(|(name, params)| {
+            let Value::Dict(_, params) = params else {
+                return Err(not_a_table());
+            };
+            let params = params
+                .into_iter()
+                .map(|(key, value)| Some((key, Value::from(scalar_text(value)?))))
+                .collect::<Option<Dict>>()
+                .ok_or_else(not_a_table)?;
+            Ok((name, params))
+        })
+        .collect()
+}
+
+/// A scalar of figment's syntax as text (`presence`, `"a b"`, `4`); `None` for a list or
+/// a table.
+fn scalar_text(value: Value) -> Option<String> {
+    match value {
+        Value::String(_, s) => Some(s),
+        Value::Num(..) | Value::Bool(..) | Value::Char(..) => {
+            Some(render(&value).trim_matches('"').to_string())
+        }
+        _ => None,
     }
 }
 
