@@ -133,6 +133,14 @@ pub enum Source {
         /// The provider's metadata name.
         name: String,
     },
+    /// A value a file or JSON document gave under the name upstream's releases have for
+    /// its table (`messenger.backend.tcp_port` for `nova.backend.tcp_port`).
+    Released {
+        /// The key as the source wrote it.
+        written: String,
+        /// Where it was written.
+        source: Box<Source>,
+    },
 }
 
 impl fmt::Display for Source {
@@ -190,6 +198,9 @@ impl fmt::Display for Source {
             }
             Source::Code => f.write_str("set in code"),
             Source::Provider { name } => f.write_str(&esc(name)),
+            Source::Released { written, source } => {
+                write!(f, "{source} (as `{}`)", esc(written))
+            }
         }
     }
 }

@@ -237,3 +237,142 @@ fn bootstrap_peers_must_be_host_and_port() {
     assert_eq!(problem.key, "nova.discovery.bootstrap_peers");
     assert!(problem.message.contains("host:port"), "{}", problem.message);
 }
+
+/// `messenger` is `nova` in files (both spellings of discovery), JSON profiles and
+/// caller-built figments; origins say the name a value was given under.
+#[test]
+fn the_messenger_table_is_the_nova_table() {
+    let files = common::Files::new();
+    let tagged = files.write(
+        "tagged.toml",
+        "[messenger.backend]\ntcp_port = 5555\n\n[messenger.discovery]\ntype = \"etcd\"\ncluster_id = \"prod\"\n",
+    );
+    let table_form = files.write(
+        "table.toml",
+        "[messenger.discovery.filesystem]\npath = \"/srv/peers\"\n\n[leader.messenger.backend]\ntcp_port = 6000\n",
+    );
+    let loaded = loader()
+        .user_file(&tagged)
+        .role(kvbm_config::Role::Leader)
+        .load()
+        .unwrap();
+    assert_eq!(loaded.config.nova.backend.tcp_port, 5555);
+    assert_eq!(
+        loaded.report.origin("nova.backend.tcp_port").to_string(),
+        format!(
+            "file {}:2 (as `messenger.backend.tcp_port`)",
+            tagged.display()
+        )
+    );
+    let Some(kvbm_config::nova::DiscoveryConfig::Etcd(etcd)) = &loaded.config.nova.discovery else {
+        panic!("etcd discovery")
+    };
+    assert_eq!(etcd.cluster_id, "prod");
+
+    let loaded = loader()
+        .user_file(&table_form)
+        .role(kvbm_config::Role::Leader)
+        .load()
+        .unwrap();
+    assert_eq!(loaded.config.nova.backend.tcp_port, 6000);
+    assert_eq!(
+        loaded.report.origin("nova.backend.tcp_port").to_string(),
+        format!(
+            "file {}:5 [leader] (as `messenger.backend.tcp_port`)",
+            table_form.display()
+        )
+    );
+    assert!(matches!(
+        loaded.config.nova.discovery,
+        Some(kvbm_config::nova::DiscoveryConfig::Filesystem(_))
+    ));
+
+    let json = r#"{"leader": {"messenger": {"backend": {"tcp_port": 7000}}}, "worker": {}}"#;
+    let loaded = loader()
+        .json(json)
+        .role(kvbm_config::Role::Leader)
+        .load()
+        .unwrap();
+    assert_eq!(loaded.config.nova.backend.tcp_port, 7000);
+    assert_eq!(
+        loaded.report.origin("nova.backend.tcp_port").to_string(),
+        "JSON profile `leader` (as `messenger.backend.tcp_port`)"
+    );
+}
+
+/// Upstream's documented override: a tuple merged on top of `figment()` under the
+/// released name.
+#[test]
+fn a_figment_override_under_the_released_name_wins() {
+    let figment = kvbm_config::Loader::new()
+        .env([("KVBM_NOVA_BACKEND_TCP_PORT", "5000")])
+        .figment()
+        .merge(("messenger.backend.tcp_port", 8080u16))
+        .merge(("tokio.worker_threads", 1usize));
+    let config = kvbm_config::KvbmConfig::extract_from(figment).unwrap();
+    assert_eq!(config.nova.backend.tcp_port, 8080);
+}
+
+#[test]
+fn both_names_in_one_source_are_an_error_naming_both() {
+    for json in [
+        r#"{"nova": {"backend": {"tcp_port": 1}}, "messenger": {"backend": {"tcp_port": 2}}}"#,
+        r#"{"leader": {"nova": {}, "messenger": {}}}"#,
+    ] {
+        let error = load_err(loader().json(json).role(kvbm_config::Role::Leader));
+        let problem = &error.problems()[0];
+        assert_eq!(problem.kind, ProblemKind::Conflict, "{json}");
+        assert_eq!(problem.key, "messenger");
+        assert!(
+            problem
+                .message
+                .contains("`messenger` and `nova` are one table"),
+            "{}",
+            problem.message
+        );
+    }
+    // In two sources they are one table merged by precedence: the JSON beats the file.
+    let files = common::Files::new();
+    let file = files.write("n.toml", "[nova.backend]\ntcp_port = 1\n");
+    let config = load(
+        loader()
+            .user_file(file)
+            .json(r#"{"messenger": {"backend": {"tcp_port": 2}}}"#),
+    );
+    assert_eq!(config.nova.backend.tcp_port, 2);
+}
+
+/// The `events` section as released: defaults, bounds, variables and file keys.
+#[test]
+fn the_events_section_as_released() {
+    let config = load(loader().env([
+        ("KVBM_EVENTS_ENABLED", "true"),
+        ("KVBM_EVENTS_POLICY", "all"),
+        ("KVBM_EVENTS_BATCHING_WINDOW_DURATION_MS", "25"),
+    ]));
+    assert!(config.events.enabled);
+    assert_eq!(config.events.policy, kvbm_config::EventPolicyConfig::All);
+    assert_eq!(config.events.batching.window_duration_ms, 25);
+    for (json, key) in [
+        (
+            r#"{"events": {"channel_capacity": 15}}"#,
+            "events.channel_capacity",
+        ),
+        (
+            r#"{"events": {"channel_capacity": 65537}}"#,
+            "events.channel_capacity",
+        ),
+        (
+            r#"{"events": {"batching": {"window_duration_ms": 0}}}"#,
+            "events.batching.window_duration_ms",
+        ),
+        (
+            r#"{"events": {"batching": {"max_batch_size": 65537}}}"#,
+            "events.batching.max_batch_size",
+        ),
+        (r#"{"events": {"policy": "every"}}"#, "events.policy"),
+    ] {
+        let error = load_err(loader().json(json));
+        assert_eq!(error.problems()[0].key, key, "{json}");
+    }
+}

@@ -450,6 +450,10 @@ fn split_profile(path: &str) -> (Option<Profile>, &str) {
 /// `nova.discovery.etcd.ttl_secs` → `nova.discovery.ttl_secs`, `nova.discovery.etcd` →
 /// `nova.discovery`. Any other key is returned as it is.
 fn tagged_form_key(key: &str) -> Cow<'_, str> {
+    // A released table name (`[messenger.backend]`) keeps its lines under this crate's.
+    if let Cow::Owned(canonical) = registry::canonical_key(key) {
+        return Cow::Owned(tagged_form_key(&canonical).into_owned());
+    }
     for &(table, variants) in &registry::registry().variant_tables {
         let Some(after) = key.strip_prefix(table).and_then(|k| k.strip_prefix('.')) else {
             continue;

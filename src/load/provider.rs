@@ -60,6 +60,47 @@ impl Defaults {
     }
 }
 
+/// In a caller-built figment, a table under its released name (`messenger`, as in
+/// upstream's `figment().merge(("messenger.backend.tcp_port", 8080))`) is merged over the
+/// table of this crate's name, which the figment's defaults and sources fill: the caller's
+/// provider sits on top. The same in each profile table.
+fn fold_released_names(doc: &mut Dict) {
+    for (name, value) in doc.iter_mut() {
+        if crate::source::Profile::from_name(name).is_some() {
+            if let Value::Dict(_, table) = value {
+                fold_released_names(table);
+            }
+        }
+    }
+    for &(released, canonical) in crate::registry::RELEASED_TABLE_NAMES {
+        let Some(high) = doc.remove(released) else {
+            continue;
+        };
+        let merged = match doc.remove(canonical) {
+            Some(low) => merge_over(low, high),
+            None => high,
+        };
+        doc.insert(canonical.to_string(), merged);
+    }
+}
+
+/// `high` merged over `low`, table by table; a leaf of `high` wins.
+fn merge_over(low: Value, high: Value) -> Value {
+    match (low, high) {
+        (Value::Dict(tag, mut low), Value::Dict(_, high)) => {
+            for (key, value) in high {
+                let merged = match low.remove(&key) {
+                    Some(below) => merge_over(below, value),
+                    None => value,
+                };
+                low.insert(key, merged);
+            }
+            Value::Dict(tag, low)
+        }
+        (_, high) => high,
+    }
+}
+
 /// Removes the dotted `key` from `dict`, if it is there.
 fn remove_at(dict: &mut Dict, key: &str) {
     match key.split_once('.') {
@@ -195,6 +236,7 @@ pub(crate) fn extract(figment: &Figment, cpu_count: usize) -> Result<KvbmConfig,
             let role = [Role::Leader, Role::Worker]
                 .into_iter()
                 .find(|role| selected == role.to_string().as_str());
+            fold_released_names(&mut doc);
             merge_document(doc, role, &|_, _, value| provider(value), &mut assembly);
         }
         Ok(other) => assembly.problems([Problem::new(

@@ -37,7 +37,23 @@ pub(crate) fn merge_document(
     let mut problems = Vec::new();
     let mut key = key_buffer();
     for (profile, mut table) in split_profiles(doc, source_of, &mut problems) {
-        let table_source = |key: &str, value: &Value| source_of(profile, key, value);
+        let plain_source = |key: &str, value: &Value| source_of(profile, key, value);
+        let renamed = take_released_names(&mut table, &plain_source, &mut problems);
+        // A value given under a released name says so in its origin.
+        let table_source = |key: &str, value: &Value| {
+            let source = plain_source(key, value);
+            let under = |table: &str| {
+                key.strip_prefix(table)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            };
+            match renamed.iter().find(|(_, canonical)| under(canonical)) {
+                Some((released, canonical)) => Source::Released {
+                    written: format!("{released}{}", &key[canonical.len()..]),
+                    source: Box::new(source),
+                },
+                None => source,
+            }
+        };
         // The root is no one-of table, so it is always usable.
         check_section(&mut table, &mut key, 0, &table_source, &mut problems);
         if applies(profile, role) {
@@ -45,6 +61,39 @@ pub(crate) fn merge_document(
         }
     }
     assembly.problems(problems);
+}
+
+/// Moves the tables of one source's table written under a released name (`messenger`) to
+/// this crate's name (`nova`), and returns the pairs moved. Both names in one table are a
+/// conflict: the source says the same table twice, and neither can be preferred.
+fn take_released_names(
+    table: &mut Dict,
+    source_of: &TableSourceOf<'_>,
+    problems: &mut Vec<Problem>,
+) -> Vec<(&'static str, &'static str)> {
+    let mut renamed = Vec::new();
+    for &(released, canonical) in registry::RELEASED_TABLE_NAMES {
+        let Some(value) = table.remove(released) else {
+            continue;
+        };
+        if table.contains_key(canonical) {
+            let message = format!(
+                "`{released}` and `{canonical}` are one table (`{released}` is its name in \
+                 upstream's releases); write it once, under one name"
+            );
+            let source = source_of(released, &value);
+            problems.push(Problem::new(
+                ProblemKind::Conflict,
+                released,
+                source,
+                message,
+            ));
+            continue;
+        }
+        table.insert(canonical.to_string(), value);
+        renamed.push((released, canonical));
+    }
+    renamed
 }
 
 /// Splits a document into its plain tables (profile `None`) and its profile tables, in

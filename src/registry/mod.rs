@@ -50,8 +50,28 @@ const RELEASED_ENV_TABLES: &[&str] = &[
     "events.batching",
 ];
 
-/// The name the transport table has in upstream's releases.
-pub const RELEASED_NOVA_NAME: &str = "messenger";
+/// Top-level tables that upstream's releases name otherwise, as (released name, name
+/// here): the transport table is `messenger` there, `nova` here (the specification's).
+/// Files, JSON documents, figments and variables accept both names for one table.
+pub const RELEASED_TABLE_NAMES: &[(&str, &str)] = &[("messenger", "nova")];
+
+/// The dotted `key` with a released top-level name replaced by this crate's
+/// (`messenger.backend.tcp_port` → `nova.backend.tcp_port`); other keys as they are.
+pub(crate) fn canonical_key(key: &str) -> std::borrow::Cow<'_, str> {
+    let (first, rest) = key
+        .split_once('.')
+        .map_or((key, None), |(f, r)| (f, Some(r)));
+    match RELEASED_TABLE_NAMES
+        .iter()
+        .find(|(released, _)| *released == first)
+    {
+        Some((_, canonical)) => match rest {
+            Some(rest) => format!("{canonical}.{rest}").into(),
+            None => (*canonical).into(),
+        },
+        None => key.into(),
+    }
+}
 
 /// The variable upstream's releases read for `key`, if they read one.
 fn released_env_name(key: &str) -> Option<String> {
@@ -60,8 +80,12 @@ fn released_env_name(key: &str) -> Option<String> {
     if key != "cache.parallelism" && !RELEASED_ENV_TABLES.contains(&table) {
         return None;
     }
-    let released = match key.strip_prefix("nova.") {
-        Some(rest) => format!("{RELEASED_NOVA_NAME}.{rest}"),
+    let (first, rest) = key.split_once('.').unwrap_or((key, ""));
+    let released = match RELEASED_TABLE_NAMES
+        .iter()
+        .find(|(_, canonical)| *canonical == first)
+    {
+        Some((released, _)) => format!("{released}.{rest}"),
         None => key.to_string(),
     };
     Some(format!(
