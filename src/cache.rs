@@ -106,6 +106,8 @@ crate::declare::settings! {
             example: r#""/mnt/kvbm-cache""#,
         },
     }
+    // `"disk": null` is no disk tier, as upstream's `Option` table meant.
+    null: DiskCacheConfig::default();
 }
 
 /// Bytes in a decimal gigabyte, as KVBM counts them.

@@ -68,8 +68,29 @@ pub fn document_schema() -> Value {
         .expect("$defs is an object")
         .insert("KvbmConfig".into(), inner);
     object.insert("$defs".into(), defs);
+    allow_null_tables(&mut root);
     apply_declarations(&mut root);
     root
+}
+
+/// A table whose JSON `null` has a meaning (`"nixl": null` is NixL off) accepts `null`.
+fn allow_null_tables(root: &mut Value) {
+    for key in crate::registry::null_tables() {
+        let mut found = Vec::new();
+        for start in ["", "/$defs/KvbmConfig"] {
+            find_properties(root, start.to_string(), key, None, &mut found);
+        }
+        // Both starts may reach one shared definition (`$defs/CacheConfig`): wrap it once.
+        let mut pointers: Vec<String> = found.into_iter().map(|(pointer, _)| pointer).collect();
+        pointers.sort();
+        pointers.dedup();
+        for pointer in pointers {
+            if let Some(property) = root.pointer_mut(&pointer) {
+                let table = property.take();
+                *property = json!({ "anyOf": [table, { "type": "null" }] });
+            }
+        }
+    }
 }
 
 /// Applies every declared setting to its property schemas (a one-of variant's settings
@@ -183,6 +204,12 @@ fn apply_setting(setting: &Setting, property: &mut Map<String, Value>) {
     }
     if setting.requires_an_item() {
         property.insert("minItems".into(), json!(1));
+    }
+    // `null` means the default, as it did for upstream's `Option` field.
+    if setting.nullable {
+        if let Some(Value::String(kind)) = property.get("type").cloned() {
+            property.insert("type".into(), json!([kind, "null"]));
+        }
     }
     // Editors show the description to people writing TOML or JSON: the declaration's
     // words, with the default as they write it (not the Rust expression of the rustdoc).

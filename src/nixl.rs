@@ -41,6 +41,8 @@ crate::declare::settings! {
             secret,
         },
     }
+    // `"nixl": null` is NixL off (no backend), as upstream's `Option` table meant.
+    null: NixlConfig::empty();
 }
 
 /// Declares [`NixlBackend`] from one list of (variant, name, doc): the enum, its names and

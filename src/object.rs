@@ -164,6 +164,7 @@ impl crate::declare::Section for NixlObjectClientConfig {
             name: "backend",
             secret: false,
             agree: true,
+            nullable: false,
             doc: "NixL object backend",
             env: "KVBM_OBJECT_CLIENT_BACKEND",
             kind: crate::declare::Kind::Choice(NixlObjectClientConfig::BACKENDS),

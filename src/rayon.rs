@@ -17,6 +17,7 @@ crate::declare::settings! {
             check: [min(1)],
             example: "8",
             machine: "CPU count",
+            nullable,
         },
     }
 }

@@ -30,6 +30,7 @@ crate::declare::settings! {
             default: 512,
             env: "KVBM_TOKIO_MAX_BLOCKING_THREADS",
             check: [min(1)],
+            nullable,
         },
     }
 }

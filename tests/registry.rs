@@ -70,8 +70,8 @@ fn assert_kind_matches(setting: &Setting, root: &Value, schema: &Value) {
     let types = types_of(schema);
     assert_eq!(
         types.contains(&"null".to_string()),
-        setting.optional,
-        "{}: optional in the registry ⇔ nullable in the schema",
+        setting.optional || setting.nullable,
+        "{}: optional or nullable in the registry ⇔ nullable in the schema",
         setting.key
     );
     let has = |t: &str| types.iter().any(|x| x == t);

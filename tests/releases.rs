@@ -376,3 +376,76 @@ fn the_events_section_as_released() {
         assert_eq!(error.problems()[0].key, key, "{json}");
     }
 }
+
+/// JSON `null` where upstream's releases had an `Option`, with its meaning there: NixL off,
+/// no disk tier, the default thread counts; over what a lower layer set.
+#[test]
+fn null_means_what_it_meant_in_the_releases() {
+    let files = common::Files::new();
+    let file = files.write(
+        "kvbm.toml",
+        "[cache.disk]\ncache_size_gb = 100.0\nstorage_path = \"/mnt/g3\"\n\n[tokio]\nmax_blocking_threads = 64\n\n[rayon]\nnum_threads = 3\n\n[nixl.backends]\nGDS = {}\n",
+    );
+    let json = r#"{"nixl": null, "cache": {"disk": null},
+                   "tokio": {"max_blocking_threads": null}, "rayon": {"num_threads": null}}"#;
+    let loaded = loader().user_file(&file).json(json).load().unwrap();
+    let config = &loaded.config;
+    assert!(config.nixl.enabled_backends().is_empty(), "NixL off");
+    assert!(!config.cache.disk.is_enabled(), "no disk tier");
+    assert_eq!(config.cache.disk.storage_path, None);
+    assert_eq!(config.tokio.max_blocking_threads, 512);
+    assert_eq!(
+        config.rayon.num_threads,
+        kvbm_config::KvbmConfig::default().rayon.num_threads
+    );
+    for key in [
+        "nixl.backends",
+        "cache.disk.cache_size_gb",
+        "tokio.max_blocking_threads",
+    ] {
+        assert_eq!(
+            loaded.report.origin(key),
+            Source::Json { profile: None },
+            "{key}"
+        );
+    }
+    // In a profile table too.
+    let config = load(
+        loader()
+            .json(r#"{"worker": {"nixl": null}}"#)
+            .role(kvbm_config::Role::Worker),
+    );
+    assert!(config.nixl.enabled_backends().is_empty());
+    // `null` where the releases refused it is still refused.
+    let error = load_err(loader().json(r#"{"events": null}"#));
+    assert_eq!(error.problems()[0].key, "events");
+}
+
+/// The empty backend set from every source.
+#[test]
+fn no_backend_at_all_from_every_source() {
+    let files = common::Files::new();
+    let file = files.write("kvbm.toml", "[nixl.backends]\n");
+    assert!(load(loader().user_file(file))
+        .nixl
+        .enabled_backends()
+        .is_empty());
+    for value in ["{}", "[]"] {
+        let config = load(loader().env([("KVBM_NIXL_BACKENDS", value)]));
+        assert!(config.nixl.enabled_backends().is_empty(), "{value}");
+    }
+    let config = load(loader().json(r#"{"nixl": {"backends": {}}}"#));
+    assert!(config.nixl.enabled_backends().is_empty());
+    let figment = kvbm_config::Loader::new()
+        .figment()
+        .merge(("nixl.backends", figment::value::Dict::new()));
+    let config = kvbm_config::KvbmConfig::extract_from(figment).unwrap();
+    assert!(config.nixl.enabled_backends().is_empty());
+    // Set through a caller's figment, the set replaces the sources' set, as upstream's did.
+    let figment = kvbm_config::Loader::new().figment().merge((
+        "nixl.backends",
+        std::collections::BTreeMap::from([("GDS", figment::value::Dict::new())]),
+    ));
+    let config = kvbm_config::KvbmConfig::extract_from(figment).unwrap();
+    assert_eq!(config.nixl.enabled_backends(), ["GDS"]);
+}

@@ -52,9 +52,20 @@ pub(crate) trait Section {
     /// The section's settings and nested tables, in declaration order.
     const ENTRIES: &'static [Entry];
 
+    /// What JSON `null` for this table means, as a value of it (`null: EXPR;` after the
+    /// struct in its `settings!` table); `None`: `null` is refused (or, for an `Option`
+    /// table, unsets it). Upstream's releases had `Option` tables where this crate has
+    /// plain ones (`nixl`, `cache.disk`); their `null` keeps its meaning here.
+    fn null_value() -> Option<figment::value::Value> {
+        None
+    }
+
     /// Adds every setting under `prefix` to `collector`; `variant` is the one-of variant
-    /// being declaration, if any.
+    /// being declared, if any.
     fn declare(collector: &mut Collector, prefix: &str, variant: Option<&'static str>) {
+        if let Some(value) = Self::null_value() {
+            collector.null_tables.push((prefix.to_string(), value));
+        }
         collector.entries(Self::ENTRIES, prefix, variant);
     }
 
@@ -84,6 +95,8 @@ pub(crate) struct Collector {
     pub settings: Vec<(String, &'static Declaration, Vec<&'static str>)>,
     /// Tables that may be absent, or set to `null` by a higher layer.
     pub optional_sections: Vec<String>,
+    /// Tables whose `null` means a value of theirs (NixL off, no disk tier).
+    pub null_tables: Vec<(String, figment::value::Value)>,
     /// One-of tables with their variant names.
     pub variant_tables: Vec<(String, Vec<&'static str>)>,
     /// Every nested table, even one without settings (`presence = {}`).

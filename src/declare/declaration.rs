@@ -18,6 +18,9 @@ pub(crate) struct Declaration {
     /// Marked `agree`: every process of one deployment (the leader and each worker, on every
     /// node) must have the same value; the agreement digest and the cross-role check read it.
     pub agree: bool,
+    /// Marked `nullable`: `null` in a JSON document means the declared default, as it
+    /// did for upstream's `Option` field (the field here holds the value the default gave).
+    pub nullable: bool,
     /// One-line description: the first line of the field's doc, without its full stop.
     pub doc: &'static str,
     /// The `KVBM_*` variable that sets it; `"auto"` for one derived from the key (a
@@ -52,6 +55,7 @@ impl Declaration {
             secret: false,
             // Which discovery method, which object client: the deployment shares them.
             agree: true,
+            nullable: false,
             doc,
             env,
             kind: Kind::Choice(names),

@@ -12,6 +12,7 @@ macro_rules! settings {
                 pub $field:ident : $ty:ty = $decl:tt
             ),* $(,)?
         }
+        $(null: $null:expr;)?
     ) => {
         #[doc = $struct_doc]
         $(#[$struct_meta])*
@@ -52,8 +53,14 @@ macro_rules! settings {
         crate::declare::validate_impl!($name);
 
         impl crate::declare::Section for $name {
+            $(
+                fn null_value() -> Option<figment::value::Value> {
+                    figment::value::Value::serialize(&$null).ok()
+                }
+            )?
+
             const ENTRIES: &'static [crate::declare::Entry] = &[
-                $(crate::declare::entry!($name $field $ty, $summary, crate::declare::flag!(secret in $decl), crate::declare::flag!(agree in $decl), $decl),)*
+                $(crate::declare::entry!($name $field $ty, $summary, crate::declare::flag!(secret in $decl), crate::declare::flag!(agree in $decl), crate::declare::flag!(nullable in $decl), $decl),)*
             ];
 
             fn check(
@@ -88,7 +95,7 @@ macro_rules! field_doc {
     ($owner:ident $field:ident {
         default: $default:expr, env: $env:literal
         $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
-        $(, secret)? $(, agree)? $(,)?
+        $(, secret)? $(, agree)? $(, nullable)? $(,)?
     }) => {
         concat!(
             "Default: ", crate::declare::shown_default!($owner $field),
@@ -119,39 +126,40 @@ macro_rules! field_default {
 
 /// The [`Entry`] of a field.
 macro_rules! entry {
-    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, { section: $default:expr }) => {
-        crate::declare::entry!($owner $field $ty, $summary, $secret, $agree, section)
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, $nullable:expr, { section: $default:expr }) => {
+        crate::declare::entry!($owner $field $ty, $summary, $secret, $agree, $nullable, section)
     };
-    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, section) => {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, $nullable:expr, section) => {
         crate::declare::Entry::Table {
             name: stringify!($field),
             flatten: false,
             declare: <$ty as crate::declare::Section>::declare,
         }
     };
-    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, flatten) => {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, $nullable:expr, flatten) => {
         crate::declare::Entry::Table {
             name: stringify!($field),
             flatten: true,
             declare: <$ty as crate::declare::Section>::declare,
         }
     };
-    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, { same_as: $other:ident }) => {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, $nullable:expr, { same_as: $other:ident }) => {
         crate::declare::Entry::SameAs {
             name: stringify!($field),
             from: <$other as crate::declare::Section>::ENTRIES,
         }
     };
-    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, {
+    ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, $nullable:expr, {
         default: $default:expr, env: $env:literal
         $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
-        $(, secret)? $(, agree)? $(,)?
+        $(, secret)? $(, agree)? $(, nullable)? $(,)?
     }) => {
         crate::declare::Entry::Setting(crate::declare::Declaration {
             owner: stringify!($owner),
             name: stringify!($field),
             secret: $secret,
             agree: $agree,
+            nullable: $nullable,
             doc: $summary,
             env: $env,
             kind: <$ty as crate::declare::SettingType>::KIND,
@@ -201,7 +209,7 @@ macro_rules! check_field {
     };
     ($self:ident, $field:ident $ty:ty, { default: $default:expr, env: $env:literal
         $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
-        $(, secret)? $(, agree)? $(,)?
+        $(, secret)? $(, agree)? $(, nullable)? $(,)?
     }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
         crate::declare::check_setting(
             $prefix,
@@ -364,6 +372,9 @@ macro_rules! flag {
         true
     };
     (@scan agree; , agree $($rest:tt)*) => {
+        true
+    };
+    (@scan nullable; , nullable $($rest:tt)*) => {
         true
     };
     (@scan $word:ident; $first:tt $($rest:tt)*) => {

@@ -333,9 +333,12 @@ impl Loader {
     /// The sources as a [`Figment`], one provider per source, each named like the source
     /// (`env KVBM_TOKIO_WORKER_THREADS`, `file /opt/dynamo/etc/kvbm.toml [leader]`, ...).
     ///
-    /// Defaults are not in it (serde supplies them at extraction). Merge your own provider
-    /// on top and call [`KvbmConfig::extract_from`](crate::KvbmConfig::extract_from); note that figment merges tables key by
-    /// key, so a `nixl.backends` table merged this way *adds* backends. Problems found while
+    /// The defaults sit under the sources (a provider named "KVBM defaults"), except the
+    /// table-valued `nixl.backends`, whose default serde supplies at extraction. Merge your
+    /// own provider on top and call
+    /// [`KvbmConfig::extract_from`](crate::KvbmConfig::extract_from). figment merges tables
+    /// key by key: a `nixl.backends` table merged this way replaces the default set, as
+    /// upstream's did, but joins a set that one of the sources gave. Problems found while
     /// reading the sources surface as errors of the figment's extraction.
     pub fn figment(&self) -> Figment {
         let assembly = self.assemble();

@@ -22,7 +22,7 @@ pub(crate) fn figment_of(assembly: Assembly) -> Figment {
         let (_, _, problems, _) = assembly.into_parts();
         return Figment::from(FailedSources(problems));
     }
-    let defaults = Defaults::below(assembly.tree());
+    let defaults = Defaults::below();
     partition(assembly.tree(), assembly.origins())
         .into_iter()
         .fold(Figment::from(defaults), |figment, slice| {
@@ -39,20 +39,20 @@ const DEFAULTS_NAME: &str = "KVBM defaults";
 const CODE_NAME: &str = "KvbmConfig (set in code)";
 
 /// The defaults, under the sources, so that `figment().extract_inner("tokio")` finds a
-/// whole table. A table-valued setting that a source sets (`nixl.backends`) is left out:
-/// figment would join the two tables, where a source's table replaces the default one.
+/// whole table. A table-valued setting (`nixl.backends`) is left out: figment would join
+/// the default table with any table merged on top, where a source's table replaces the
+/// default one (as upstream's, whose defaults had no NixL table); serde's default fills
+/// it in when nothing sets it.
 struct Defaults(Dict);
 
 impl Defaults {
-    fn below(sources: &Dict) -> Defaults {
+    fn below() -> Defaults {
         let mut defaults = match Value::serialize(KvbmConfig::default()) {
             Ok(Value::Dict(_, dict)) => dict,
             _ => Dict::new(),
         };
-        let sources = crate::registry::value::table_value(sources.clone());
         for setting in crate::registry::settings() {
-            let table_valued = matches!(setting.default_value(), Some(Value::Dict(..)));
-            if table_valued && sources.find_ref(setting.key).is_some() {
+            if matches!(setting.default_value(), Some(Value::Dict(..))) {
                 remove_at(&mut defaults, setting.key);
             }
         }

@@ -17,7 +17,9 @@ use crate::declare::{key_buffer, push_name};
 use crate::error::{Problem, ProblemKind};
 use crate::nixl::{check_backend_names, NixlBackend};
 use crate::one_of::to_tagged_form;
-use crate::registry::value::{check_value, describe, quoted_list, render, table_value, take_value};
+use crate::registry::value::{
+    check_value, describe, quoted_list, render, table_value, take_value, with_tag,
+};
 use crate::registry::{self, Kind, Node};
 use crate::source::{Profile, Role, Source};
 
@@ -204,6 +206,17 @@ fn check_entry(
         Some(Node::Section(id)) => match value {
             Value::Dict(_, inner) => check_section(inner, key, id, source_of, problems),
             Value::Empty(..) if registry.table(id).optional => true,
+            // `null` for a table upstream's releases had as an `Option` (NixL off, no disk
+            // tier): the table that means so, checked like one the source wrote.
+            Value::Empty(tag, _) if registry.table(id).null.is_some() => {
+                let null = registry.table(id).null.cloned().map(|v| with_tag(v, *tag));
+                let mut null = null.unwrap_or_else(|| table_value(Dict::new()));
+                if let Value::Dict(_, inner) = &mut null {
+                    check_section(inner, key, id, source_of, problems);
+                }
+                *value = null;
+                true
+            }
             _ => {
                 let message = format!("expected a table, found {}", describe(value));
                 problems.push(problem(ProblemKind::InvalidType, key, value, message));
@@ -220,6 +233,12 @@ fn check_entry(
                         return false;
                     }
                 }
+            }
+            // `null` for a setting upstream's releases had as an `Option`: its default.
+            if let (Value::Empty(tag, _), true, Some(default)) =
+                (&*value, setting.nullable, setting.default_value())
+            {
+                *value = with_tag(default, *tag);
             }
             let unset = matches!(value, Value::Empty(..)) && setting.optional;
             match check_value(setting.kind, value) {

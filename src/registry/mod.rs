@@ -129,6 +129,9 @@ pub struct Setting {
     /// Declared `agree`: every process of one deployment must have the same value (see
     /// [`crate::agreement`]).
     pub agree: bool,
+    /// Declared `nullable`: JSON `null` means the default, as it did for upstream's
+    /// `Option` field (`"max_blocking_threads": null`).
+    pub nullable: bool,
     /// The Rust struct whose `settings!` table declares it (`TokioConfig`); empty for the
     /// `type` key of a one-of table.
     pub owner: &'static str,
@@ -282,6 +285,9 @@ pub(crate) struct TableInfo {
     pub optional: bool,
     /// The variant names of a one-of table.
     pub variants: Option<&'static [&'static str]>,
+    /// What `null` means for the table, as the tree a source would write for it: every
+    /// optional setting left unset is `null`, so it unsets a lower layer's value.
+    pub null: Option<&'static Value>,
 }
 
 impl TableInfo {
@@ -361,6 +367,7 @@ impl Registry {
                     machine_default: declared.machine,
                     secret: declared.secret,
                     agree: declared.agree,
+                    nullable: declared.nullable,
                     owner: declared.owner,
                     rules: declared.rules,
                     default: declared.default,
@@ -429,7 +436,36 @@ impl Registry {
             let id = registry.section_id(key);
             registry.tables[id].variants = Some(variants);
         }
+        for (key, value) in collector.null_tables {
+            let id = registry.section_id(&key);
+            let value = registry.with_unset_leaves(&key, value);
+            registry.tables[id].null = Some(Box::leak(Box::new(value)));
+        }
         registry
+    }
+
+    /// `value`, the table at `key`, with every optional setting under it that it leaves
+    /// unset written as `null`.
+    fn with_unset_leaves(&self, key: &str, value: Value) -> Value {
+        let Value::Dict(tag, mut dict) = value else {
+            return value;
+        };
+        let prefix = format!("{key}.");
+        for setting in self
+            .settings
+            .iter()
+            .filter(|s| s.optional && s.applies_to.is_empty())
+        {
+            if let Some(name) = setting
+                .key
+                .strip_prefix(&prefix)
+                .filter(|n| !n.contains('.'))
+            {
+                dict.entry(name.to_string())
+                    .or_insert_with(value::null_value);
+            }
+        }
+        Value::Dict(tag, dict)
     }
 
     /// The id of the table `key`, which the declarations made a table.
@@ -511,6 +547,17 @@ impl Registry {
     pub(crate) fn is_optional_section(&self, key: &str) -> bool {
         self.table_at(key).optional
     }
+}
+
+/// The tables whose JSON `null` means a value of theirs (`nixl`: no backend;
+/// `cache.disk`: no disk tier), by key.
+pub(crate) fn null_tables() -> impl Iterator<Item = &'static str> {
+    let registry = registry();
+    registry
+        .keys
+        .iter()
+        .copied()
+        .filter(|key| matches!(registry.node(key), Some(Node::Section(id)) if registry.table(id).null.is_some()))
 }
 
 /// Looks up the setting at `key` (dotted, tagged form).

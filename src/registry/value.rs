@@ -12,6 +12,33 @@ pub(crate) fn table_value(dict: Dict) -> Value {
 
 /// Takes `value` out of its place in a table being rewritten in place; what is left there
 /// is a placeholder that the caller overwrites or removes.
+/// `null` in a value tree.
+pub(crate) fn null_value() -> Value {
+    Value::Empty(Default::default(), figment::value::Empty::None)
+}
+
+/// `value` with `tag` on it and on everything below it: a value this crate writes in place
+/// of a source's (`null` read as a default) carries that source's tag, which names the
+/// provider of a caller-built figment.
+pub(crate) fn with_tag(value: Value, tag: figment::value::Tag) -> Value {
+    match value {
+        Value::String(_, v) => Value::String(tag, v),
+        Value::Char(_, v) => Value::Char(tag, v),
+        Value::Bool(_, v) => Value::Bool(tag, v),
+        Value::Num(_, v) => Value::Num(tag, v),
+        Value::Empty(_, v) => Value::Empty(tag, v),
+        Value::Dict(_, dict) => Value::Dict(
+            tag,
+            dict.into_iter()
+                .map(|(k, v)| (k, with_tag(v, tag)))
+                .collect(),
+        ),
+        Value::Array(_, items) => {
+            Value::Array(tag, items.into_iter().map(|v| with_tag(v, tag)).collect())
+        }
+    }
+}
+
 pub(crate) fn take_value(value: &mut Value) -> Value {
     std::mem::replace(value, Value::from(false))
 }
