@@ -325,6 +325,19 @@ proptest! {
         }
     }
 
+    /// Values in figment's syntax (quotes, lists, tables, escapes, non-ASCII text): the
+    /// random values above reach figment's parser only by chance.
+    #[test]
+    fn figment_syntax_values_never_panic(
+        picks in proptest::collection::vec((any::<prop::sample::Index>(), "[\"\\[\\]{}=, a-zA-Z0-9\\\\\u{e9}\u{119a0}u]{0,24}"), 1..6),
+    ) {
+        let env: Vec<(String, String)> = picks
+            .into_iter()
+            .map(|(i, value)| (i.get(kvbm_config::registry::settings()).env.to_string(), value))
+            .collect();
+        assert_errors_have_sources(loader().env(env).role(Role::Worker));
+    }
+
     #[test]
     fn arbitrary_env_values_never_panic(
         picks in proptest::collection::vec((any::<prop::sample::Index>(), "\\PC{0,30}"), 1..8),

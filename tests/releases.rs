@@ -226,6 +226,42 @@ fn a_malformed_list_or_table_is_an_error_naming_the_variable() {
     }
 }
 
+/// figment 0.10's string reader panics or drops characters on an escape after non-ASCII
+/// text (it slices at a character index); such a value is an error naming the variable,
+/// and ASCII escapes and plain non-ASCII text still read.
+#[test]
+fn an_escape_figment_cannot_read_is_an_error_not_a_panic() {
+    for (var, value) in [
+        (
+            "KVBM_NOVA_BACKEND_TCP_INTERFACE",
+            "\"\u{d4a}\u{119a0}##\\\\\u{10740}\"",
+        ),
+        ("KVBM_NOVA_BACKEND_TCP_INTERFACE", "\"\u{e9}a\\tb\""),
+        ("KVBM_OFFLOAD_G1_TO_G2_POLICIES", "[\"\u{e9}\\n\"]"),
+        ("KVBM_NIXL_BACKENDS", "{UCX={dev=\"\u{e9}\\t\"}}"),
+    ] {
+        let error = load_err(loader().env([(var, value)]));
+        let problem = &error.problems()[0];
+        assert_eq!(
+            problem.source,
+            Source::Env {
+                var: var.to_string()
+            }
+        );
+        assert!(problem.message.contains("backslash"), "{}", problem.message);
+    }
+    let (value, _) = with_env(
+        &[("KVBM_NOVA_BACKEND_TCP_INTERFACE", "\"e\\u0074h0\"")],
+        "nova.backend.tcp_interface",
+    );
+    assert_eq!(value, "\"eth0\"");
+    let (value, _) = with_env(
+        &[("KVBM_NOVA_BACKEND_TCP_INTERFACE", "\"\u{e9}th0\"")],
+        "nova.backend.tcp_interface",
+    );
+    assert_eq!(value, "\"\u{e9}th0\"");
+}
+
 #[test]
 fn bootstrap_peers_must_be_host_and_port() {
     let error = load_err(loader().env([

@@ -256,7 +256,7 @@ fn unknown_variable(name: &str, source: Source) -> Warning {
 pub(crate) fn parse_env_value(kind: Kind, raw: &str) -> Result<Value, String> {
     let text = raw.trim();
     let unquoted;
-    let text = match quoted_string(text) {
+    let text = match quoted_string(text)? {
         Some(inner) => {
             unquoted = inner;
             unquoted.as_str()
@@ -314,26 +314,37 @@ pub(crate) fn parse_bool(text: &str) -> Result<bool, String> {
     }
 }
 
-/// The text of a value written as one quoted string in figment's syntax (`"eth0"`), with
-/// its escapes resolved; `None` for any other text.
-fn quoted_string(text: &str) -> Option<String> {
-    if !(text.len() >= 2 && text.starts_with('"') && text.ends_with('"')) {
-        return None;
+/// figment's reading of `text`, or `None` when it reads it as the plain string it is.
+///
+/// figment 0.10's string reader resolves a backslash escape by slicing at a *character*
+/// index as if it were a byte index: after non-ASCII text it panics (not a char boundary)
+/// or silently drops characters. Text holding both is refused with a reason instead of
+/// being handed to it.
+fn figment_reading(text: &str) -> Result<Option<Value>, String> {
+    if text.contains('\\') && !text.is_ascii() {
+        return Err(
+            "uses a backslash escape beside non-ASCII text, which figment's value \
+                    syntax cannot read; write the value without quotes or escapes"
+                .into(),
+        );
     }
     match text.parse::<Value>() {
-        Ok(Value::String(_, inner)) if inner != text => Some(inner),
-        _ => None,
+        Ok(Value::String(_, s)) if s == text => Ok(None),
+        Ok(value) => Ok(Some(value)),
+        Err(never) => match never {},
     }
 }
 
-/// figment's reading of a list or table value; `None` when the text does not parse as one
-/// (figment's parser then gives the text back as a string).
-fn figment_value(text: &str) -> Option<Value> {
-    match text.parse::<Value>() {
-        Ok(Value::String(_, s)) if s == text => None,
-        Ok(value) => Some(value),
-        Err(never) => match never {},
+/// The text of a value written as one quoted string in figment's syntax (`"eth0"`), with
+/// its escapes resolved; `None` for any other text.
+fn quoted_string(text: &str) -> Result<Option<String>, String> {
+    if !(text.len() >= 2 && text.starts_with('"') && text.ends_with('"')) {
+        return Ok(None);
     }
+    Ok(match figment_reading(text)? {
+        Some(Value::String(_, inner)) => Some(inner),
+        _ => None,
+    })
 }
 
 /// The items of a list variable: `[a, "b"]` in figment's syntax, or `a,b`.
@@ -342,7 +353,7 @@ fn list_items(text: &str) -> Result<Vec<String>, String> {
         return Ok(split_list(text));
     }
     let not_a_list = || "expected a list: `[a, b]`, `[\"a\", \"b\"]` or `a,b`".to_string();
-    let Some(Value::Array(_, items)) = figment_value(text) else {
+    let Some(Value::Array(_, items)) = figment_reading(text)? else {
         return Err(not_a_list());
     };
     items
@@ -360,7 +371,7 @@ fn backend_entries(text: &str) -> Result<Vec<(String, Dict)>, String> {
     }
     let not_a_table =
         || "expected backends: `{UCX={}, GDS={}}`, `[UCX, GDS]` or `UCX,GDS`".to_string();
-    let Some(Value::Dict(_, backends)) = figment_value(text) else {
+    let Some(Value::Dict(_, backends)) = figment_reading(text)? else {
         return Err(not_a_table());
     };
     backends
