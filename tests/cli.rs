@@ -269,6 +269,7 @@ fn env_lists_every_variable_and_flags_unknown_and_v1_ones() {
         .env("KVBM_CACHE_HOST_NUM_BLOCKS", "64")
         .env("KVBM_CACHE_HOST_NUM_BLOCK", "64")
         .env("DYN_KVBM_CPU_CACHE_GB", "4")
+        .env("DYN_KVBM_METRICS", "1")
         .arg("env")
         .output()
         .unwrap();
@@ -287,8 +288,12 @@ fn env_lists_every_variable_and_flags_unknown_and_v1_ones() {
     assert!(text.contains("unknown: KVBM_CACHE_HOST_NUM_BLOCK is not a KVBM setting, so it is ignored; did you mean `KVBM_CACHE_HOST_NUM_BLOCKS`?"), "{text}");
     assert!(
         text.contains(
-            "DYN_KVBM_CPU_CACHE_GB is a deprecated KVBM v1 variable; use KVBM_CACHE_HOST_SIZE_GB"
+            "v1: DYN_KVBM_CPU_CACHE_GB is deprecated (KVBM v1); use `KVBM_CACHE_HOST_SIZE_GB` instead"
         ),
+        "{text}"
+    );
+    assert!(
+        text.contains("v1: DYN_KVBM_METRICS is a KVBM v1 variable with no effect on this config"),
         "{text}"
     );
 }

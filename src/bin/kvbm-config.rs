@@ -707,11 +707,8 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
         .collect();
     v1.sort_by_key(|(var, _)| *var);
     for (var, entry) in v1 {
-        outln!(
-            "{} {var} is a deprecated KVBM v1 variable; use {}",
-            ui.warning("deprecated:"),
-            entry.replacement()
-        );
+        let var = kvbm_config::secret::escape_terminal(var);
+        outln!("{} {var} {}", ui.warning("v1:"), entry.advice());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -116,7 +116,8 @@ impl EnvLayer {
                 // Never echo the bytes: they may be a credential. A variable that sets
                 // something is an error; one that sets nothing, a warning.
                 let known = registry::setting_for_env(name).is_some()
-                    || (is_v1 && super::v1_table::lookup(name).is_some());
+                    || (is_v1
+                        && super::v1_table::lookup(name).is_some_and(|v1| v1.key().is_some()));
                 let message = "value is not valid UTF-8 (not shown)";
                 match known {
                     true => layer.problems.push(Problem::new(

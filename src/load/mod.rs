@@ -4,7 +4,8 @@
 //!  1 defaults  <  2 system file  <  3 KVBM_CONFIG_PATH file  <  4 KVBM_* env  <  5 JSON
 //! ```
 //!
-//! (The deprecated v1 `DYN_KVBM_*` variables sit just below `KVBM_*`; see [`crate::v1`].)
+//! (The deprecated v1 `DYN_KVBM_*` variables sit just above the defaults, as in upstream's
+//! releases; see [`crate::v1`].)
 //!
 //! Each source is handled on its own first. A file or JSON document is parsed, split into
 //! its plain tables and its `default` / `leader` / `worker` profile tables, and every table is
@@ -377,6 +378,7 @@ impl Loader {
             &mut env.warnings,
         );
         assembly.warnings(std::mem::take(&mut env.warnings));
+        v1.merge_into(&mut assembly);
         if let Some(path) = &self.system_file {
             if let Err(reason) = self.merge_file(path, FileLayer::System, &mut assembly) {
                 assembly.problems([unreadable(path, FileLayer::System, &reason)]);
@@ -403,7 +405,6 @@ impl Loader {
             }
             (None, None) => {}
         }
-        v1.merge_into(&mut assembly);
         assembly.problems(env.problems);
         env.slice.merge_into(&mut assembly);
         if let Some(JsonInput::Tree(dict)) = &self.json {

@@ -1,15 +1,17 @@
 //! Migration: the Dynamo KVBM v1 `DYN_KVBM_*` variables, honoured with deprecation warnings.
 //!
 //! Existing deployments set `DYN_KVBM_CPU_CACHE_GB` and friends. They keep working as a
-//! layer of their own, between the user file and the `KVBM_*` variables:
+//! layer of their own, just above the defaults, as upstream's own v1 layer sits:
 //!
 //! ```text
-//! defaults < system file < user file < DYN_KVBM_* < KVBM_* < JSON
+//! defaults < DYN_KVBM_* < system file < user file < KVBM_* < JSON
 //! ```
 //!
-//! Each one in use gives a warning naming its replacement; when the `KVBM_*` replacement is
-//! set too, it wins and the warning says the v1 variable was ignored. [`V1_VARS`] is the
-//! single table of the mapping; the README's migration table is rendered from it.
+//! So a TOML file written for v2 beats what a pod's v1 variables still say. Each v1
+//! variable in use gives a warning naming its replacement; when the `KVBM_*` replacement is
+//! set too, the warning says the v1 variable was ignored. A variable KVBM v1 read for
+//! something this config does not hold gets a warning that it has no effect. [`V1_VARS`] is
+//! the single table of the mapping; the README's migration table is rendered from it.
 
 use figment::value::{Dict, Value};
 
@@ -19,8 +21,11 @@ use crate::error::{Problem, Warning};
 use crate::nixl::NixlBackend;
 use crate::registry::{self, Kind};
 
-pub use super::v1_table::{lookup, V1Var, PER_WORKER_NOTE, V1_VARS};
+pub use super::v1_table::{lookup, V1Meaning, V1Var, PER_WORKER_NOTE, V1_VARS};
 use super::v1_table::{NIXL_BACKEND_PREFIX, OBJECT_ENABLED, OBJECT_ENDPOINT};
+
+/// The key `DYN_KVBM_OBJECT_ENABLED` switches.
+const OBJECT_TYPE: &str = "object.client.type";
 use crate::source::Source;
 
 /// What the v1 variables of one environment snapshot set.
@@ -47,12 +52,25 @@ impl V1Layer {
             let Some(setting) = lookup(name) else {
                 continue;
             };
-            if let Some(v2_var) = v2.var_of(setting.key) {
+            let key = match setting.meaning {
+                V1Meaning::Sets(key) | V1Meaning::SwitchesOn { key, .. } => key,
+                V1Meaning::NoEffect => {
+                    warnings.push(advice(name, setting));
+                    continue;
+                }
+            };
+            if let Some(v2_var) = v2.var_of(key) {
                 warnings.push(ignored(name, v2_var));
                 continue;
             }
-            warnings.push(deprecated(name, setting));
-            if let Some(backend) = name.strip_prefix(NIXL_BACKEND_PREFIX) {
+            warnings.push(advice(name, setting));
+            if let V1Meaning::SwitchesOn { key, value: on } = setting.meaning {
+                match parse_bool(value) {
+                    Ok(true) => layer.set_parsed(key, name, on, problems),
+                    Ok(false) => {}
+                    Err(message) => problems.push(bad_value(key, name, value, message)),
+                }
+            } else if let Some(backend) = name.strip_prefix(NIXL_BACKEND_PREFIX) {
                 match parse_bool(value) {
                     Ok(on) => {
                         let set = backends.get_or_insert_with(Dict::new);
@@ -63,12 +81,12 @@ impl V1Layer {
                             );
                         }
                     }
-                    Err(message) => problems.push(bad_value(setting.key, name, value, message)),
+                    Err(message) => problems.push(bad_value(key, name, value, message)),
                 }
-            } else if setting.key.starts_with("object.") {
+            } else if key.starts_with("object.") {
                 object.push((setting, name, value));
             } else {
-                layer.set_parsed(setting.key, name, value, problems);
+                layer.set_parsed(key, name, value, problems);
             }
         }
         if let Some(set) = backends {
@@ -124,12 +142,12 @@ impl V1Layer {
         {
             None => None,
             Some((_, var, Ok(on))) => Some((var, on)),
-            Some((setting, var, Err(message))) => {
+            Some((_, var, Err(message))) => {
                 let value = object
                     .iter()
                     .find(|(_, n, _)| *n == var)
                     .map_or("", |(_, _, v)| v);
-                problems.push(bad_value(setting.key, var, value, message));
+                problems.push(bad_value(OBJECT_TYPE, var, value, message));
                 return;
             }
         };
@@ -138,9 +156,12 @@ impl V1Layer {
             .filter(|(setting, _, _)| setting.var != OBJECT_ENABLED);
         match enabled {
             Some((var, true)) => {
-                self.set("object.client.type", Value::from("s3"), var);
+                self.set(OBJECT_TYPE, Value::from("s3"), var);
                 for &(setting, name, value) in fields {
-                    self.set_parsed(setting.key, name, value, problems);
+                    let V1Meaning::Sets(key) = setting.meaning else {
+                        continue;
+                    };
+                    self.set_parsed(key, name, value, problems);
                     if setting.var == OBJECT_ENDPOINT {
                         self.set("object.client.force_path_style", Value::from(true), name);
                     }
@@ -168,22 +189,14 @@ impl V1Layer {
     }
 }
 
-fn deprecated(var: &str, setting: &V1Var) -> Warning {
+/// The warning for a v1 variable in use: its replacement, or that it has no effect.
+fn advice(var: &str, setting: &V1Var) -> Warning {
     Warning {
         key: var.to_string(),
         source: Source::Env {
             var: var.to_string(),
         },
-        message: match setting.note {
-            PER_WORKER_NOTE => format!(
-                "is deprecated (KVBM v1); use `{}` instead. {PER_WORKER_NOTE}",
-                setting.replacement()
-            ),
-            _ => format!(
-                "is deprecated (KVBM v1); use `{}` instead",
-                setting.replacement()
-            ),
-        },
+        message: setting.advice(),
     }
 }
 
@@ -213,13 +226,16 @@ fn without_object(var: &str, why: &str) -> Warning {
 pub fn migration_table() -> String {
     let mut out = String::from("| v1 variable | Sets | Use instead | Note |\n|-------------|------|-------------|------|\n");
     for v in V1_VARS {
+        let sets = match v.meaning {
+            V1Meaning::Sets(key) => format!("`{key}`"),
+            V1Meaning::SwitchesOn { key, value } => format!("`{key}` to `{value}` when `true`"),
+            V1Meaning::NoEffect => "nothing".to_string(),
+        };
+        let instead = v
+            .replacement()
+            .map_or("-".to_string(), |r| format!("`{r}`"));
         let note = if v.note.is_empty() { "-" } else { v.note };
-        out.push_str(&format!(
-            "| `{}` | `{}` | `{}` | {note} |\n",
-            v.var,
-            v.key,
-            v.replacement()
-        ));
+        out.push_str(&format!("| `{}` | {sets} | {instead} | {note} |\n", v.var));
     }
     out
 }
