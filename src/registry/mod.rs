@@ -551,6 +551,7 @@ impl Registry {
 
 /// The tables whose JSON `null` means a value of theirs (`nixl`: no backend;
 /// `cache.disk`: no disk tier), by key.
+#[cfg(feature = "schema")]
 pub(crate) fn null_tables() -> impl Iterator<Item = &'static str> {
     let registry = registry();
     registry
