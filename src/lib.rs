@@ -116,7 +116,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use error::{BuildError, ConfigError, Problem, ProblemKind, Warning};
 pub use load::report::{LoadReport, Loaded, ReportEntry};
 pub use load::v1;
-pub use load::{Loader, SYSTEM_CONFIG_PATH};
+pub use load::{ForeignSections, Loader, SYSTEM_CONFIG_PATH};
 pub use source::{FileLayer, Profile, Role, Source};
 
 /// The names of dynamo-kvbm-config, for crates migrating from it, exported once, at the

@@ -883,3 +883,23 @@ fn diff_reads_standard_input_with_the_loaders_cap() {
         stderr(&output)
     );
 }
+
+/// `--foreign-section` leaves another crate's table alone, as `Loader::foreign_section`.
+#[test]
+fn check_leaves_a_declared_foreign_section_alone() {
+    let files = Files::new();
+    let config = files.write("kvbm.toml", "[metrics]\nport = 9090\n");
+    let check = |foreign: &[&str]| {
+        kvbm(&files)
+            .arg("--config")
+            .arg(&config)
+            .args(foreign)
+            .args(["check", "--strict"])
+            .output()
+            .unwrap()
+    };
+    let undeclared = check(&[]);
+    assert_eq!(undeclared.status.code(), Some(1), "{}", stdout(&undeclared));
+    let declared = check(&["--foreign-section", "metrics"]);
+    assert_eq!(declared.status.code(), Some(0), "{}", stderr(&declared));
+}

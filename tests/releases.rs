@@ -485,3 +485,103 @@ fn no_backend_at_all_from_every_source() {
     let config = kvbm_config::KvbmConfig::extract_from(figment).unwrap();
     assert_eq!(config.nixl.enabled_backends(), ["GDS"]);
 }
+
+/// A dependent crate's section, declared foreign, loads beside KVBM's and reaches the
+/// crate through the figment; undeclared, it is an unknown key, as any typo is.
+#[test]
+fn a_declared_foreign_section_is_left_to_its_crate() {
+    let files = common::Files::new();
+    let path = files.write(
+        "kvbm.toml",
+        "[rayon]\nnum_threads = 2\n[metrics]\nport = 9090\n[worker.metrics]\nport = 9191\n",
+    );
+    let undeclared = load_err(loader().user_file(&path));
+    assert_eq!(undeclared.problems()[0].key, "metrics");
+
+    for (role, port) in [(None, 9090), (Some(kvbm_config::Role::Worker), 9191)] {
+        let mut declared = loader()
+            .user_file(&path)
+            .foreign_section("metrics")
+            .env([("KVBM_METRICS_PATH", "/metrics")]);
+        if let Some(role) = role {
+            declared = declared.role(role);
+        }
+        let loaded = declared.load().unwrap();
+        assert_eq!(loaded.config.rayon.num_threads, 2);
+        assert!(
+            loaded.report.warnings().is_empty(),
+            "{:?}",
+            loaded.report.warnings()
+        );
+
+        let figment = declared.figment();
+        let config = kvbm_config::KvbmConfig::extract_from(&figment).unwrap();
+        assert_eq!(config.rayon.num_threads, 2);
+        assert_eq!(figment.extract_inner::<u16>("metrics.port").unwrap(), port);
+        assert_eq!(
+            figment.extract_inner::<String>("metrics.path").unwrap(),
+            "/metrics"
+        );
+    }
+
+    // Any other unknown key is still an error with its did-you-mean.
+    let typo = files.write(
+        "typo.toml",
+        "[metrics]\nport = 1\n[rayom]\nnum_threads = 2\n",
+    );
+    let error = load_err(loader().user_file(&typo).foreign_section("metrics"));
+    assert_eq!(error.problems().len(), 1, "{error}");
+    assert_eq!(error.problems()[0].key, "rayom");
+    assert!(
+        error.to_string().contains("did you mean `rayon`"),
+        "{error}"
+    );
+
+    // Without the declaration, its variables are unknown ones.
+    let loaded = loader()
+        .env([("KVBM_METRICS_PATH", "/metrics")])
+        .load()
+        .unwrap();
+    assert_eq!(loaded.report.warnings()[0].key, "KVBM_METRICS_PATH");
+}
+
+/// A caller-built figment declares the sections it adds with `ForeignSections`, as
+/// upstream's "dependent libraries extract their own config from the same Figment".
+#[test]
+fn extract_from_leaves_declared_sections_alone() {
+    use figment::providers::{Format, Json};
+    let section = || Json::string(r#"{"metrics": {"port": 9090}, "tokio": {"worker_threads": 1}}"#);
+    let undeclared =
+        kvbm_config::KvbmConfig::extract_from(loader().figment().merge(section())).unwrap_err();
+    assert_eq!(undeclared.problems()[0].key, "metrics");
+
+    let figment = loader()
+        .figment()
+        .merge(kvbm_config::ForeignSections::new(["metrics"]))
+        .merge(section());
+    let config = kvbm_config::KvbmConfig::extract_from(&figment).unwrap();
+    assert_eq!(config.tokio.worker_threads, 1);
+    assert_eq!(figment.extract_inner::<u16>("metrics.port").unwrap(), 9090);
+
+    let misspelled = figment.merge(Json::string(r#"{"tokyo": {}}"#));
+    let error = kvbm_config::KvbmConfig::extract_from(misspelled).unwrap_err();
+    assert_eq!(error.problems()[0].key, "tokyo");
+}
+
+/// A KVBM section, its released name or a profile cannot be declared foreign: that would
+/// drop KVBM's own settings in silence.
+#[test]
+fn a_kvbm_name_cannot_be_foreign() {
+    for name in ["tokio", "messenger", "nova", "leader", "cache.host", ""] {
+        let error = load_err(loader().foreign_section(name));
+        assert_eq!(error.problems()[0].source, Source::Code, "{name}");
+        assert!(error.to_string().contains("foreign"), "{error}");
+        let figment = loader()
+            .figment()
+            .merge(kvbm_config::ForeignSections::new([name]));
+        assert!(
+            kvbm_config::KvbmConfig::extract_from(figment).is_err(),
+            "{name}"
+        );
+    }
+}

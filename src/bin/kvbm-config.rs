@@ -57,6 +57,10 @@ struct Sources {
     /// Ignore the process environment (KVBM_*, DYN_KVBM_* and KVBM_CONFIG_PATH).
     #[arg(long, global = true)]
     no_env: bool,
+    /// A top-level table of another crate kept in the same files (e.g. `metrics`): left
+    /// alone, as `Loader::foreign_section` does. Repeat for several.
+    #[arg(long = "foreign-section", value_name = "NAME", global = true)]
+    foreign_sections: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -345,6 +349,9 @@ impl Sources {
         }
         if let Some(name) = &self.connector {
             base = base.connector(name);
+        }
+        for name in &self.foreign_sections {
+            base = base.foreign_section(name);
         }
         // `--json` is a file, `-` for standard input, or the JSON text itself (as operators
         // paste `--kv-transfer-config` values). The loader reads (and caps) each; one it

@@ -81,12 +81,15 @@ pub(crate) struct EnvLayer {
     pub warnings: Vec<Warning>,
     /// Which of `warnings` are about unknown `KVBM_*` variables.
     unknown: Vec<usize>,
+    /// What the variables of declared foreign sections set (`KVBM_METRICS_PORT` is
+    /// `metrics.port`), read as figment reads a value, for the crates that own them.
+    pub foreign: Dict,
 }
 
 impl EnvLayer {
     /// Scans `vars` once, keeping `KVBM_*` and the deprecated `DYN_KVBM_*` variables; other
     /// variables are not even decoded.
-    pub(crate) fn scan(vars: &[(OsString, OsString)]) -> EnvLayer {
+    pub(crate) fn scan(vars: &[(OsString, OsString)], foreign: &[String]) -> EnvLayer {
         let mut layer = EnvLayer::default();
         for (name, raw) in vars {
             // Most of an environment is someone else's: look at the prefix's bytes before
@@ -151,6 +154,15 @@ impl EnvLayer {
                 continue;
             }
             let Some(setting) = registry::setting_for_env(name) else {
+                if let Some(key) = super::foreign::env_key(name, foreign) {
+                    // Another crate's to judge; a value figment cannot read stays text.
+                    let value = figment_reading(value.trim())
+                        .ok()
+                        .flatten()
+                        .unwrap_or_else(|| Value::from(value.to_string()));
+                    insert_at(&mut layer.foreign, &key, value);
+                    continue;
+                }
                 layer.unknown.push(layer.warnings.len());
                 layer.warnings.push(unknown_variable(name, source()));
                 continue;

@@ -25,9 +25,36 @@ pub(crate) struct Assembly {
     origins: Origins,
     problems: Vec<Problem>,
     warnings: Vec<Warning>,
+    /// The sections declared another crate's (see `foreign.rs`), and what the sources set
+    /// in them, merged in the same order.
+    foreign_names: Vec<String>,
+    foreign: Dict,
 }
 
 impl Assembly {
+    /// An assembly that leaves the sections `names` to the crates that own them.
+    pub(crate) fn with_foreign_sections(names: Vec<String>) -> Assembly {
+        Assembly {
+            foreign_names: names,
+            ..Assembly::default()
+        }
+    }
+
+    /// The sections declared another crate's.
+    pub(crate) fn foreign_names(&self) -> &[String] {
+        &self.foreign_names
+    }
+
+    /// Merges what a higher source set in the foreign sections on top.
+    pub(crate) fn merge_foreign(&mut self, upper: Dict) {
+        super::foreign::merge_dicts(&mut self.foreign, upper);
+    }
+
+    /// What the sources set in the foreign sections.
+    pub(crate) fn foreign(&self) -> &Dict {
+        &self.foreign
+    }
+
     /// Merges a checked table of a higher layer on top.
     pub(crate) fn merge(&mut self, upper: Dict, source_of: &TableSourceOf<'_>) {
         merge_into(

@@ -36,6 +36,7 @@ use figment::Figment;
 
 mod env;
 mod file;
+mod foreign;
 mod json;
 mod merge;
 mod provider;
@@ -55,6 +56,7 @@ use crate::error::{ConfigError, Problem, ProblemKind};
 use crate::registry::CONFIG_PATH_ENV;
 use crate::source::{FileLayer, Profile, Role, Source};
 
+pub use self::foreign::ForeignSections;
 pub(crate) use self::provider::extract;
 
 /// The value of the TOML text `value` (an `example` of a declaration), with the file
@@ -113,6 +115,7 @@ pub struct Loader {
     role: Option<Role>,
     cpu_count: usize,
     strict: bool,
+    foreign: Vec<String>,
 }
 
 /// Where layer 5, the JSON document, comes from.
@@ -153,6 +156,7 @@ impl Loader {
             role: None,
             cpu_count: crate::cpu_count(),
             strict: false,
+            foreign: Vec::new(),
         }
     }
 
@@ -297,6 +301,35 @@ impl Loader {
         self
     }
 
+    /// Declares `name` (a top-level table, e.g. `metrics`) another crate's section: it is
+    /// taken out of every file and JSON document (plain and profile tables) before they are
+    /// checked, `KVBM_<NAME>_*` variables are not reported as unknown, and
+    /// [`Loader::figment`] carries it for the crate that owns it, with the
+    /// [`ForeignSections`](crate::ForeignSections) declaration that lets
+    /// [`KvbmConfig::extract_from`](crate::KvbmConfig::extract_from) leave it alone. Every
+    /// other unknown key stays an error. A KVBM section or profile name is refused.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kvbm_config::{KvbmConfig, Loader};
+    ///
+    /// let figment = Loader::new()
+    ///     .foreign_section("metrics")
+    ///     .json(r#"{"rayon": {"num_threads": 2}, "metrics": {"port": 9090}}"#)
+    ///     .env([("KVBM_METRICS_PATH", "/metrics")])
+    ///     .figment();
+    /// let config = KvbmConfig::extract_from(&figment)?;
+    /// let port: u16 = figment.extract_inner("metrics.port").unwrap();
+    /// let path: String = figment.extract_inner("metrics.path").unwrap();
+    /// assert_eq!((config.rayon.num_threads, port, path.as_str()), (2, 9090, "/metrics"));
+    /// # Ok::<(), kvbm_config::ConfigError>(())
+    /// ```
+    pub fn foreign_section(mut self, name: impl Into<String>) -> Self {
+        self.foreign.push(name.into());
+        self
+    }
+
     /// Strict mode: every warning (an unknown `KVBM_*` variable, an empty one, a shadowed
     /// setting, ...) fails the load as a problem of kind [`ProblemKind::Warning`].
     pub fn strict(mut self, strict: bool) -> Self {
@@ -350,7 +383,7 @@ impl Loader {
     /// The warnings about `KVBM_*` variables that are set but name no setting, with the
     /// closest known name; the same ones a load gives.
     pub fn unknown_variables(&self) -> Vec<crate::Warning> {
-        EnvLayer::scan(&self.env)
+        EnvLayer::scan(&self.env, &self.foreign)
             .unknown_variables()
             .cloned()
             .collect()
@@ -367,10 +400,11 @@ impl Loader {
 
     /// Reads every source once and merges them in precedence order.
     fn assemble(&self) -> Assembly {
-        let mut assembly = Assembly::default();
+        let mut assembly = Assembly::with_foreign_sections(self.foreign.clone());
+        assembly.problems(foreign::check_names(&self.foreign, &Source::Code));
         // The environment is scanned first (it may name the user file) but its problems are
         // reported in layer order, after the files'.
-        let mut env = EnvLayer::scan(&self.env);
+        let mut env = EnvLayer::scan(&self.env, &self.foreign);
         let v1 = v1::V1Layer::build(
             &env.v1_vars,
             &env.slice,
@@ -407,6 +441,7 @@ impl Loader {
         }
         assembly.problems(env.problems);
         env.slice.merge_into(&mut assembly);
+        assembly.merge_foreign(env.foreign);
         if let Some(JsonInput::Tree(dict)) = &self.json {
             let document = json::JsonDocument {
                 dict: dict.clone(),

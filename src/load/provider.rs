@@ -8,6 +8,7 @@ use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Provider};
 
 use super::env::insert_at;
+use super::foreign::{check_names, take_marker, ForeignSections, DECLARED_NAME};
 use super::merge::{Assembly, Origins};
 use super::shape::merge_document;
 use super::validate::finish;
@@ -23,11 +24,32 @@ pub(crate) fn figment_of(assembly: Assembly) -> Figment {
         return Figment::from(FailedSources(problems));
     }
     let defaults = Defaults::below();
-    partition(assembly.tree(), assembly.origins())
+    let figment = partition(assembly.tree(), assembly.origins())
         .into_iter()
         .fold(Figment::from(defaults), |figment, slice| {
             figment.merge(slice)
-        })
+        });
+    if assembly.foreign_names().is_empty() {
+        return figment;
+    }
+    figment
+        .merge(ForeignData(assembly.foreign().clone()))
+        .merge(ForeignSections::new(
+            assembly.foreign_names().iter().cloned(),
+        ))
+}
+
+/// What the sources set in the sections declared another crate's, for that crate.
+struct ForeignData(Dict);
+
+impl Provider for ForeignData {
+    fn metadata(&self) -> Metadata {
+        Metadata::named("KVBM config sources (foreign sections)")
+    }
+
+    fn data(&self) -> Result<Map<figment::Profile, Dict>, figment::Error> {
+        Ok(Map::from([(figment::Profile::Default, self.0.clone())]))
+    }
 }
 
 /// The name of the provider of the defaults in [`crate::Loader::figment`]; its values are
@@ -219,6 +241,12 @@ pub(crate) fn extract(figment: &Figment, cpu_count: usize) -> Result<KvbmConfig,
     };
     match figment.find_value("") {
         Ok(Value::Dict(_, mut doc)) => {
+            let foreign = take_marker(&mut doc);
+            let declared = Source::Provider {
+                name: DECLARED_NAME.into(),
+            };
+            assembly = Assembly::with_foreign_sections(foreign);
+            assembly.problems(check_names(assembly.foreign_names(), &declared));
             if let Some(problems) = doc.remove(PROBLEMS_KEY) {
                 match problems.deserialize::<Vec<Problem>>() {
                     Ok(problems) => assembly.problems(problems),

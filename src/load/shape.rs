@@ -29,13 +29,16 @@ pub(crate) type SourceOf<'a> = dyn Fn(Option<Profile>, &str, &Value) -> Source +
 
 pub(crate) use super::merge::TableSourceOf;
 
-/// Checks every table of one document and merges plain, `default`, then `role`'s table.
+/// Checks every table of one document and merges plain, `default`, then `role`'s table;
+/// the sections declared another crate's are taken out first.
 pub(crate) fn merge_document(
-    doc: Dict,
+    mut doc: Dict,
     role: Option<Role>,
     source_of: &SourceOf<'_>,
     assembly: &mut Assembly,
 ) {
+    let foreign = super::foreign::take(&mut doc, assembly.foreign_names(), role);
+    assembly.merge_foreign(foreign);
     let mut problems = Vec::new();
     let mut key = key_buffer();
     for (profile, mut table) in split_profiles(doc, source_of, &mut problems) {
@@ -135,7 +138,7 @@ fn split_profiles(
 }
 
 /// Whether a profile table applies to a load for `role`.
-fn applies(profile: Option<Profile>, role: Option<Role>) -> bool {
+pub(crate) fn applies(profile: Option<Profile>, role: Option<Role>) -> bool {
     match profile {
         None | Some(Profile::Default) => true,
         Some(profile) => role.map(Profile::from) == Some(profile),
