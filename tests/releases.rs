@@ -585,3 +585,36 @@ fn a_kvbm_name_cannot_be_foreign() {
         );
     }
 }
+
+/// MIGRATING.md's "From kvbm-config 1.x" names only variables that are read here.
+#[test]
+fn the_release_migration_guide_names_real_variables() {
+    let guide = common::repo_file("MIGRATING.md");
+    let section = guide
+        .split("## From kvbm-config 1.x")
+        .nth(1)
+        .expect("the section");
+    let names: Vec<&str> = section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|code| code.contains("KVBM_") && !code.ends_with('*'))
+        .map(|code| code.split('=').next().unwrap_or(code))
+        .collect();
+    assert!(names.len() >= 7, "{names:?}");
+    for name in names {
+        if name.starts_with("DYN_KVBM_") {
+            assert!(kvbm_config::v1::lookup(name).is_some(), "{name}");
+        } else {
+            assert!(kvbm_config::registry::lookup(name).is_ok(), "{name}");
+        }
+    }
+}
+
+/// `worker_threads = null` meant tokio's default in the releases; here it is refused,
+/// as MIGRATING.md says, naming the key.
+#[test]
+fn a_null_worker_thread_count_is_refused() {
+    let error = load_err(loader().json(r#"{"tokio": {"worker_threads": null}}"#));
+    assert_eq!(error.problems()[0].key, "tokio.worker_threads", "{error}");
+}
