@@ -310,7 +310,7 @@ impl KvbmConfig {
     /// # Ok::<(), kvbm_config::ConfigError>(())
     /// ```
     pub fn extract_from<P: figment::Provider>(provider: P) -> Result<Self, ConfigError> {
-        load::extract(&Figment::from(provider), crate::cpu_count())
+        load::extract(&Figment::from(provider))
     }
 
     /// The NixL backends as a typed set in a stable order (by name).
@@ -328,14 +328,14 @@ impl KvbmConfig {
         self.nixl.backend_set()
     }
 
-    /// Checks every constraint of this config (for configs built in code), against this
-    /// machine's CPU count.
+    /// Checks every constraint of this config (for configs built in code). No constraint
+    /// reads a fact of this machine: preflight compares a config with a host.
     ///
     /// # Errors
     ///
     /// Every broken constraint, with [`Source::Code`] as the source.
     pub fn check(&self) -> Result<(), ConfigError> {
-        let problems = load::problems_in_code(self, crate::cpu_count());
+        let problems = load::problems_in_code(self);
         match problems.is_empty() {
             true => Ok(()),
             false => Err(ConfigError::new(problems)),
@@ -349,7 +349,7 @@ impl KvbmConfig {
 struct ReadmeDoctests;
 
 /// This machine's CPU count, read once: `num_cpus` reads the cgroup files on every call,
-/// and every load asks (the Rayon default, the thread-count rule).
+/// and every default config asks (the Rayon default).
 pub(crate) fn cpu_count() -> usize {
     static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CPUS.get_or_init(num_cpus::get)

@@ -186,14 +186,9 @@ impl crate::declare::Section for NixlObjectClientConfig {
         },
     ];
 
-    fn check(
-        &self,
-        at: &crate::declare::KeyPath<'_>,
-        context: crate::declare::Context,
-        found: &mut Vec<crate::declare::Violation>,
-    ) {
+    fn check(&self, at: &crate::declare::KeyPath<'_>, found: &mut Vec<crate::declare::Violation>) {
         match self {
-            Self::S3(s3) => s3.check(at, context, found),
+            Self::S3(s3) => s3.check(at, found),
         }
     }
 }

@@ -144,11 +144,10 @@ macro_rules! one_of {
             fn check(
                 &self,
                 at: &crate::declare::KeyPath<'_>,
-                context: crate::declare::Context,
-                found: &mut Vec<crate::declare::Violation>,
+                        found: &mut Vec<crate::declare::Violation>,
             ) {
                 match self {
-                    $(Self::$variant(c) => crate::declare::Section::check(c, at, context, found),)*
+                    $(Self::$variant(c) => crate::declare::Section::check(c, at, found),)*
                 }
             }
         }

@@ -16,12 +16,14 @@ crate::declare::settings! {
     pub struct TokioConfig {
         /// Number of async worker threads.
         ///
-        /// The upper bound is the CPU count of the machine the config is checked on (see
-        /// [`crate::Loader::cpu_count`]).
+        /// At least 1. The spec's upper bound, the CPU count, is a fact of the host that
+        /// runs the process, not of the machine that checks the config: `kvbm-config
+        /// preflight` (and [`crate::preflight::run`]) warns when the value exceeds the
+        /// target host's usable CPUs.
         pub worker_threads: usize = {
             default: 1,
             env: "KVBM_TOKIO_WORKER_THREADS",
-            check: [cpus],
+            check: [min(1)],
         },
         /// Max blocking thread pool size.
         ///

@@ -163,16 +163,15 @@ fn check_exits_0_with_warnings_1_with_every_problem_and_2_on_usage_errors() {
         .output()
         .unwrap();
     assert_eq!(ok.status.code(), Some(0));
-    // One verdict per role, and nothing else on stdout.
+    // One verdict for the command, and nothing else on stdout; the warning both roles'
+    // loads give is printed once.
     let printed = stdout(&ok);
     let verdicts: Vec<&str> = printed.lines().collect();
     assert_eq!(
         verdicts,
-        [
-            "ok: the leader config is valid (1 warning)",
-            "ok: the worker config is valid (1 warning)"
-        ]
+        ["ok: the leader and worker configs are valid and agree (1 warning)"]
     );
+    assert_eq!(stderr(&ok).lines().count(), 1, "{}", stderr(&ok));
     assert!(
         stderr(&ok).contains("did you mean `KVBM_TOKIO_WORKER_THREADS`?"),
         "{}",
@@ -331,7 +330,7 @@ fn preflight_passes_fails_on_memory_and_reports_a_taken_port() {
     let text = stdout(&output);
     assert!(
         text.lines().any(|l| l
-            .starts_with("error: cache.host.cache_size_gb: 8 workers × 1000000.0 GB")
+            .starts_with("error: [worker] cache.host.cache_size_gb: 8 workers × 1000000.0 GB")
             && l.contains("GiB")
             && l.ends_with("(1000000.0, env KVBM_CACHE_HOST_SIZE_GB)")),
         "{text}"
@@ -350,7 +349,7 @@ fn preflight_passes_fails_on_memory_and_reports_a_taken_port() {
     let text = stdout(&output);
     assert!(
         text.contains(&format!(
-            "error: nova.backend.tcp_port: port {port} cannot be bound at 127.0.0.1:{port}"
+            "error: [leader] nova.backend.tcp_port: port {port} cannot be bound at 127.0.0.1:{port}"
         )),
         "{text}"
     );
@@ -373,8 +372,9 @@ fn preflight_json_strict_usage_and_invalid_configs() {
         .iter()
         .filter(|f| f["check"] == "g3-disk")
         .collect();
-    assert_eq!(findings.len(), 2, "one per role: {json}");
-    for (finding, role) in findings.iter().zip(["leader", "worker"]) {
+    // The workers allocate the tiers; the leader none.
+    assert_eq!(findings.len(), 1, "the workers' only: {json}");
+    for (finding, role) in findings.iter().zip(["worker"]) {
         assert_eq!(finding["severity"], "warning");
         assert_eq!(finding["check"], "g3-disk");
         assert_eq!(finding["source"], "env KVBM_CACHE_DISK_SIZE_GB");
@@ -469,7 +469,7 @@ fn preflight_checks_another_hosts_facts() {
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     let text = stdout(&output);
     assert!(
-        text.contains("error: cache.host.cache_size_gb: 8 workers × 4.0 GB (3.7 GiB) = 32.0 GB (29.8 GiB) exceeds the memory limit of 16.0 GB (14.9 GiB)"),
+        text.contains("error: [worker] cache.host.cache_size_gb: 8 workers × 4.0 GB (3.7 GiB) = 32.0 GB (29.8 GiB) exceeds the memory limit of 16.0 GB (14.9 GiB)"),
         "{text}"
     );
     // Its own output, read back, is a host too.
@@ -902,4 +902,140 @@ fn check_leaves_a_declared_foreign_section_alone() {
     assert_eq!(undeclared.status.code(), Some(1), "{}", stdout(&undeclared));
     let declared = check(&["--foreign-section", "metrics"]);
     assert_eq!(declared.status.code(), Some(0), "{}", stderr(&declared));
+}
+
+/// A host file with every fact these tests need: 64 CPUs, 512 GB, the loopback interface.
+fn host64(files: &Files) -> std::path::PathBuf {
+    files.write(
+        "host64.json",
+        r#"{"memory": {"total": 512000000000, "available": 500000000000},
+            "cpus": {"affinity": 64},
+            "interfaces": [{"name": "lo", "addrs": ["127.0.0.1"]}]}"#,
+    )
+}
+
+/// One verdict wherever it runs: a thread count above *this* machine's CPUs is valid, and
+/// is judged by preflight against the host being planned.
+#[test]
+fn thread_counts_are_judged_against_the_target_host_not_this_machine() {
+    let files = Files::new();
+    let many = (num_cpus::get() * 4).to_string();
+    let check = kvbm(&files)
+        .env("KVBM_TOKIO_WORKER_THREADS", &many)
+        .args(["check", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+
+    let preflight = |host: &std::path::Path, threads: &str| {
+        kvbm(&files)
+            .env("KVBM_TOKIO_WORKER_THREADS", threads)
+            .arg("preflight")
+            .arg("--host")
+            .arg(host)
+            .arg("--strict")
+            .output()
+            .unwrap()
+    };
+    let big = preflight(&host64(&files), "8");
+    assert_eq!(big.status.code(), Some(0), "{}", stdout(&big));
+    let small = files.write(
+        "host4.json",
+        r#"{"memory": {"total": 512000000000}, "cpus": {"affinity": 4}, "interfaces": []}"#,
+    );
+    let over = preflight(&small, "8");
+    assert_eq!(over.status.code(), Some(1), "{}", stdout(&over));
+    assert!(
+        stdout(&over).contains(
+            "warning: [leader] tokio.worker_threads: 8 threads per process on 4 usable CPUs"
+        ),
+        "{}",
+        stdout(&over)
+    );
+}
+
+/// A missing filesystem-discovery directory is preflight's finding, not the load's: `check
+/// --strict` passes on a machine without it.
+#[test]
+fn a_missing_discovery_directory_does_not_fail_check() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .env("KVBM_NOVA_DISCOVERY_TYPE", "filesystem")
+        .env(
+            "KVBM_NOVA_DISCOVERY_PATH",
+            files.missing("shared").join("d.json"),
+        )
+        .args(["check", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// Without `--role`, preflight checks the workers' profile too: 8 workers of 65 GB each
+/// do not fit a 512 GB host, even when the leader's profile is small.
+#[test]
+fn preflight_without_a_role_counts_the_worker_profile() {
+    let files = Files::new();
+    let json = files.write(
+        "extra.json",
+        r#"{"leader": {"cache": {"host": {"cache_size_gb": 1.0}}},
+            "worker": {"cache": {"host": {"cache_size_gb": 65.0}}}}"#,
+    );
+    let output = kvbm(&files)
+        .arg("--json")
+        .arg(&json)
+        .arg("preflight")
+        .arg("--host")
+        .arg(host64(&files))
+        .args(["--workers", "8"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("error: [worker] cache.host.cache_size_gb: 8 workers × 65.0 GB"),
+        "{text}"
+    );
+    assert!(
+        text.contains("preflight of 1 leader and 8 worker(s)"),
+        "{text}"
+    );
+}
+
+/// A host file is strict: a misspelled fact is a usage error naming it, and a port the
+/// file does not list is "could not check", which `--strict` fails.
+#[test]
+fn a_host_file_is_read_strictly_and_unknown_facts_are_not_passes() {
+    let files = Files::new();
+    let typo = files.write("typo.json", r#"{"memroy": {"total": 1}}"#);
+    let output = kvbm(&files)
+        .arg("preflight")
+        .arg("--host")
+        .arg(&typo)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("memroy"), "{}", stderr(&output));
+
+    let fixed_port = |strict: bool| {
+        let mut command = kvbm(&files);
+        command
+            .env("KVBM_NOVA_BACKEND_TCP_ADDR", "127.0.0.1")
+            .env("KVBM_NOVA_BACKEND_TCP_PORT", "6000")
+            .args(["--role", "worker", "preflight", "--host"])
+            .arg(host64(&files));
+        if strict {
+            command.arg("--strict");
+        }
+        command.output().unwrap()
+    };
+    let lenient = fixed_port(false);
+    assert_eq!(lenient.status.code(), Some(0), "{}", stdout(&lenient));
+    let text = stdout(&lenient);
+    assert!(
+        text.contains("info: nova.backend.tcp_port: could not check: the host in"),
+        "{text}"
+    );
+    assert!(text.contains("1 not checked"), "{text}");
+    assert_eq!(fixed_port(true).status.code(), Some(1));
 }

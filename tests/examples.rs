@@ -261,3 +261,93 @@ fn the_readme_error_sample_is_what_a_load_prints() {
         .replace(&system.display().to_string(), "/opt/dynamo/etc/kvbm.toml");
     assert_eq!(sample.trim_end(), printed);
 }
+
+/// The leader's and a worker's loads of an example, both in strict mode.
+fn both_roles(example: &str) -> [kvbm_config::Loaded; 2] {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(example);
+    [Role::Leader, Role::Worker].map(|role| {
+        let loader = match example.ends_with(".toml") {
+            true => loader().user_file(&path),
+            false => loader().json_file(&path),
+        };
+        loader
+            .role(role)
+            .strict(true)
+            .load()
+            .unwrap_or_else(|e| panic!("{example} ({role}):\n{e}"))
+    })
+}
+
+/// Preflight of one leader and 8 workers of an example on a described 64-CPU, 512 GB host.
+fn preflight_findings(loaded: &[kvbm_config::Loaded; 2]) -> Vec<kvbm_config::preflight::Finding> {
+    use kvbm_config::preflight::{self, Host, Processes};
+    let mut host = Host::from_json(
+        r#"{"memory": {"total": 512000000000, "available": 500000000000},
+            "cpus": {"affinity": 64},
+            "interfaces": [{"name": "lo", "addrs": ["127.0.0.1"]}]}"#,
+    )
+    .unwrap();
+    let processes = [
+        Processes {
+            role: Some(Role::Leader),
+            count: 1,
+            loaded: &loaded[0],
+        },
+        Processes {
+            role: Some(Role::Worker),
+            count: 8,
+            loaded: &loaded[1],
+        },
+    ];
+    preflight::run_node(&processes, &mut host, None)
+}
+
+/// The two everyday examples pass what an operator runs before a launch: `check --role
+/// all --strict` (both roles load without a warning and agree) and `preflight --strict`
+/// (no error, no warning, nothing unchecked).
+#[test]
+fn the_everyday_examples_pass_check_and_preflight_strictly() {
+    for example in ["kvbm.example.toml", "kvbm.example.json"] {
+        let loaded = both_roles(example);
+        let disagreements = kvbm_config::agreement::disagreements(&loaded[0], &loaded[1]);
+        assert!(disagreements.is_empty(), "{example}: {disagreements:?}");
+        let findings = preflight_findings(&loaded);
+        let blocking: Vec<_> = findings
+            .iter()
+            .filter(|f| f.severity != kvbm_config::preflight::Severity::Info || f.is_unchecked())
+            .collect();
+        assert!(blocking.is_empty(), "{example}: {blocking:?}");
+    }
+}
+
+/// The full example deliberately fails `check --role all`, for the reason the README
+/// gives: to show every variant it hands the leader and the workers different discovery
+/// and object clients, which every process must share. Nothing else disagrees.
+#[test]
+fn the_full_example_fails_agreement_only_as_the_readme_says() {
+    let json = repo_file("kvbm.full.example.json");
+    let leader = loader()
+        .json(json.as_str())
+        .role(Role::Leader)
+        .load()
+        .unwrap();
+    let worker = loader()
+        .json(json.as_str())
+        .role(Role::Worker)
+        .load()
+        .unwrap();
+    let disagreements = kvbm_config::agreement::disagreements(&leader, &worker);
+    assert!(!disagreements.is_empty());
+    for disagreement in &disagreements {
+        let key = disagreement.key.to_string();
+        assert!(
+            key.starts_with("nova.discovery.") || key.starts_with("object.client."),
+            "{key}"
+        );
+    }
+    let readme = repo_file("README.md");
+    assert!(
+        readme.contains("deliberately fails `check --role all`"),
+        "the README says why"
+    );
+}

@@ -143,27 +143,26 @@ fn a_worker_without_nixl_backends_is_a_warning() {
     assert!(leader.report.warnings().is_empty());
 }
 
+/// Whether a directory exists is a fact of the host that runs the process, so the load
+/// never looks: the same config gets the same verdict on a CI runner without
+/// `/mnt/shared`, and `--strict` does not fail there. Preflight checks the directory.
 #[test]
-fn a_filesystem_discovery_path_in_a_missing_directory_is_a_warning() {
+fn a_filesystem_discovery_path_in_a_missing_directory_is_not_the_loads_business() {
     let files = Files::new();
     let missing = files.missing("no-such-dir").join("cluster.json");
-    let env = |path: &std::path::Path| {
-        loader()
-            .env([
-                ("KVBM_NOVA_DISCOVERY_TYPE", "filesystem".to_string()),
-                ("KVBM_NOVA_DISCOVERY_PATH", path.display().to_string()),
-            ])
-            .load()
-            .unwrap()
-    };
-    assert_eq!(
-        env(&missing).report.warnings()[0].key,
-        "nova.discovery.path"
+    let load = loader()
+        .env([
+            ("KVBM_NOVA_DISCOVERY_TYPE", "filesystem".to_string()),
+            ("KVBM_NOVA_DISCOVERY_PATH", missing.display().to_string()),
+        ])
+        .strict(true)
+        .load()
+        .unwrap();
+    assert!(
+        load.report.warnings().is_empty(),
+        "{:?}",
+        load.report.warnings()
     );
-    assert!(env(&files.missing("cluster.json"))
-        .report
-        .warnings()
-        .is_empty());
 }
 
 #[test]

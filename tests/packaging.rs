@@ -266,6 +266,20 @@ fn the_drop_in_lines_resolve_to_this_package() {
     }
 }
 
+/// The triple rustc builds for here (`host:` of `rustc -vV`).
+fn host_triple() -> String {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let output = std::process::Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .expect("rustc -vV names its host")
+        .to_string()
+}
+
 /// The package cargo resolves for `NAME = { package = PACKAGE, path = … }`.
 fn resolved_package(name: &str) -> String {
     let root = env!("CARGO_MANIFEST_DIR");
@@ -278,9 +292,19 @@ fn resolved_package(name: &str) -> String {
          {name} = {{ package = \"{PACKAGE}\", path = {root:?}, default-features = false }}\n"
     );
     std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+    // Our lock file pins the versions this build already fetched, so the offline
+    // resolution never asks for a newer release the local cache does not hold.
+    std::fs::copy(
+        std::path::Path::new(root).join("Cargo.lock"),
+        dir.path().join("Cargo.lock"),
+    )
+    .unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = std::process::Command::new(cargo)
+        // Only this platform's dependencies: the build fetched those, and
+        // nothing else is in an offline cache.
         .args(["metadata", "--format-version", "1", "--offline"])
+        .args(["--filter-platform", &host_triple()])
         .current_dir(dir.path())
         .output()
         .unwrap();

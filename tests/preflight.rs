@@ -395,6 +395,18 @@ fn a_taken_port_is_an_error_and_port_0_is_never_checked() {
         ("KVBM_NOVA_BACKEND_TCP_ADDR", "127.0.0.1"),
         ("KVBM_NOVA_BACKEND_TCP_PORT", "5556"),
     ];
+    // A port the host's facts do not list is unknown, never free.
+    let findings = run(&load(&env), &mut host, 1);
+    let unknown = of(&findings, "network");
+    assert_eq!(unknown.len(), 1, "{findings:?}");
+    assert_eq!(unknown[0].severity, Severity::Info);
+    assert!(
+        unknown[0].message.starts_with("could not check"),
+        "{}",
+        unknown[0]
+    );
+    host.free
+        .insert(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5556));
     assert!(of(&run(&load(&env), &mut host, 1), "network").is_empty());
 }
 
@@ -499,10 +511,10 @@ fn the_real_probe_reads_this_machine() {
     assert!(matches!(facts.state, PathState::Directory { .. }));
 }
 
+/// The workers allocate the cache tiers, each its own `cache_size_gb`; the leader
+/// coordinates and allocates none, so its profile's size is not counted.
 #[test]
-fn a_node_counts_one_leader_and_its_workers() {
-    // 1 leader × 10 GB + 4 workers × 20 GB = 90 GB: within 100 GB, above 90%? No: exactly
-    // 90 is not above. The leader is counted once, not once per worker.
+fn a_node_counts_the_workers_tiers_and_not_the_leaders() {
     let json = r#"{"leader": {"cache": {"host": {"cache_size_gb": 10.0}}},
                    "worker": {"cache": {"host": {"cache_size_gb": 20.0}}}}"#;
     let leader = loader().json(json).role(Role::Leader).load().unwrap();
@@ -522,8 +534,9 @@ fn a_node_counts_one_leader_and_its_workers() {
         ]
     };
     for (workers, expected) in [
-        (4, vec![]),
-        (5, vec![Severity::Error]), // 10 + 5 × 20 = 110 > 100
+        (4, vec![]),                  // 4 × 20 = 80
+        (5, vec![Severity::Warning]), // 100: above 90% of the limit
+        (6, vec![Severity::Error]),   // 120 > 100
     ] {
         let findings = preflight::run_node(&node(workers), &mut host_with_memory(100), None);
         assert_eq!(
@@ -532,18 +545,13 @@ fn a_node_counts_one_leader_and_its_workers() {
             "{workers} workers"
         );
     }
-    let findings = preflight::run_node(&node(5), &mut host_with_memory(100), None);
+    let findings = preflight::run_node(&node(6), &mut host_with_memory(100), None);
     let error = of(&findings, "g2-memory")[0];
     assert!(
-        error.message.contains("1 leader × 10.0 GB")
-            && error.message.contains("5 workers × 20.0 GB"),
+        error.message.starts_with("6 workers × 20.0 GB") && !error.message.contains("leader"),
         "{error}"
     );
-    assert_eq!(
-        error.role,
-        Some(Role::Worker),
-        "the larger share is the workers'"
-    );
+    assert_eq!(error.role, Some(Role::Worker));
     assert!(error.to_string().contains("[worker]"), "{error}");
 }
 
@@ -617,8 +625,11 @@ fn processes_binding_one_fixed_port_collide() {
         ("KVBM_NOVA_BACKEND_TCP_ADDR", "127.0.0.1"),
         ("KVBM_NOVA_BACKEND_TCP_PORT", "5557"),
     ];
-    assert!(of(&run(&load(&env), &mut network_host(), 1), "network").is_empty());
-    let findings = run(&load(&env), &mut network_host(), 2);
+    let mut host = network_host();
+    host.free
+        .insert(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5557));
+    assert!(of(&run(&load(&env), &mut host.clone(), 1), "network").is_empty());
+    let findings = run(&load(&env), &mut host, 2);
     let error = of(&findings, "network")[0];
     assert!(error.message.contains("2 processes"), "{error}");
 }
@@ -670,4 +681,27 @@ fn the_readme_host_example_is_a_host() {
         PathState::Directory { writable: true }
     );
     assert_eq!(host.taken.len(), 1);
+}
+
+/// A host file is read strictly: a misspelled fact is an error naming it, never an unknown
+/// fact that passes; the messages name the host by its file.
+#[test]
+fn a_host_file_with_a_misspelled_fact_is_refused() {
+    for (text, field) in [
+        (r#"{"memroy": {"total": 1}}"#, "memroy"),
+        (r#"{"memory": {"totl": 1}}"#, "totl"),
+        (r#"{"cpus": {"afinity": 8}}"#, "afinity"),
+        (r#"{"gds": {"device": []}}"#, "device"),
+    ] {
+        let error = Host::from_json(text).unwrap_err();
+        assert!(error.contains(field), "{text}: {error}");
+    }
+    let files = common::Files::new();
+    let path = files.write("host.json", r#"{"interfaces": []}"#);
+    let mut host = Host::from_file(&path).unwrap();
+    assert_eq!(host.called(), format!("the host in {}", path.display()));
+    let env = [("KVBM_NOVA_BACKEND_TCP_INTERFACE", "eth9")];
+    let findings = run(&load(&env), &mut host, 1);
+    let error = of(&findings, "network")[0];
+    assert!(error.message.contains("the host in"), "{error}");
 }

@@ -215,7 +215,6 @@ fn each_declared_constraint_rejects_a_breaking_value() {
             json = serde_json::json!({ part: json });
         }
         let error = kvbm_config::Loader::new()
-            .cpu_count(64)
             .json(json.to_string())
             .load()
             .expect_err(setting.key);

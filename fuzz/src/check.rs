@@ -95,7 +95,7 @@ pub fn toml_file(data: &[u8]) {
     text.extend_from_slice(data);
     let path = dir.join("kvbm.toml");
     std::fs::write(&path, &text).expect("write the fuzzed file");
-    let rendered = render_all(Loader::new().cpu_count(8).user_file(&path));
+    let rendered = render_all(Loader::new().user_file(&path));
     assert_not_leaked(rendered, data);
 }
 
@@ -109,7 +109,7 @@ pub fn json_document(data: &[u8]) {
     ];
     let choices: Vec<&str> = members.iter().map(String::as_str).collect();
     let text = format!("{}{}", plant(&choices, data), String::from_utf8_lossy(data));
-    let rendered = render_all(Loader::new().cpu_count(8).json(text));
+    let rendered = render_all(Loader::new().json(text));
     assert_not_leaked(rendered, data);
 }
 
@@ -136,7 +136,7 @@ pub fn environment(data: &[u8]) {
         }
         vars.push((os(name), os(value)));
     }
-    let rendered = render_all(Loader::new().cpu_count(8).env(vars));
+    let rendered = render_all(Loader::new().env(vars));
     assert_not_leaked(rendered, data);
 }
 

@@ -137,7 +137,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: PreflightFormat,
-        /// Fail on warnings too: the load's own warnings and the checks'.
+        /// Fail on warnings too (the load's own and the checks'), and on a check that could
+        /// not be made for lack of a host fact.
         #[arg(long)]
         strict: bool,
         /// Check against the host facts in FILE (a `preflight --format json` output, or its
@@ -314,15 +315,20 @@ impl Ui {
     }
 }
 
+/// The roles a `--role` value loads: none, one, or both for `all`.
+fn roles_of(role: Option<RoleArg>) -> Vec<Option<Role>> {
+    match role {
+        None => vec![None],
+        Some(RoleArg::Leader) => vec![Some(Role::Leader)],
+        Some(RoleArg::Worker) => vec![Some(Role::Worker)],
+        Some(RoleArg::All) => vec![Some(Role::Leader), Some(Role::Worker)],
+    }
+}
+
 impl Sources {
     /// The roles to load: none, one, or both for `--role all`.
     fn roles(&self) -> Vec<Option<Role>> {
-        match self.role {
-            None => vec![None],
-            Some(RoleArg::Leader) => vec![Some(Role::Leader)],
-            Some(RoleArg::Worker) => vec![Some(Role::Worker)],
-            Some(RoleArg::All) => vec![Some(Role::Leader), Some(Role::Worker)],
-        }
+        roles_of(self.role)
     }
 
     /// The process environment, unless `--no-env`.
@@ -336,6 +342,11 @@ impl Sources {
 
     /// One loader per role, all over the same sources (the JSON is read once).
     fn loaders(&self) -> Result<Vec<(Option<Role>, Loader)>, Usage> {
+        self.loaders_for(self.roles())
+    }
+
+    /// One loader per role of `roles`, each with every source of the command line.
+    fn loaders_for(&self, roles: Vec<Option<Role>>) -> Result<Vec<(Option<Role>, Loader)>, Usage> {
         let mut base = Loader::new().env(self.environment());
         if !self.no_system_file {
             base = base.system_file(
@@ -369,8 +380,7 @@ impl Sources {
             }
             Some(path) => base.json_file(path),
         };
-        Ok(self
-            .roles()
+        Ok(roles
             .into_iter()
             .map(|role| {
                 let loader = match role {
@@ -482,17 +492,17 @@ fn origins_json(loaded: &Loaded) -> serde_json::Value {
 fn check(sources: &Sources, strict: bool, ui: &Ui) -> Result<ExitCode, Usage> {
     let mut failed = false;
     let mut loaded_roles = Vec::new();
+    // A warning every role's load gives (an unknown variable) is printed once.
+    let mut warnings: Vec<kvbm_config::Warning> = Vec::new();
     for (role, loader) in sources.loaders()? {
         match loader.strict(strict).load() {
             Ok(loaded) => {
-                print_warnings(&loaded, ui);
-                let warnings = loaded.report.warnings().len();
-                let note = match warnings {
-                    0 => String::new(),
-                    1 => " (1 warning)".to_string(),
-                    n => format!(" ({n} warnings)"),
-                };
-                outln!("ok: the {} is valid{note}", role_name(role));
+                for warning in loaded.report.warnings() {
+                    if !warnings.contains(warning) {
+                        eprintln!("{} {warning}", ui.warning("warning:"));
+                        warnings.push(warning.clone());
+                    }
+                }
                 loaded_roles.push(loaded);
             }
             Err(error) => {
@@ -515,11 +525,21 @@ fn check(sources: &Sources, strict: bool, ui: &Ui) -> Result<ExitCode, Usage> {
             failed = true;
         }
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    // One verdict for the whole command, after every role's details.
+    if failed {
+        return Ok(ExitCode::from(1));
+    }
+    let what = match sources.role {
+        Some(RoleArg::All) => "the leader and worker configs are valid and agree".to_string(),
+        role => format!("the {} is valid", role_name(roles_of(role)[0])),
+    };
+    let note = match warnings.len() {
+        0 => String::new(),
+        1 => " (1 warning)".to_string(),
+        n => format!(" ({n} warnings)"),
+    };
+    outln!("ok: {what}{note}");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `digest`: the agreement digest of each role's config, one a line.
@@ -774,10 +794,14 @@ fn preflight(
         })?,
         None => Host::probe(),
     };
-    // Every role is loaded first: one node runs them together (one leader, the workers).
+    // Every process is counted: without `--role`, the node runs the leader and the workers
+    // (as `--role all`), so a `worker` profile is never left out. Every role is loaded
+    // first: one node runs them together.
+    let role = sources.role.unwrap_or(RoleArg::All);
+    let roles = roles_of(Some(role));
     let mut loaded = Vec::new();
     let mut findings: Vec<Finding> = Vec::new();
-    for (role, loader) in sources.loaders()? {
+    for (role, loader) in sources.loaders_for(roles)? {
         match loader.load() {
             Ok(config) => loaded.push((role, config)),
             Err(error) => {
@@ -790,10 +814,18 @@ fn preflight(
                         .iter()
                         .map(|p| Finding::from_problem(p, role)),
                 );
+                // The load's warnings of an invalid config are kept too: a machine reading
+                // the JSON sees everything `check` prints.
+                findings.extend(
+                    error
+                        .warnings()
+                        .iter()
+                        .map(|w| Finding::from_warning(w, role)),
+                );
             }
         }
     }
-    let invalid = !findings.is_empty();
+    let invalid = findings.iter().any(|f| f.severity == Severity::Error);
     if !invalid {
         let processes: Vec<Processes<'_>> = loaded
             .iter()
@@ -826,18 +858,35 @@ fn preflight(
             findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.key.cmp(&b.key)));
         }
     }
-    let digests: Vec<String> = loaded
+    let digests: Vec<(Option<Role>, String)> = loaded
         .iter()
-        .map(|(_, loaded)| loaded.config.agreement_digest())
+        .map(|(role, loaded)| (*role, loaded.config.agreement_digest()))
         .collect();
     let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
-    let failed = invalid || errors > 0 || (strict && warnings > 0);
+    let unchecked = findings.iter().filter(|f| f.is_unchecked()).count();
+    let failed = invalid || errors > 0 || (strict && warnings + unchecked > 0);
     if format == PreflightFormat::Json {
+        // One digest when every process agrees (else `null`), and each role's.
+        let agreed = digests
+            .windows(2)
+            .all(|pair| pair[0].1 == pair[1].1)
+            .then(|| digests.first().map(|(_, d)| d.clone()))
+            .flatten();
+        let by_role: serde_json::Map<String, serde_json::Value> = digests
+            .iter()
+            .map(|(role, digest)| {
+                (
+                    role.map_or("config".into(), |r| r.to_string()),
+                    digest.clone().into(),
+                )
+            })
+            .collect();
         let out = serde_json::json!({
             "findings": findings,
             "host": host,
-            "agreement_digest": digests.first(),
+            "agreement_digest": agreed,
+            "agreement_digests": by_role,
         });
         outln!(
             "{}",
@@ -854,24 +903,28 @@ fn preflight(
             let line = finding.to_string();
             outln!("{painted}{}", &line[label.len()..]);
         }
-        let node = match sources.role {
-            Some(RoleArg::All) => format!("1 leader and {} worker(s)", options.workers),
-            Some(RoleArg::Leader) => "the leader".to_string(),
-            _ => format!("{} worker(s)", options.workers),
+        let node = match role {
+            RoleArg::All => format!("1 leader and {} worker(s)", options.workers),
+            RoleArg::Leader => "the leader".to_string(),
+            RoleArg::Worker => format!("{} worker(s)", options.workers),
+        };
+        let unchecked_text = match unchecked {
+            0 => String::new(),
+            n => format!(", {n} not checked"),
         };
         outln!(
-            "preflight of {node}: {errors} error(s), {warnings} warning(s){}",
-            if strict && warnings > 0 {
-                " (--strict fails on warnings)"
+            "preflight of {node}: {errors} error(s), {warnings} warning(s){unchecked_text}{}",
+            if strict && warnings + unchecked > 0 {
+                " (--strict fails on warnings and on what could not be checked)"
             } else {
                 ""
             }
         );
         match &digests[..] {
-            [leader, worker] if leader != worker => {
+            [(_, leader), (_, worker)] if leader != worker => {
                 outln!("agreement digest: {leader} (leader), {worker} (worker): they differ")
             }
-            [digest, ..] => outln!("agreement digest: {digest}"),
+            [(_, digest), ..] => outln!("agreement digest: {digest}"),
             [] => {}
         }
     }

@@ -3,7 +3,7 @@
 
 use super::declaration::Declaration;
 use super::key_path::{join, KeyPath};
-use super::rule::{Context, Violation};
+use super::rule::Violation;
 
 /// An entry of a section's table: a setting, or a nested table.
 #[derive(Debug)]
@@ -70,7 +70,7 @@ pub(crate) trait Section {
     }
 
     /// Checks every declaration rule of this table (at `at`) and of the tables below it.
-    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>);
+    fn check(&self, at: &KeyPath<'_>, found: &mut Vec<Violation>);
 }
 
 impl<T: Section> Section for Option<T> {
@@ -81,9 +81,9 @@ impl<T: Section> Section for Option<T> {
         T::declare(collector, prefix, variant);
     }
 
-    fn check(&self, at: &KeyPath<'_>, context: Context, found: &mut Vec<Violation>) {
+    fn check(&self, at: &KeyPath<'_>, found: &mut Vec<Violation>) {
         if let Some(section) = self {
-            section.check(at, context, found);
+            section.check(at, found);
         }
     }
 }

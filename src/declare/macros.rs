@@ -66,15 +66,14 @@ macro_rules! settings {
             fn check(
                 &self,
                 at: &crate::declare::KeyPath<'_>,
-                context: crate::declare::Context,
                 found: &mut Vec<crate::declare::Violation>,
             ) {
                 let sibling_set = |name: &str| match name {
                     $(stringify!($field) => !crate::declare::Absent::is_absent(&self.$field),)*
                     _ => false,
                 };
-                let _ = (&sibling_set, at, context, &found);
-                $(crate::declare::check_field!(self, $field $ty, $decl, at, context, sibling_set, found);)*
+                let _ = (&sibling_set, at, &found);
+                $(crate::declare::check_field!(self, $field $ty, $decl, at, sibling_set, found);)*
             }
         }
     };
@@ -178,21 +177,20 @@ macro_rules! entry {
 
 /// The check of one field in the generated [`Section::check`].
 macro_rules! check_field {
-    ($self:ident, $field:ident $ty:ty, { section: $default:expr }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
-        crate::declare::check_field!($self, $field $ty, section, $prefix, $context, $sibling, $found)
+    ($self:ident, $field:ident $ty:ty, { section: $default:expr }, $prefix:ident, $sibling:ident, $found:ident) => {
+        crate::declare::check_field!($self, $field $ty, section, $prefix, $sibling, $found)
     };
-    ($self:ident, $field:ident $ty:ty, section, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
+    ($self:ident, $field:ident $ty:ty, section, $prefix:ident, $sibling:ident, $found:ident) => {
         crate::declare::Section::check(
             &$self.$field,
             &$prefix.child(stringify!($field)),
-            $context,
             $found,
         )
     };
-    ($self:ident, $field:ident $ty:ty, flatten, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
-        crate::declare::Section::check(&$self.$field, $prefix, $context, $found)
+    ($self:ident, $field:ident $ty:ty, flatten, $prefix:ident, $sibling:ident, $found:ident) => {
+        crate::declare::Section::check(&$self.$field, $prefix, $found)
     };
-    ($self:ident, $field:ident $ty:ty, { same_as: $other:ident }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
+    ($self:ident, $field:ident $ty:ty, { same_as: $other:ident }, $prefix:ident, $sibling:ident, $found:ident) => {
         crate::declare::check_setting(
             $prefix,
             stringify!($field),
@@ -202,7 +200,6 @@ macro_rules! check_field {
                 stringify!($field),
             )
             .rules,
-            $context,
             &$sibling,
             $found,
         )
@@ -210,13 +207,12 @@ macro_rules! check_field {
     ($self:ident, $field:ident $ty:ty, { default: $default:expr, env: $env:literal
         $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
         $(, secret)? $(, agree)? $(, nullable)? $(,)?
-    }, $prefix:ident, $context:ident, $sibling:ident, $found:ident) => {
+    }, $prefix:ident, $sibling:ident, $found:ident) => {
         crate::declare::check_setting(
             $prefix,
             stringify!($field),
             &$self.$field,
             crate::declare::first!($(crate::declare::rules_value!($($rule)*),)? &[]),
-            $context,
             &$sibling,
             $found,
         )
@@ -258,9 +254,6 @@ macro_rules! rule_text {
     (range($low:literal, $high:literal)) => {
         concat!($low, " ≤ x ≤ ", $high)
     };
-    (cpus) => {
-        "1 ≤ x ≤ CPU count"
-    };
     (not_empty) => {
         "not empty"
     };
@@ -300,9 +293,6 @@ macro_rules! rule_value {
     };
     (range($low:literal, $high:literal)) => {
         crate::declare::Rule::Range($low, $high)
-    };
-    (cpus) => {
-        crate::declare::Rule::Cpus
     };
     (not_empty) => {
         crate::declare::Rule::NotEmpty

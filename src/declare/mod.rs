@@ -73,7 +73,7 @@ pub(crate) use macros::{
     check_field, choice, entry, env_text, field_default, field_doc, first, flag, rule_text,
     rule_value, rules_text, rules_value, settings, validate_impl,
 };
-pub(crate) use rule::{check_setting, Context, Rule, Violation, EXCLUSIVE_CODE};
+pub(crate) use rule::{check_setting, Rule, Violation, EXCLUSIVE_CODE};
 pub(crate) use shown_default::shown_default;
 #[cfg(feature = "validator")]
 pub(crate) use validator::validate_section;

@@ -13,8 +13,6 @@ pub(crate) enum Rule {
     Min(u64),
     /// `range(a, b)`: from `a` to `b`, both included.
     Range(u64, u64),
-    /// `cpus`: from 1 to the CPU count of the machine the config is checked on.
-    Cpus,
     /// `not_empty`: text or path with at least one character.
     NotEmpty,
     /// `non_empty_list`: at least one entry, none empty.
@@ -54,20 +52,12 @@ pub(crate) struct Violation {
     pub partner: Option<String>,
 }
 
-/// What rules need to know about the machine a config is checked for.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Context {
-    /// The CPU count `Rule::Cpus` compares with.
-    pub cpu_count: usize,
-}
-
 impl Rule {
     /// Checks `value`; `sibling_set` says whether a setting of the same table is set.
     /// `Err((code, message))` when the rule is broken. A rule never applies to an unset value.
     fn check(
         self,
         value: View<'_>,
-        context: Context,
         sibling_set: &dyn Fn(&str) -> bool,
     ) -> Result<(), (&'static str, String)> {
         let broken = |code, message: &str| Err((code, message.to_string()));
@@ -79,14 +69,6 @@ impl Rule {
             (Rule::Range(low, high), View::Unsigned(n)) if n < low || n > high => {
                 Err(("range", format!("must be between {low} and {high}")))
             }
-            (Rule::Cpus, View::Unsigned(0)) => broken("range", "must be at least 1"),
-            (Rule::Cpus, View::Unsigned(n)) if n > context.cpu_count as u64 => Err((
-                "range",
-                format!(
-                    "must be between 1 and the CPU count ({})",
-                    context.cpu_count
-                ),
-            )),
             (Rule::NotEmpty, View::Text("")) => broken("length", "must not be empty"),
             (Rule::NotEmpty, View::Path(path)) if path.as_os_str().is_empty() => {
                 broken("length", "must not be empty")
@@ -139,7 +121,7 @@ impl Rule {
     /// mismatch, and a test proves that no declaration pairs a rule with a wrong type.
     fn applies_to(self, view: View<'_>) -> bool {
         match self {
-            Rule::Min(_) | Rule::Range(..) | Rule::Cpus => matches!(view, View::Unsigned(_)),
+            Rule::Min(_) | Rule::Range(..) => matches!(view, View::Unsigned(_)),
             Rule::NotEmpty => matches!(view, View::Text(_) | View::Path(_)),
             Rule::NonEmptyList | Rule::NoEmptyItems | Rule::EtcdEndpoints | Rule::HostPorts => {
                 matches!(view, View::List(_))
@@ -154,7 +136,7 @@ impl Rule {
     /// Whether the rule can check a value of `kind` (see [`Rule::applies_to`]).
     pub(crate) fn fits(self, kind: Kind) -> bool {
         match self {
-            Rule::Min(_) | Rule::Range(..) | Rule::Cpus => matches!(kind, Kind::Unsigned(_)),
+            Rule::Min(_) | Rule::Range(..) => matches!(kind, Kind::Unsigned(_)),
             Rule::NotEmpty => matches!(kind, Kind::Text | Kind::Path),
             Rule::NonEmptyList | Rule::NoEmptyItems | Rule::EtcdEndpoints | Rule::HostPorts => {
                 kind == Kind::TextList
@@ -171,7 +153,6 @@ impl Rule {
         match self {
             Rule::Min(min) => (Some(min), None),
             Rule::Range(low, high) => (Some(low), Some(high)),
-            Rule::Cpus => (Some(1), None),
             _ => (None, None),
         }
     }
@@ -253,12 +234,11 @@ pub(crate) fn check_setting<T: SettingType>(
     name: &'static str,
     value: &T,
     rules: &[Rule],
-    context: Context,
     sibling_set: &dyn Fn(&str) -> bool,
     found: &mut Vec<Violation>,
 ) {
     for rule in rules {
-        let Err((code, message)) = rule.check(value.view(), context, sibling_set) else {
+        let Err((code, message)) = rule.check(value.view(), sibling_set) else {
             continue;
         };
         // The key is built only for a broken rule: a valid config costs no allocation.
@@ -293,24 +273,19 @@ pub(crate) fn check_setting<T: SettingType>(
 
 #[cfg(test)]
 mod tests {
-    use super::{is_etcd_endpoint, Context, Rule, View};
+    use super::{is_etcd_endpoint, Rule, View};
 
     #[test]
     fn a_rule_on_the_wrong_type_is_reported_not_skipped() {
-        let context = Context { cpu_count: 4 };
         let no_sibling = |_: &str| false;
         let (code, message) = Rule::Min(1)
-            .check(View::Text("x"), context, &no_sibling)
+            .check(View::Text("x"), &no_sibling)
             .unwrap_err();
         assert_eq!(code, "rule");
         assert!(message.contains("declaration error"), "{message}");
-        assert!(Rule::Url
-            .check(View::Unsigned(3), context, &no_sibling)
-            .is_err());
+        assert!(Rule::Url.check(View::Unsigned(3), &no_sibling).is_err());
         // The same rule on its own type passes a good value.
-        assert!(Rule::Min(1)
-            .check(View::Unsigned(3), context, &no_sibling)
-            .is_ok());
+        assert!(Rule::Min(1).check(View::Unsigned(3), &no_sibling).is_ok());
     }
 
     #[test]

@@ -9,16 +9,12 @@ use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
 
 use super::collect::Section;
 use super::key_path::KeyPath;
-use super::rule::{Context, Violation};
+use super::rule::Violation;
 
-/// Runs the declared rules of `section` (and of every table below it) against this
-/// machine's CPU count.
+/// Runs the declared rules of `section` (and of every table below it).
 pub(crate) fn validate_section<S: Section>(section: &S) -> Result<(), ValidationErrors> {
     let mut found = Vec::new();
-    let context = Context {
-        cpu_count: crate::cpu_count(),
-    };
-    section.check(&KeyPath::ROOT, context, &mut found);
+    section.check(&KeyPath::ROOT, &mut found);
     match found.is_empty() {
         true => Ok(()),
         false => Err(validation_errors(found)),

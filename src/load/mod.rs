@@ -113,7 +113,6 @@ pub struct Loader {
     json: Option<JsonInput>,
     connector: Option<String>,
     role: Option<Role>,
-    cpu_count: usize,
     strict: bool,
     foreign: Vec<String>,
 }
@@ -154,7 +153,6 @@ impl Loader {
             json: None,
             connector: None,
             role: None,
-            cpu_count: crate::cpu_count(),
             strict: false,
             foreign: Vec::new(),
         }
@@ -295,12 +293,6 @@ impl Loader {
         self
     }
 
-    /// The CPU count `tokio.worker_threads` is checked against. Default: this machine's.
-    pub fn cpu_count(mut self, cpus: usize) -> Self {
-        self.cpu_count = cpus;
-        self
-    }
-
     /// Declares `name` (a top-level table, e.g. `metrics`) another crate's section: it is
     /// taken out of every file and JSON document (plain and profile tables) before they are
     /// checked, `KVBM_<NAME>_*` variables are not reported as unknown, and
@@ -346,7 +338,7 @@ impl Loader {
     /// failed constraints.
     pub fn load(&self) -> Result<Loaded, ConfigError> {
         let mut assembly = self.assemble();
-        let config = validate::finish(&mut assembly, self.cpu_count);
+        let config = validate::finish(&mut assembly);
         if let Some(config) = &config {
             let found = report::semantic_warnings(config, assembly.origins(), self.role);
             assembly.warnings(found);

@@ -227,7 +227,7 @@ impl Provider for FailedSources {
 }
 
 /// Extracts, checks and validates a caller-built figment (see [`KvbmConfig::extract_from`]).
-pub(crate) fn extract(figment: &Figment, cpu_count: usize) -> Result<KvbmConfig, ConfigError> {
+pub(crate) fn extract(figment: &Figment) -> Result<KvbmConfig, ConfigError> {
     let mut assembly = Assembly::default();
     let provider = |value: &Value| {
         let name = figment
@@ -291,7 +291,7 @@ pub(crate) fn extract(figment: &Figment, cpu_count: usize) -> Result<KvbmConfig,
             return Err(ConfigError::new(problems.collect()));
         }
     }
-    let config = finish(&mut assembly, cpu_count);
+    let config = finish(&mut assembly);
     let (_, _, problems, _) = assembly.into_parts();
     match config {
         Some(config) if problems.is_empty() => Ok(config),

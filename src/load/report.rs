@@ -10,7 +10,6 @@ use figment::value::Value;
 
 use super::merge::Origins;
 use crate::error::Warning;
-use crate::nova::DiscoveryConfig;
 use crate::offload::OffloadPolicy;
 use crate::registry::{self, render};
 use crate::source::{Role, Source};
@@ -210,16 +209,6 @@ pub(crate) fn semantic_warnings(
             source: origin("nixl.backends"),
             message,
         });
-    }
-    if let Some(DiscoveryConfig::Filesystem(fs)) = &config.nova.discovery {
-        let dir = fs.path.parent().filter(|d| !d.as_os_str().is_empty());
-        if let Some(dir) = dir.filter(|d| !d.is_dir()) {
-            warnings.push(Warning {
-                key: "nova.discovery.path".into(),
-                source: origin("nova.discovery.path"),
-                message: format!("its directory {} does not exist", dir.display()),
-            });
-        }
     }
     warnings
 }

@@ -8,7 +8,7 @@
 use figment::value::{Dict, Value};
 
 use super::merge::{Assembly, Origins};
-use crate::declare::{join, push_name, Context, KeyPath, Section, Violation, EXCLUSIVE_CODE};
+use crate::declare::{join, push_name, KeyPath, Section, Violation, EXCLUSIVE_CODE};
 use crate::error::{Problem, ProblemKind};
 use crate::one_of::TYPE_KEY;
 use crate::registry::value::{quoted_list, render, table_value};
@@ -17,7 +17,7 @@ use crate::source::Source;
 use crate::KvbmConfig;
 
 /// Checks the merged tree as a whole, deserializes and validates it.
-pub(crate) fn finish(assembly: &mut Assembly, cpu_count: usize) -> Option<KvbmConfig> {
+pub(crate) fn finish(assembly: &mut Assembly) -> Option<KvbmConfig> {
     let mut problems = Vec::new();
     let (merged, origins) = assembly.tree_mut();
     check_variants(merged, origins, &mut problems);
@@ -31,7 +31,7 @@ pub(crate) fn finish(assembly: &mut Assembly, cpu_count: usize) -> Option<KvbmCo
     };
     if let Some(config) = &config {
         problems.extend(
-            violations(config, cpu_count)
+            violations(config)
                 .into_iter()
                 .map(|violation| violation_problem(violation, &tree, origins)),
         );
@@ -43,11 +43,12 @@ pub(crate) fn finish(assembly: &mut Assembly, cpu_count: usize) -> Option<KvbmCo
     config
 }
 
-/// Every declared rule that `config` breaks on a machine with `cpu_count` CPUs, sorted by
-/// key so that errors read the same on every run.
-pub(crate) fn violations(config: &KvbmConfig, cpu_count: usize) -> Vec<Violation> {
+/// Every declared rule that `config` breaks, sorted by key so that errors read the same on
+/// every run. No rule reads a fact of the machine that checks (its CPUs, its directories):
+/// a config is valid or not wherever it is checked; preflight compares it with a host.
+pub(crate) fn violations(config: &KvbmConfig) -> Vec<Violation> {
     let mut found = Vec::new();
-    Section::check(config, &KeyPath::ROOT, Context { cpu_count }, &mut found);
+    Section::check(config, &KeyPath::ROOT, &mut found);
     found.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.code.cmp(b.code)));
     found
 }
@@ -213,10 +214,10 @@ fn violation_problem(violation: Violation, tree: &Value, origins: &Origins) -> P
 }
 
 /// The broken constraints of a config built in code, each with [`Source::Code`].
-pub(crate) fn problems_in_code(config: &KvbmConfig, cpu_count: usize) -> Vec<Problem> {
+pub(crate) fn problems_in_code(config: &KvbmConfig) -> Vec<Problem> {
     let tree = Value::serialize(config).unwrap_or_else(|_| table_value(Dict::new()));
     let origins = Origins::default();
-    violations(config, cpu_count)
+    violations(config)
         .into_iter()
         .map(|violation| Problem {
             source: Source::Code,

@@ -3,13 +3,15 @@
 //! A `Host` serializes to the `host` object of `kvbm-config preflight --format json`, and
 //! that object (or the whole output) is what `preflight --host FILE` reads back, so a
 //! config can be checked against the facts of another machine. Every field may be left
-//! out; a fact that is absent is unknown, and the checks that need it say "could not check".
+//! out; a fact that is absent is unknown, and the checks that need it say "could not check"
+//! (which `--strict` fails), never pass. A field this crate does not know is an error naming
+//! it: a misspelled fact must not pass as an unknown one.
 
 use super::*;
 
 /// Memory facts, in bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Memory {
     /// `MemTotal` of `/proc/meminfo`.
     pub total: Option<u64>,
@@ -32,7 +34,7 @@ impl Memory {
 
 /// CPU facts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Cpus {
     /// CPUs in this process's affinity mask.
     pub affinity: Option<usize>,
@@ -88,6 +90,7 @@ pub enum PathState {
 
 /// The facts of one path: what it is, and the filesystem that holds it (or would).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PathFacts {
     /// What the path is.
     pub state: PathState,
@@ -103,7 +106,7 @@ pub use crate::nova::Interface;
 
 /// GPUDirect Storage facts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Gds {
     /// The `/dev/nvidia-fs*` character devices: GDS needs one. (`/proc/driver/nvidia-fs`
     /// alone does not count: it is visible in containers that lack the device nodes.)
@@ -118,7 +121,7 @@ pub struct Gds {
 /// could not check), and tests fill in what they need. [`Host::from_json`] reads the
 /// facts of another machine.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Host {
     /// Memory.
     pub memory: Memory,
@@ -132,11 +135,27 @@ pub struct Host {
     pub paths: BTreeMap<PathBuf, PathFacts>,
     /// Ports that cannot be bound, with the reason; probed or given.
     pub taken: BTreeMap<SocketAddr, String>,
+    /// Ports that could be bound; probed or given. A port in neither list is unknown.
+    pub free: BTreeSet<SocketAddr>,
     /// Whether paths and ports not given above are probed on this machine when a check
-    /// asks for them (`true` for [`Host::probe`]); otherwise they are unknown (paths) or
-    /// free (ports).
+    /// asks for them (`true` for [`Host::probe`]); otherwise they are unknown.
     #[serde(skip)]
     pub probes: bool,
+    /// How findings name the host: "this host" for [`Host::probe`], "the host in FILE" for
+    /// [`Host::from_file`]; `None` reads as "the host".
+    #[serde(skip)]
+    pub label: Option<String>,
+}
+
+/// Whether a port can be bound on a host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum PortState {
+    /// It can.
+    Free,
+    /// It cannot, and why.
+    Taken(String),
+    /// The host's facts do not say.
+    Unknown,
 }
 
 impl Host {
@@ -150,7 +169,9 @@ impl Host {
             gds: probe::gds(),
             paths: BTreeMap::new(),
             taken: BTreeMap::new(),
+            free: BTreeSet::new(),
             probes: true,
+            label: Some("this host".into()),
         }
     }
 
@@ -160,7 +181,8 @@ impl Host {
     ///
     /// # Errors
     ///
-    /// A JSON syntax error or a field of the wrong type, in words.
+    /// A JSON syntax error, a field of the wrong type or a field this crate does not know,
+    /// in words that name the field.
     pub fn from_json(text: &str) -> Result<Host, String> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
@@ -179,7 +201,14 @@ impl Host {
     /// Why the file cannot be read, or what is wrong in it, in words.
     pub fn from_file(path: &Path) -> Result<Host, String> {
         let text = crate::load::read_config_file(path)?;
-        Host::from_json(&text)
+        let mut host = Host::from_json(&text)?;
+        host.label = Some(format!("the host in {}", path.display()));
+        Ok(host)
+    }
+
+    /// How findings name this host ("this host", "the host in FILE").
+    pub fn called(&self) -> &str {
+        self.label.as_deref().unwrap_or("the host")
     }
 
     /// Injects the facts of a path.
@@ -206,19 +235,25 @@ impl Host {
         Some(facts)
     }
 
-    pub(super) fn bind(&mut self, addr: SocketAddr) -> Result<(), String> {
+    pub(super) fn bind(&mut self, addr: SocketAddr) -> PortState {
         if let Some(why) = self.taken.get(&addr) {
-            return Err(why.clone());
+            return PortState::Taken(why.clone());
+        }
+        if self.free.contains(&addr) {
+            return PortState::Free;
         }
         if !self.probes {
-            return Ok(());
+            return PortState::Unknown;
         }
         // Binding is the only network probe; the listener is closed at once.
         match TcpListener::bind(addr) {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                self.free.insert(addr);
+                PortState::Free
+            }
             Err(e) => {
                 self.taken.insert(addr, e.to_string());
-                Err(e.to_string())
+                PortState::Taken(e.to_string())
             }
         }
     }

@@ -28,6 +28,12 @@ impl Group<'_> {
         }
     }
 
+    /// Whether these processes allocate the cache tiers: the workers do (each its own
+    /// `cache_size_gb`); the leader coordinates and allocates none.
+    fn allocates_tiers(&self) -> bool {
+        self.role != Some(Role::Leader)
+    }
+
     /// Whether `key` has its default value in this group's config.
     fn is_default(&self, key: &str) -> bool {
         matches!(self.loaded.report.origin(key), Source::Default)
@@ -122,7 +128,14 @@ impl<'a> Run<'a> {
 
     fn could_not_check(&mut self, check: &'static str, group: usize, key: &str, what: &str) {
         let message = format!("could not check: {what}");
-        self.push(Severity::Info, check, group, key, "unknown".into(), message);
+        self.push(
+            Severity::Info,
+            check,
+            group,
+            key,
+            UNKNOWN_FACT.into(),
+            message,
+        );
     }
 
     fn tier_size(&self, sizing: TierSizing) -> TierSize {
@@ -162,10 +175,24 @@ impl<'a> Run<'a> {
     }
 
     /// The load's own warnings: `--strict` fails on them as `check --strict` does.
+    /// A warning every group's load gives (an unknown variable, read by each role) is one
+    /// finding, without a role.
     pub(super) fn config_warnings(&mut self) {
-        for group in &self.groups {
-            let role = (self.groups.len() > 1).then_some(group.role).flatten();
+        let everywhere = |warning: &Warning| {
+            self.groups
+                .iter()
+                .all(|g| g.loaded.report.warnings().contains(warning))
+        };
+        for (index, group) in self.groups.iter().enumerate() {
             for warning in group.loaded.report.warnings() {
+                let shared = everywhere(warning);
+                if shared && index > 0 {
+                    continue;
+                }
+                let role = match shared || self.groups.len() == 1 {
+                    true => None,
+                    false => group.role,
+                };
                 self.found.push(Finding::from_warning(warning, role));
             }
         }
@@ -175,6 +202,9 @@ impl<'a> Run<'a> {
         // (group, bytes of one process, the words for them)
         let mut parts: Vec<(usize, u64, String)> = Vec::new();
         for group in 0..self.groups.len() {
+            if !self.groups[group].allocates_tiers() {
+                continue;
+            }
             let host_sizing = self.sizing(group, CacheTier::Host);
             let host = match self.tier_size(host_sizing) {
                 TierSize::Unknown => {
@@ -339,7 +369,11 @@ impl<'a> Run<'a> {
                 false
             }
             DirectoryVerdict::Unknown => {
-                let what = format!("nothing is known of {} on this host", dir.display());
+                let what = format!(
+                    "nothing is known of {} on {}",
+                    dir.display(),
+                    self.host.called()
+                );
                 self.could_not_check(check, group, key, &what);
                 false
             }
@@ -351,6 +385,9 @@ impl<'a> Run<'a> {
         // Every group's tier on one path shares that path's free space.
         let mut on_path: Vec<(PathBuf, Vec<(usize, TierSize)>)> = Vec::new();
         for group in 0..self.groups.len() {
+            if !self.groups[group].allocates_tiers() {
+                continue;
+            }
             let sizing = self.sizing(group, CacheTier::Disk);
             let size = self.tier_size(sizing);
             if let TierSize::Unknown = size {
@@ -464,7 +501,8 @@ impl<'a> Run<'a> {
 
     pub(super) fn gds(&mut self) {
         for group in 0..self.groups.len() {
-            if !self.groups[group].loaded.config.cache.disk.use_gds
+            if !self.groups[group].allocates_tiers()
+                || !self.groups[group].loaded.config.cache.disk.use_gds
                 || !self.host.gds.devices.is_empty()
             {
                 continue;
@@ -476,7 +514,7 @@ impl<'a> Run<'a> {
                 ),
                 None => String::new(),
             };
-            let message = format!("GPUDirect Storage is on but this host has no /dev/nvidia-fs* device{cufile}; transfers would fall back or fail");
+            let message = format!("GPUDirect Storage is on but {} has no /dev/nvidia-fs* device{cufile}; transfers would fall back or fail", self.host.called());
             self.push(
                 Severity::Warning,
                 "gds",
@@ -524,7 +562,10 @@ impl<'a> Run<'a> {
             let total = self.groups.iter().fold(0u64, |sum, g| {
                 sum.saturating_add((threads_of(g.loaded) as u64).saturating_mul(g.count))
             });
-            if warned || total <= usable as u64 {
+            // Defaults never raise a finding: the total of default thread counts is
+            // tokio's and Rayon's own choice, not the operator's.
+            let set_somewhere = (0..self.groups.len()).any(|g| !self.groups[g].is_default(key));
+            if warned || total <= usable as u64 || !set_somewhere {
                 continue;
             }
             let main = (0..self.groups.len())
@@ -566,17 +607,30 @@ impl<'a> Run<'a> {
                 Some((_, count)) => *count += self.groups[group].count,
                 None => fixed.push((addr, self.groups[group].count)),
             }
-            if let Err(why) = self.host.bind(addr) {
-                let message = format!("port {} cannot be bound at {addr}: {why}", backend.tcp_port);
-                let fact = format!("bind {addr} failed");
-                self.push(
-                    Severity::Error,
-                    "network",
-                    group,
-                    "nova.backend.tcp_port",
-                    fact,
-                    message,
-                );
+            match self.host.bind(addr) {
+                PortState::Free => {}
+                PortState::Taken(why) => {
+                    let message = format!(
+                        "port {} cannot be bound at {addr}: {why}; choose a free port, or 0 for any",
+                        backend.tcp_port
+                    );
+                    let fact = format!("bind {addr} failed");
+                    self.push(
+                        Severity::Error,
+                        "network",
+                        group,
+                        "nova.backend.tcp_port",
+                        fact,
+                        message,
+                    );
+                }
+                PortState::Unknown => {
+                    let what = format!(
+                        "{} does not say whether {addr} can be bound (list it under `free` or `taken`)",
+                        self.host.called()
+                    );
+                    self.could_not_check("network", group, "nova.backend.tcp_port", &what);
+                }
             }
         }
         for (addr, count) in fixed.into_iter().filter(|(_, count)| *count > 1) {
@@ -631,7 +685,7 @@ impl<'a> Run<'a> {
         match backend.bind_addr_among(&interfaces) {
             Ok(addr) if is_local(addr.ip(), &interfaces) => Some(addr),
             Ok(addr) => {
-                let message = format!("{} is not an address of this host", addr.ip());
+                let message = format!("{} is not an address of {}", addr.ip(), self.host.called());
                 self.push(
                     Severity::Error,
                     "network",
@@ -643,7 +697,10 @@ impl<'a> Run<'a> {
                 None
             }
             Err(BuildError::UnknownInterface { name, .. }) => {
-                let message = format!("no interface `{name}` on this host; it has: {names}");
+                let message = format!(
+                    "no interface `{name}` on {}; it has: {names}",
+                    self.host.called()
+                );
                 self.push(
                     Severity::Error,
                     "network",

@@ -20,7 +20,7 @@
 //! Files: `host.rs` holds the host facts, `probe.rs` reads them from this machine, and
 //! `inspect.rs` holds the checks that compare them with a config.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -56,6 +56,9 @@ impl fmt::Display for Severity {
         })
     }
 }
+
+/// The host fact of a finding whose fact is unknown ("could not check").
+pub(crate) const UNKNOWN_FACT: &str = "unknown";
 
 /// One result of a preflight check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -122,6 +125,12 @@ impl Finding {
                 disagreement.sources[0]
             ),
         }
+    }
+
+    /// Whether the check could not be made because a host fact is unknown (an `info`
+    /// that `--strict` fails: a gate must not pass on what it does not know).
+    pub fn is_unchecked(&self) -> bool {
+        self.host_fact == UNKNOWN_FACT
     }
 
     /// A warning of the load, as a finding of the `config` check.

@@ -64,7 +64,6 @@ pub fn full_loader(inputs: &Inputs, role: Role) -> Loader {
         .env(inputs.env.iter().cloned())
         .json(SPEC_JSON)
         .role(role)
-        .cpu_count(64)
 }
 
 /// The floor: read the two files, parse all texts untyped, scan the environment once.
