@@ -118,17 +118,23 @@ fn the_digest_depends_on_must_agree_values_only() {
     );
 }
 
+/// What `show --format json` writes for `config`.
+fn shown(config: &KvbmConfig) -> serde_json::Value {
+    kvbm_config::secret::redacted(config)
+}
+
+fn effective(value: serde_json::Value) -> EffectiveConfig {
+    EffectiveConfig::from_json(&value.to_string()).unwrap()
+}
+
 #[test]
 fn diff_lists_every_difference_and_marks_the_must_agree_ones() {
-    let a = EffectiveConfig::from_json(
-        r#"{"tokio": {"worker_threads": 1}, "cache": {"parallelism": "tensor_parallel"}}"#,
-    )
-    .unwrap();
-    let b = EffectiveConfig::from_json(
-        r#"{"tokio": {"worker_threads": 2}, "cache": {"parallelism": "replicated_data"}}"#,
-    )
-    .unwrap();
-    let found = differences(&a, &b);
+    let mut a = KvbmConfig::default();
+    a.tokio.worker_threads = 1;
+    let mut b = KvbmConfig::default();
+    b.tokio.worker_threads = 2;
+    b.cache.parallelism = kvbm_config::cache::CacheParallelism::ReplicatedData;
+    let found = differences(&effective(shown(&a)), &effective(shown(&b))).unwrap();
     let keys: Vec<(&str, bool)> = found
         .iter()
         .map(|d| (d.setting.key, d.setting.agree))
@@ -138,32 +144,119 @@ fn diff_lists_every_difference_and_marks_the_must_agree_ones() {
         [("tokio.worker_threads", false), ("cache.parallelism", true)]
     );
     assert_eq!(found[0].values, [Some("1".into()), Some("2".into())]);
+    assert_eq!(found[0].role, None);
+    assert!(differences(&effective(shown(&a)), &effective(shown(&a)))
+        .unwrap()
+        .is_empty());
     let files = Files::new();
-    let path = files.write("node.json", "\u{feff}{}");
+    let path = files.write("node.json", format!("\u{feff}{}", shown(&a)));
     assert!(EffectiveConfig::from_file(&path).is_ok());
-    assert!(EffectiveConfig::from_json("{ no").is_err());
 }
 
+/// Input that is not `show --format json` output is refused, never read as "no setting
+/// differs": a config file, a JSON profile document, an empty list or object, a part of a
+/// config, a list naming a key that is not a setting or one twice.
 #[test]
-fn diff_of_show_origin_output_prints_the_origins() {
-    let a = EffectiveConfig::from_json(
-        r#"[{"key": "cache.parallelism", "value": "\"tensor_parallel\"", "origin": "default"},
-            {"key": "tokio.worker_threads", "value": "1", "origin": "default"}]"#,
+fn diff_refuses_what_show_does_not_write() {
+    let whole = shown(&KvbmConfig::default());
+    let mut unknown_section = whole.clone();
+    unknown_section["cachee"] = serde_json::json!({});
+    let example = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kvbm.example.json"),
     )
     .unwrap();
-    let b = EffectiveConfig::from_json(
-        r#"[{"key": "cache.parallelism", "value": "\"replicated_data\"", "origin": "env KVBM_CACHE_PARALLELISM"},
-            {"key": "tokio.worker_threads", "value": "1", "origin": "default"}]"#,
-    )
-    .unwrap();
-    let found = differences(&a, &b);
-    assert_eq!(found.len(), 1);
-    assert_eq!(found[0].setting.key, "cache.parallelism");
-    assert_eq!(
-        found[0].origins,
-        [
-            Some("default".into()),
-            Some("env KVBM_CACHE_PARALLELISM".into())
-        ]
+    let entry = |key: &str| serde_json::json!({"key": key, "value": 1, "origin": "default"});
+    for (input, expected) in [
+        ("{ no".to_string(), "not JSON"),
+        ("[]".to_string(), "is missing"),
+        ("{}".to_string(), "is missing"),
+        ("\"text\"".to_string(), "neither a config"),
+        (
+            r#"{"tokio": {"worker_threads": 2}}"#.to_string(),
+            "is missing",
+        ),
+        (r#"{"leader": {"tokio": {}}}"#.to_string(), "its leader"),
+        (unknown_section.to_string(), "\"cachee\" is not a section"),
+        (example, "is missing"),
+        (
+            serde_json::json!([entry("tokio.worker_thread")]).to_string(),
+            "\"tokio.worker_thread\" is not a setting",
+        ),
+        (
+            serde_json::json!([entry("tokio.worker_threads"), entry("tokio.worker_threads")])
+                .to_string(),
+            "listed twice",
+        ),
+        (
+            serde_json::json!([entry("tokio.worker_threads")]).to_string(),
+            "is missing",
+        ),
+    ] {
+        let error = EffectiveConfig::from_json(&input).unwrap_err();
+        assert!(error.contains(expected), "{input}: {error}");
+    }
+}
+
+/// `show --role all` output is compared role by role; one config against each role of a
+/// per-role input; two per-role inputs of different roles are refused.
+#[test]
+fn diff_compares_per_role_output_role_by_role() {
+    let mut green = KvbmConfig::default();
+    green.nova.discovery = Some(kvbm_config::nova::DiscoveryConfig::Etcd(Default::default()));
+    let plain = shown(&KvbmConfig::default());
+    let both = |worker: &serde_json::Value| {
+        effective(serde_json::json!({"leader": plain.clone(), "worker": worker.clone()}))
+    };
+    let found = differences(&both(&plain), &both(&shown(&green))).unwrap();
+    assert!(!found.is_empty());
+    assert!(found
+        .iter()
+        .all(|d| d.role == Some(Role::Worker) && d.setting.key.starts_with("nova.discovery")));
+    let found = differences(&effective(plain.clone()), &both(&shown(&green))).unwrap();
+    assert!(found.iter().all(|d| d.role == Some(Role::Worker)));
+    let leader_only = effective(serde_json::json!({"leader": plain.clone()}));
+    let error = differences(&leader_only, &both(&plain)).unwrap_err();
+    assert!(error.contains("compare the same roles"), "{error}");
+}
+
+/// Agreement is by meaning: the same endpoints in another order or spelling, or the object
+/// store's URL with a trailing slash or an upper-case host, agree and hash alike.
+#[test]
+fn endpoints_agree_by_meaning_not_by_spelling() {
+    let with = |endpoints: &str, url: &str| {
+        loader()
+            .json(format!(
+                r#"{{"nova": {{"discovery": {{"type": "etcd", "cluster_id": "c", "endpoints": {endpoints}}}}},
+                    "object": {{"client": {{"type": "s3", "endpoint_url": "{url}"}}}}}}"#
+            ))
+            .load()
+            .unwrap()
+    };
+    let a = with(r#"["etcd-0:2379", "etcd-1:2379"]"#, "http://minio:9000");
+    let b = with(
+        r#"["http://etcd-1:2379/", "HTTP://Etcd-0:2379", "etcd-0:2379"]"#,
+        "HTTP://MinIO:9000/",
     );
+    assert!(
+        disagreements(&a, &b).is_empty(),
+        "{:?}",
+        disagreements(&a, &b)
+    );
+    assert_eq!(a.config.agreement_digest(), b.config.agreement_digest());
+    let diff = differences(&effective(shown(&a.config)), &effective(shown(&b.config)));
+    assert_eq!(diff.unwrap(), []);
+    // Another host, port or scheme is another endpoint.
+    for (endpoints, url) in [
+        (r#"["etcd-0:2379", "etcd-2:2379"]"#, "http://minio:9000"),
+        (r#"["etcd-0:2380", "etcd-1:2379"]"#, "http://minio:9000"),
+        (r#"["etcd-0:2379", "etcd-1:2379"]"#, "https://minio:9000"),
+        (
+            r#"["etcd-0:2379", "etcd-1:2379"]"#,
+            "http://minio:9000/kvbm",
+        ),
+    ] {
+        let c = with(endpoints, url);
+        assert_eq!(disagreements(&a, &c).len(), 1, "{endpoints} {url}");
+        assert_ne!(a.config.agreement_digest(), c.config.agreement_digest());
+    }
 }

@@ -108,10 +108,18 @@ fn show_json_is_machine_readable_for_each_role() {
         .iter()
         .find(|e| e["key"] == "onboard.mode")
         .unwrap();
+    // The value is a JSON value (here a string), not TOML text inside a JSON string.
     assert_eq!(
         (mode["value"].as_str(), mode["origin"].as_str()),
-        (Some("\"intra\""), Some("env KVBM_ONBOARD_MODE"))
+        (Some("intra"), Some("env KVBM_ONBOARD_MODE"))
     );
+    let threads = origins
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == "tokio.max_blocking_threads")
+        .unwrap();
+    assert_eq!(threads["value"], 512);
 }
 
 #[test]
@@ -858,12 +866,20 @@ fn diff_prints_origins_from_show_origin_output() {
 #[test]
 fn diff_reads_standard_input_with_the_loaders_cap() {
     let files = Files::new();
-    let a = files.write("a.json", r#"{"cache": {"parallelism": "tensor_parallel"}}"#);
+    let show = |parallelism: &str| {
+        kvbm(&files)
+            .env("KVBM_CACHE_PARALLELISM", parallelism)
+            .args(["show", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let a = files.write("a.json", show("tensor_parallel"));
     let output = kvbm(&files)
         .arg("diff")
         .arg(&a)
         .arg("-")
-        .write_stdin(r#"{"cache": {"parallelism": "replicated_data"}}"#)
+        .write_stdin(show("replicated_data"))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
@@ -882,6 +898,72 @@ fn diff_reads_standard_input_with_the_loaders_cap() {
         "{}",
         stderr(&output)
     );
+}
+
+/// `diff` reads every shape `show --format json` writes: with or without `--origin`, and
+/// `--role all` output role by role. One config's two forms do not differ; anything else
+/// (a config file, a JSON profile document, `[]`) is refused with exit 2.
+#[test]
+fn diff_reads_what_show_writes_and_refuses_the_rest() {
+    let files = Files::new();
+    let show = |cluster: &str, extra: &[&str]| {
+        let json = format!(
+            r#"{{"default": {{"nova": {{"discovery": {{"type": "etcd", "cluster_id": "blue"}}}}}},
+                "worker": {{"nova": {{"discovery": {{"type": "etcd", "cluster_id": "{cluster}"}}}}}}}}"#
+        );
+        let output = kvbm(&files)
+            .args(["--role", "all", "--json", "-", "show", "--format", "json"])
+            .args(extra)
+            .write_stdin(json)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        output.stdout
+    };
+    let node_a = files.write("a.json", show("blue", &[]));
+    let node_b = files.write("b.json", show("green", &[]));
+    let node_b_origin = files.write("b-origin.json", show("green", &["--origin"]));
+    let output = kvbm(&files)
+        .arg("diff")
+        .arg(&node_a)
+        .arg(&node_b)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert_eq!(
+        stdout(&output),
+        "[worker] must agree: nova.discovery.cluster_id: \"blue\" | \"green\"\n\
+         1 setting(s) differ, 1 of them must agree\n"
+    );
+    let output = kvbm(&files)
+        .arg("diff")
+        .arg(&node_b)
+        .arg(&node_b_origin)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(
+        stdout(&output),
+        "0 setting(s) differ, 0 of them must agree\n"
+    );
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kvbm.example.json");
+    let toml = files.write("kvbm.toml", "[tokio]\nworker_threads = 2\n");
+    let empty = files.write("empty.json", "[]");
+    for input in [example, toml, empty] {
+        let output = kvbm(&files)
+            .arg("diff")
+            .arg(&input)
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", input.display());
+        assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+        assert!(
+            stderr(&output).contains("cannot compare"),
+            "{}",
+            stderr(&output)
+        );
+    }
 }
 
 /// `--foreign-section` leaves another crate's table alone, as `Loader::foreign_section`.

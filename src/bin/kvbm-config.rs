@@ -116,7 +116,8 @@ enum Command {
     /// must share (the leader and the workers, on every node compare it).
     Digest,
     /// List the settings whose values differ between two `show --format json` outputs
-    /// (`-` for standard input); exit 1 when one that must agree differs.
+    /// (`-` for standard input; `--origin` and `--role all` output too); exit 1 when one
+    /// that must agree differs, 2 when an input is not `show`'s.
     Diff {
         /// The first effective config.
         left: String,
@@ -473,15 +474,18 @@ fn show(sources: &Sources, format: Format, origin: bool, ui: &Ui) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--format json --origin`: every setting with its value and source, sorted by key.
+/// `--format json --origin`: every setting with its value (as JSON, credentials redacted)
+/// and source, sorted by key.
 fn origins_json(loaded: &Loaded) -> serde_json::Value {
+    let redacted = kvbm_config::secret::redacted(&loaded.config);
     let entries: Vec<serde_json::Value> = loaded
         .entries()
         .into_iter()
         .map(|entry| {
+            let pointer = format!("/{}", entry.key.replace('.', "/"));
             serde_json::json!({
                 "key": entry.key,
-                "value": entry.value,
+                "value": redacted.pointer(&pointer).cloned().unwrap_or_default(),
                 "origin": entry.source.to_string(),
             })
         })
@@ -567,7 +571,8 @@ fn digest(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
 }
 
 /// `diff LEFT RIGHT`: the settings whose values differ between two effective configs
-/// written by `show --format json`; exit 1 when one that must agree differs.
+/// written by `show --format json` (role by role for `--role all` output); exit 1 when one
+/// that must agree differs, 2 when an input is not `show`'s.
 fn diff(left: &str, right: &str, ui: &Ui) -> Result<ExitCode, Usage> {
     use kvbm_config::agreement::{differences, EffectiveConfig};
     let read = |name: &str| -> Result<EffectiveConfig, Usage> {
@@ -575,9 +580,14 @@ fn diff(left: &str, right: &str, ui: &Ui) -> Result<ExitCode, Usage> {
             "-" => EffectiveConfig::from_reader(std::io::stdin().lock()),
             path => EffectiveConfig::from_file(Path::new(path)),
         };
-        read.map_err(|e| format!("cannot read {name}: {e}"))
+        read.map_err(|e| {
+            format!(
+                "cannot compare {}: {e}",
+                kvbm_config::secret::escape_terminal(name)
+            )
+        })
     };
-    let found = differences(&read(left)?, &read(right)?);
+    let found = differences(&read(left)?, &read(right)?)?;
     let mut must_agree = 0;
     for difference in &found {
         let mark = match difference.setting.agree {
@@ -596,8 +606,11 @@ fn diff(left: &str, right: &str, ui: &Ui) -> Result<ExitCode, Usage> {
                 None => value,
             }
         };
+        let role = difference
+            .role
+            .map_or_else(String::new, |role| format!("[{role}] "));
         outln!(
-            "{mark}: {}: {} | {}",
+            "{role}{mark}: {}: {} | {}",
             difference.setting.key,
             side(0),
             side(1)

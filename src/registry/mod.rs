@@ -196,6 +196,17 @@ impl Setting {
             .any(|rule| matches!(rule, Rule::NotWith(_)))
     }
 
+    /// Whether a declared rule checks the value as one URL (`url`).
+    pub(crate) fn is_url(&self) -> bool {
+        self.rules.contains(&Rule::Url)
+    }
+
+    /// Whether a declared rule checks the value as a list of endpoints (`etcd_endpoints`),
+    /// whose order means nothing.
+    pub(crate) fn is_endpoint_set(&self) -> bool {
+        self.rules.contains(&Rule::EtcdEndpoints)
+    }
+
     /// Whether a declared rule requires at least one character (`not_empty`).
     #[cfg(feature = "schema")]
     pub(crate) fn requires_text(&self) -> bool {
