@@ -104,6 +104,18 @@ impl NixlBackend {
         !matches!(self, NixlBackend::Plugin(_))
     }
 
+    /// Whether the backend does its I/O through GPUDirect Storage (`GDS`, `GDS_MT`), which
+    /// needs the `nvidia-fs` device on the host.
+    pub fn uses_gds(&self) -> bool {
+        matches!(self, NixlBackend::Gds | NixlBackend::GdsMt)
+    }
+
+    /// Whether the backend registers (pins) the memory it sends for RDMA (`UCX`, `UCX_MO`),
+    /// which the locked-memory limit (`RLIMIT_MEMLOCK`) bounds.
+    pub fn pins_memory(&self) -> bool {
+        matches!(self, NixlBackend::Ucx | NixlBackend::UcxMo)
+    }
+
     /// `name` as NixL knows it: upper case. Every source's names pass through here.
     pub fn normalize_name(name: &str) -> String {
         name.to_ascii_uppercase()

@@ -214,3 +214,107 @@ fn p2p_bootstrap_peers_get_a_tcp_connect() {
     );
     assert!(plain.iter().all(|f| f.check != "reach"));
 }
+
+/// A server on 127.0.0.1 that answers every connection with `answer` (or, for `None`,
+/// holds it open and says nothing), counting the connections it gets.
+fn server(answer: Option<Vec<u8>>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            counted.fetch_add(1, Ordering::SeqCst);
+            match &answer {
+                Some(bytes) => {
+                    let mut buffer = [0u8; 4096];
+                    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+                    let _ = stream.read(&mut buffer);
+                    let _ = stream.write_all(bytes);
+                }
+                None => held.push(stream),
+            }
+        }
+    });
+    (addr, hits)
+}
+
+/// Three silent etcd endpoints, in the leader's and the worker's configs: each is asked
+/// once, all at the same time, and each is an error naming the deadline.
+#[test]
+fn silent_endpoints_of_every_role_are_asked_once_under_one_deadline() {
+    use std::sync::atomic::Ordering;
+    let silent: Vec<_> = (0..3).map(|_| server(None)).collect();
+    let endpoints: Vec<String> = silent.iter().map(|(addr, _)| addr.clone()).collect();
+    let leader = etcd_config(&endpoints.join(","));
+    // The worker spells the same endpoints differently, in another order.
+    let respelled: Vec<String> = endpoints
+        .iter()
+        .rev()
+        .map(|e| format!("http://{e}/"))
+        .collect();
+    let worker = etcd_config(&respelled.join(","));
+    let timeout = Duration::from_millis(700);
+    let findings = kvbm_config::preflight::reach_all(&[&leader, &worker], timeout);
+    assert_eq!(findings.len(), 3, "{findings:?}");
+    for finding in &findings {
+        assert_eq!(finding.severity, Severity::Error);
+        assert!(
+            finding
+                .message
+                .contains("did not answer within the 700 ms deadline"),
+            "{finding}"
+        );
+    }
+    for (addr, hits) in &silent {
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "{addr} asked once");
+    }
+}
+
+/// No redirect is followed (the target of one is never contacted), and an answer that is
+/// not etcd's is summarised by its status, type and size, never dumped.
+#[test]
+fn redirects_are_not_followed_and_foreign_answers_are_summarised() {
+    use std::sync::atomic::Ordering;
+    let (elsewhere, elsewhere_hits) = server(Some(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\n{\"health\":\"true\"}".to_vec(),
+    ));
+    let redirect = format!(
+        "HTTP/1.1 301 Moved Permanently\r\nLocation: http://{elsewhere}/health\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    let (redirecting, _) = server(Some(redirect.into_bytes()));
+    let findings = reach(&etcd_config(&redirecting), TIMEOUT);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].severity, Severity::Error);
+    assert!(
+        findings[0].message.contains("HTTP 301") && findings[0].message.contains("not followed"),
+        "{}",
+        findings[0]
+    );
+    assert_eq!(
+        elsewhere_hits.load(Ordering::SeqCst),
+        0,
+        "the redirect was followed"
+    );
+
+    let page = format!("<html>{}</html>", "secret-ish page text ".repeat(200));
+    let html = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+        page.len()
+    );
+    let (web, _) = server(Some(html.into_bytes()));
+    let findings = reach(&etcd_config(&web), TIMEOUT);
+    let message = &findings[0].message;
+    assert_eq!(findings[0].severity, Severity::Error);
+    assert!(
+        message.contains(&format!("HTTP 200 (text/html, {} bytes)", page.len())),
+        "{message}"
+    );
+    assert!(
+        !message.contains("page text") && message.len() < 300,
+        "{message}"
+    );
+}

@@ -7,8 +7,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use common::loader;
 use kvbm_config::preflight::{
-    self, Cpus, Finding, FsKind, Gds, Host, Interface, Memory, Options, PathFacts, PathState,
-    Processes, Severity,
+    self, Cpus, Finding, FsKind, Gds, Host, Interface, Limit, Memory, Options, PathFacts,
+    PathState, Processes, Rdma, Severity,
 };
 use kvbm_config::{Loaded, Role};
 
@@ -56,6 +56,7 @@ fn dir(writable: bool, free_gb: u64, fs: FsKind) -> PathFacts {
         state: PathState::Directory { writable },
         free_bytes: Some(free_gb * GB),
         fs: Some(fs),
+        device: None,
     }
 }
 
@@ -174,6 +175,7 @@ fn the_storage_path_must_be_a_writable_directory_or_creatable() {
             state,
             free_bytes: Some(GB),
             fs: Some(FsKind::Other),
+            device: None,
         };
         let mut host = Host::default().with_path("/cache", facts);
         assert_eq!(
@@ -422,6 +424,7 @@ fn discovery_paths_and_endpoints_are_checked_without_connecting() {
         },
         free_bytes: None,
         fs: None,
+        device: None,
     };
     // One rule with the storage path: a missing directory that can be created is info.
     let mut host = Host::default().with_path("/shared", missing);
@@ -436,6 +439,7 @@ fn discovery_paths_and_endpoints_are_checked_without_connecting() {
         },
         free_bytes: None,
         fs: None,
+        device: None,
     };
     let mut host = Host::default().with_path("/shared", missing);
     assert_eq!(
@@ -613,6 +617,7 @@ fn paths_on_a_pseudo_filesystem_are_errors() {
         },
         free_bytes: Some(0),
         fs: Some(FsKind::Pseudo),
+        device: None,
     };
     let mut host = Host::default().with_path("/proc/kvbm-cache", facts);
     let findings = run(&loaded, &mut host, 1);
@@ -704,4 +709,281 @@ fn a_host_file_with_a_misspelled_fact_is_refused() {
     let findings = run(&load(&env), &mut host, 1);
     let error = of(&findings, "network")[0];
     assert!(error.message.contains("the host in"), "{error}");
+}
+
+fn facts(state: PathState, free_gb: u64, fs: FsKind, device: Option<u64>) -> PathFacts {
+    PathFacts {
+        state,
+        free_bytes: Some(free_gb * GB),
+        fs: Some(fs),
+        device,
+    }
+}
+
+/// A dangling symbolic link cannot be created through: an error, not "will be created".
+#[test]
+fn a_dangling_symlink_storage_path_is_an_error() {
+    let loaded = load(&[("KVBM_CACHE_DISK_STORAGE_PATH", "/cache")]);
+    let mut host = Host::default().with_path(
+        "/cache",
+        facts(PathState::BrokenLink, 1, FsKind::Other, None),
+    );
+    let findings = run(&loaded, &mut host, 1);
+    assert_eq!(severities(&findings, "g3-disk"), [Severity::Error]);
+    assert!(of(&findings, "g3-disk")[0]
+        .message
+        .contains("symbolic link"));
+    // The real probe sees one.
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("cache");
+    std::os::unix::fs::symlink(dir.path().join("gone"), &link).unwrap();
+    let loaded = load(&[("KVBM_CACHE_DISK_STORAGE_PATH", link.to_str().unwrap())]);
+    let findings = run(&loaded, &mut Host::probe(), 1);
+    assert_eq!(
+        severities(&findings, "g3-disk"),
+        [Severity::Error],
+        "{findings:?}"
+    );
+}
+
+/// Two tiers in two directories of one filesystem share its free space.
+#[test]
+fn disk_tiers_on_one_filesystem_are_added_up() {
+    let leader = loader()
+        .json(r#"{"worker": {"cache": {"disk": {"cache_size_gb": 30, "storage_path": "/a"}}}}"#)
+        .role(Role::Worker)
+        .load()
+        .unwrap();
+    let other = loader()
+        .json(r#"{"worker": {"cache": {"disk": {"cache_size_gb": 30, "storage_path": "/b"}}}}"#)
+        .role(Role::Worker)
+        .load()
+        .unwrap();
+    let processes = |a: &'static Loaded, b: &'static Loaded| {
+        vec![
+            Processes {
+                role: Some(Role::Worker),
+                count: 1,
+                loaded: a,
+            },
+            Processes {
+                role: Some(Role::Worker),
+                count: 1,
+                loaded: b,
+            },
+        ]
+    };
+    let (a, b): (&'static Loaded, &'static Loaded) =
+        (Box::leak(Box::new(leader)), Box::leak(Box::new(other)));
+    for (devices, expected) in [
+        ((Some(7), Some(7)), vec![Severity::Error]),
+        ((Some(7), Some(8)), vec![]),
+        ((None, None), vec![]),
+    ] {
+        let mut host = Host::default()
+            .with_path(
+                "/a",
+                facts(
+                    PathState::Directory { writable: true },
+                    50,
+                    FsKind::Other,
+                    devices.0,
+                ),
+            )
+            .with_path(
+                "/b",
+                facts(
+                    PathState::Directory { writable: true },
+                    50,
+                    FsKind::Other,
+                    devices.1,
+                ),
+            );
+        let findings = preflight::run_node(&processes(a, b), &mut host, None);
+        assert_eq!(severities(&findings, "g3-disk"), expected, "{devices:?}");
+        if let Some(error) = of(&findings, "g3-disk").first() {
+            assert!(
+                error.message.contains("one filesystem of /a and /b")
+                    && error.message.contains("to at most 20.00 GB"),
+                "{}",
+                error.message
+            );
+        }
+    }
+}
+
+/// A GDS or GDS_MT NixL backend needs the device as `use_gds` does; GDS on a memory
+/// filesystem is a warning.
+#[test]
+fn gds_backends_need_the_device_and_a_block_filesystem() {
+    for backends in ["{GDS={}}", "{gds_mt={}, UCX={}}"] {
+        let loaded = load(&[("KVBM_NIXL_BACKENDS", backends)]);
+        let findings = run(&loaded, &mut Host::default(), 1);
+        assert_eq!(
+            severities(&findings, "gds"),
+            [Severity::Warning],
+            "{backends}"
+        );
+        assert_eq!(of(&findings, "gds")[0].key, "nixl.backends");
+    }
+    let default = run(&load(&[]), &mut Host::default(), 1);
+    assert!(of(&default, "gds").is_empty(), "UCX and POSIX use no GDS");
+    let loaded = load(&[
+        ("KVBM_CACHE_DISK_USE_GDS", "true"),
+        ("KVBM_CACHE_DISK_STORAGE_PATH", "/dev/shm/kvbm"),
+    ]);
+    let mut host = Host {
+        gds: Gds {
+            devices: vec!["/dev/nvidia-fs0".into()],
+            cufile_json: None,
+        },
+        ..Host::default()
+    }
+    .with_path("/dev/shm/kvbm", dir(true, 10, FsKind::Tmpfs));
+    let findings = run(&loaded, &mut host, 1);
+    assert_eq!(severities(&findings, "gds"), [Severity::Warning]);
+    assert!(of(&findings, "gds")[0].message.contains("tmpfs"));
+}
+
+/// The filesystem discovery file must be a file the processes can write.
+#[test]
+fn the_discovery_file_must_be_a_writable_file() {
+    let env = [
+        ("KVBM_NOVA_DISCOVERY_TYPE", "filesystem"),
+        ("KVBM_NOVA_DISCOVERY_PATH", "/shared/kvbm.json"),
+    ];
+    let writable_dir = dir(true, 1, FsKind::Other);
+    for (state, expected) in [
+        (
+            PathState::Directory { writable: true },
+            vec![Severity::Error],
+        ),
+        (PathState::File { writable: false }, vec![Severity::Error]),
+        (PathState::NotDirectory, vec![Severity::Error]),
+        (PathState::File { writable: true }, vec![]),
+        (
+            PathState::Missing {
+                parent_writable: true,
+            },
+            vec![],
+        ),
+    ] {
+        let mut host = Host::default()
+            .with_path("/shared", writable_dir)
+            .with_path("/shared/kvbm.json", facts(state, 1, FsKind::Other, None));
+        assert_eq!(
+            severities(&run(&load(&env), &mut host, 1), "discovery"),
+            expected,
+            "{state:?}"
+        );
+    }
+    // The real probe: a directory where the file should be.
+    let shared = tempfile::tempdir().unwrap();
+    let path = shared.path().join("kvbm.json");
+    std::fs::create_dir(&path).unwrap();
+    let env = [
+        ("KVBM_NOVA_DISCOVERY_TYPE", "filesystem"),
+        ("KVBM_NOVA_DISCOVERY_PATH", path.to_str().unwrap()),
+    ];
+    let findings = run(&load(&env), &mut Host::probe(), 1);
+    assert_eq!(
+        severities(&findings, "discovery"),
+        [Severity::Error],
+        "{findings:?}"
+    );
+    assert!(of(&findings, "discovery")[0]
+        .message
+        .contains("is a directory"));
+}
+
+fn rdma_host(devices: Option<Vec<&str>>, memlock: Option<Limit>) -> Host {
+    Host {
+        rdma: Rdma {
+            devices: devices.map(|d| d.into_iter().map(String::from).collect()),
+            memlock,
+        },
+        ..host_with_memory(1000)
+    }
+}
+
+/// With RDMA devices, UCX pins the G2 tier: a locked-memory limit below it is a warning
+/// that says how to raise it. Without an RDMA device there is no finding.
+#[test]
+fn a_memlock_limit_below_the_g2_tier_is_a_warning_only_with_rdma() {
+    let loaded = load(&[("KVBM_CACHE_HOST_CACHE_SIZE_GB", "4")]);
+    let small = Some(Limit::Bytes(64 << 20));
+    let check = |host: &mut Host| severities(&run(&loaded, host, 1), "memlock");
+    assert_eq!(
+        check(&mut rdma_host(Some(vec!["mlx5_0"]), small)),
+        [Severity::Warning]
+    );
+    let findings = run(&loaded, &mut rdma_host(Some(vec!["mlx5_0"]), small), 1);
+    let message = &of(&findings, "memlock")[0].message;
+    assert!(
+        message.contains("ulimit -l unlimited") && message.contains("mlx5_0"),
+        "{message}"
+    );
+    assert!(
+        check(&mut rdma_host(Some(vec![]), small)).is_empty(),
+        "no RDMA device"
+    );
+    let unlimited = Some(Limit::Unlimited(
+        kvbm_config::preflight::Unlimited::Unlimited,
+    ));
+    assert!(check(&mut rdma_host(Some(vec!["mlx5_0"]), unlimited)).is_empty());
+    assert!(check(&mut rdma_host(
+        Some(vec!["mlx5_0"]),
+        Some(Limit::Bytes(5 * GB))
+    ))
+    .is_empty());
+    assert_eq!(
+        check(&mut rdma_host(None, small)),
+        [Severity::Info],
+        "unknown devices: could not check"
+    );
+    // No UCX backend, or no G2 tier: nothing is pinned.
+    let posix = load(&[
+        ("KVBM_CACHE_HOST_CACHE_SIZE_GB", "4"),
+        ("KVBM_NIXL_BACKENDS", "{POSIX={}}"),
+    ]);
+    let mut host = rdma_host(Some(vec!["mlx5_0"]), small);
+    assert!(of(&run(&posix, &mut host, 1), "memlock").is_empty());
+    let mut host = rdma_host(Some(vec!["mlx5_0"]), small);
+    assert!(of(&run(&load(&[]), &mut host, 1), "memlock").is_empty());
+    // The JSON form: "unlimited" or a number of bytes.
+    let host =
+        Host::from_json(r#"{"rdma": {"devices": ["mlx5_0"], "memlock": "unlimited"}}"#).unwrap();
+    assert_eq!(host.rdma.memlock, unlimited);
+    let host = Host::from_json(r#"{"rdma": {"memlock": 65536}}"#).unwrap();
+    assert_eq!(host.rdma.memlock, Some(Limit::Bytes(65536)));
+    assert!(Host::from_json(r#"{"rdma": {"memlock": "lots"}}"#).is_err());
+}
+
+/// Sizes print with enough digits to tell them apart, and errors say what fits.
+#[test]
+fn small_sizes_print_apart_and_errors_say_what_fits() {
+    let loaded = load(&[("KVBM_CACHE_HOST_CACHE_SIZE_GB", "0.003")]);
+    let mut host = Host {
+        memory: Memory {
+            total: Some(2_000_000),
+            available: None,
+            cgroup_limit: None,
+        },
+        ..Host::default()
+    };
+    let findings = run(&loaded, &mut host, 1);
+    let error = &of(&findings, "g2-memory")[0].message;
+    assert!(
+        error.contains("0.00300 GB") && error.contains("0.00200 GB"),
+        "{error}"
+    );
+    let loaded = load(&[("KVBM_CACHE_HOST_CACHE_SIZE_GB", "64")]);
+    let findings = run(&loaded, &mut host_with_memory(100), 2);
+    let error = &of(&findings, "g2-memory")[0].message;
+    assert!(
+        error.contains(
+            "set `cache.host.cache_size_gb` (KVBM_CACHE_HOST_CACHE_SIZE_GB) to at most 50.00 GB"
+        ),
+        "{error}"
+    );
 }

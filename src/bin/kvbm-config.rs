@@ -151,7 +151,8 @@ enum Command {
         /// store (an HTTP request; any answer counts). Without it nothing is sent.
         #[arg(long)]
         network: bool,
-        /// Seconds each network check may take.
+        /// Seconds the whole `--network` run may take: one deadline for every target, asked
+        /// at the same time.
         #[arg(long, value_name = "SECS", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
         timeout: u64,
     },
@@ -857,17 +858,9 @@ fn preflight(
             findings.splice(0..0, disagreements.iter().map(Finding::from_disagreement));
         }
         if let Some(timeout) = network {
-            // Each role's targets, each endpoint asked once.
-            for (_, loaded) in &loaded {
-                for finding in preflight::reach(loaded, timeout) {
-                    let seen = findings.iter().any(|f| {
-                        f.key == finding.key && f.value == finding.value && f.check == finding.check
-                    });
-                    if !seen {
-                        findings.push(finding);
-                    }
-                }
-            }
+            // Every role's targets, each asked once, all within one deadline.
+            let configs: Vec<&Loaded> = loaded.iter().map(|(_, loaded)| loaded).collect();
+            findings.extend(preflight::reach_all(&configs, timeout));
             findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.key.cmp(&b.key)));
         }
     }

@@ -78,8 +78,16 @@ pub enum PathState {
         /// A file could be created and removed in it.
         writable: bool,
     },
-    /// Exists, but is not a directory.
+    /// A regular file; whether this process can open it for writing (tried for real,
+    /// without changing it).
+    File {
+        /// It could be opened for writing.
+        writable: bool,
+    },
+    /// Exists, but is neither a directory nor a regular file (a device, a socket).
     NotDirectory,
+    /// A symbolic link whose target does not exist: nothing can be created through it.
+    BrokenLink,
     /// Does not exist; whether it could be created (a file could be created and removed in
     /// its nearest existing ancestor).
     Missing {
@@ -100,6 +108,10 @@ pub struct PathFacts {
     /// The filesystem's kind.
     #[serde(default)]
     pub fs: Option<FsKind>,
+    /// The filesystem's device number (`st_dev`): paths with the same one share its free
+    /// space.
+    #[serde(default)]
+    pub device: Option<u64>,
 }
 
 pub use crate::nova::Interface;
@@ -113,6 +125,35 @@ pub struct Gds {
     pub devices: Vec<PathBuf>,
     /// The cuFile configuration found (`CUFILE_ENV_PATH_JSON`, else `/etc/cufile.json`).
     pub cufile_json: Option<PathBuf>,
+}
+
+/// A resource limit: a number of bytes, or none (`"unlimited"` in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Limit {
+    /// At most this many bytes.
+    Bytes(u64),
+    /// No limit.
+    Unlimited(Unlimited),
+}
+
+/// The word `"unlimited"` of a [`Limit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unlimited {
+    /// No limit.
+    Unlimited,
+}
+
+/// RDMA facts: UCX registers (pins) the memory it sends over an RDMA device, which the
+/// locked-memory limit bounds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rdma {
+    /// The RDMA devices (`/sys/class/infiniband/*`); `None` when they could not be listed.
+    pub devices: Option<Vec<String>>,
+    /// This process's `RLIMIT_MEMLOCK` (`ulimit -l`), inherited by the processes it starts.
+    pub memlock: Option<Limit>,
 }
 
 /// The facts of the machine a config is checked against.
@@ -131,6 +172,8 @@ pub struct Host {
     pub interfaces: Option<Vec<Interface>>,
     /// GPUDirect Storage.
     pub gds: Gds,
+    /// RDMA devices and the locked-memory limit.
+    pub rdma: Rdma,
     /// Facts of the paths the config names, probed or given.
     pub paths: BTreeMap<PathBuf, PathFacts>,
     /// Ports that cannot be bound, with the reason; probed or given.
@@ -167,6 +210,7 @@ impl Host {
             cpus: probe::cpus(),
             interfaces: crate::nova::interfaces().ok(),
             gds: probe::gds(),
+            rdma: probe::rdma(),
             paths: BTreeMap::new(),
             taken: BTreeMap::new(),
             free: BTreeSet::new(),

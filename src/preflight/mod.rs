@@ -196,13 +196,23 @@ pub struct Processes<'a> {
 /// Share of the memory limit above which the G2 tier gets a warning.
 const MEMORY_WARNING_SHARE: f64 = 0.9;
 
-/// `64.0 GB (59.6 GiB)`.
+/// `64.0 GB (59.6 GiB)`; sizes below 1 keep three significant digits (`0.00410 GB`), so
+/// two different sizes never print alike as `0.0 GB`.
 fn bytes_text(bytes: u64) -> String {
     format!(
-        "{:.1} GB ({:.1} GiB)",
-        bytes as f64 / 1e9,
-        bytes as f64 / (1u64 << 30) as f64
+        "{} GB ({} GiB)",
+        significant(bytes as f64 / 1e9),
+        significant(bytes as f64 / (1u64 << 30) as f64)
     )
+}
+
+/// A number with one decimal, or three significant digits below 1.
+fn significant(number: f64) -> String {
+    if number == 0.0 || number >= 1.0 {
+        return format!("{number:.1}");
+    }
+    let decimals = (2 - number.log10().floor() as i32).clamp(1, 12) as usize;
+    format!("{number:.decimals$}")
 }
 
 /// Checks `loaded` against `host`, for `options.workers` processes that each run it;
@@ -230,6 +240,7 @@ pub fn run_node(
     run.memory();
     run.disk();
     run.gds();
+    run.memlock();
     run.cpus();
     run.network();
     run.discovery();
@@ -253,7 +264,7 @@ mod probe;
 pub use host::*;
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
-pub use network::reach;
+pub use network::{reach, reach_all};
 
 #[cfg(test)]
 mod tests {

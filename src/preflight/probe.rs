@@ -177,12 +177,16 @@ fn can_create_in(dir: &Path) -> bool {
 
 pub(super) fn path(path: &Path) -> PathFacts {
     let on = existing_ancestor(path);
-    let state = match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => PathState::Directory {
+    let state = match (std::fs::metadata(path), std::fs::symlink_metadata(path)) {
+        (Ok(meta), _) if meta.is_dir() => PathState::Directory {
             writable: can_create_in(path),
         },
-        Ok(_) => PathState::NotDirectory,
-        Err(_) => PathState::Missing {
+        (Ok(meta), _) if meta.is_file() => PathState::File {
+            writable: can_write(path),
+        },
+        (Ok(_), _) => PathState::NotDirectory,
+        (Err(_), Ok(link)) if link.file_type().is_symlink() => PathState::BrokenLink,
+        (Err(_), _) => PathState::Missing {
             parent_writable: on
                 .as_deref()
                 .is_some_and(|p| p.is_dir() && can_create_in(p)),
@@ -196,10 +200,52 @@ pub(super) fn path(path: &Path) -> PathFacts {
         .as_deref()
         .and_then(|p| rustix::fs::statfs(p).ok())
         .map(|s| fs_kind(s.f_type as u64));
+    let device = on
+        .as_deref()
+        .and_then(|p| rustix::fs::stat(p).ok())
+        // `st_dev` is not a `u64` on every target.
+        .map(|s| {
+            #[allow(clippy::unnecessary_cast)]
+            let device = s.st_dev as u64;
+            device
+        });
     PathFacts {
         state,
         free_bytes,
         fs,
+        device,
+    }
+}
+
+/// Whether this process can open the regular file `path` for writing: tried for real
+/// (opened for appending, nothing written), as `access(W_OK)` says yes to root on a
+/// read-only filesystem.
+fn can_write(path: &Path) -> bool {
+    std::fs::OpenOptions::new().append(true).open(path).is_ok()
+}
+
+/// The RDMA devices and this process's locked-memory limit.
+pub(super) fn rdma() -> Rdma {
+    let devices = std::fs::read_dir("/sys/class/infiniband").ok().map(|dir| {
+        let mut names: Vec<String> = dir
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    });
+    let devices = match devices {
+        Some(names) => Some(names),
+        // No such class: the kernel has no RDMA device (or no RDMA support at all).
+        None if Path::new("/sys/class").is_dir() => Some(Vec::new()),
+        None => None,
+    };
+    let memlock = rustix::process::getrlimit(rustix::process::Resource::Memlock)
+        .current
+        .map_or(Limit::Unlimited(Unlimited::Unlimited), Limit::Bytes);
+    Rdma {
+        devices,
+        memlock: Some(memlock),
     }
 }
 

@@ -24,7 +24,11 @@ impl Run<'_> {
             for group in 0..self.groups.len() {
                 let threads = threads_of(self.groups[group].loaded);
                 if threads > usable && !self.groups[group].is_default(key) {
-                    let message = format!("{threads} threads per process on {usable} usable CPUs");
+                    let env = self.variable_of(group, key);
+                    let message = format!(
+                        "{threads} threads per process on {usable} usable CPUs of {}; set `{key}` ({env}) to at most {usable}",
+                        self.host.called()
+                    );
                     self.push(
                         Severity::Warning,
                         "cpu",
@@ -54,7 +58,7 @@ impl Run<'_> {
                 .map(|g| format!("{} × {}", g.processes(), threads_of(g.loaded)))
                 .collect::<Vec<_>>()
                 .join(" + ");
-            let env = crate::registry::setting(key).map_or("", |s| s.env);
+            let env = self.variable_of(main, key);
             let message = format!(
                 "{what} = {total} threads on {usable} usable CPUs; set `{key}` ({env}) to bound each process"
             );

@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// The paths on one filesystem, its facts, and the tiers (group, size) that use it.
+type Filesystem = (Vec<PathBuf>, PathFacts, Vec<(usize, TierSize)>);
+
 impl Run<'_> {
     /// The one rule for a directory the config names (`cache.disk.storage_path`, the
     /// discovery file's directory): a writable directory is usable; a missing one is
@@ -25,9 +28,13 @@ impl Run<'_> {
                 "not writable",
                 format!("{shown} is not writable by this process (a file could not be created in it)"),
             ),
-            PathState::NotDirectory => DirectoryVerdict::Unusable(
+            PathState::File { .. } | PathState::NotDirectory => DirectoryVerdict::Unusable(
                 "not a directory",
-                format!("{shown} exists but is not a directory"),
+                format!("{shown} exists but is not a directory; name a directory"),
+            ),
+            PathState::BrokenLink => DirectoryVerdict::Unusable(
+                "dangling symbolic link",
+                format!("{shown} is a symbolic link to a path that does not exist, so it cannot be created; create the link's target or name another directory"),
             ),
             PathState::Missing {
                 parent_writable: true,
@@ -111,6 +118,8 @@ impl Run<'_> {
                 }
             }
         }
+        // Paths on one filesystem (one `st_dev`) share its free space.
+        let mut filesystems: Vec<Filesystem> = Vec::new();
         for (path, users) in on_path {
             let first = users[0].0;
             let created_by = "the worker's disk tier";
@@ -146,16 +155,36 @@ impl Run<'_> {
                     message,
                 );
             }
-            self.free_space(&path, facts, &users);
+            let same_fs = filesystems
+                .iter_mut()
+                .find(|(_, seen, _)| seen.device.is_some() && seen.device == facts.device);
+            match same_fs {
+                Some((paths, _, all_users)) => {
+                    paths.push(path);
+                    all_users.extend(users);
+                }
+                None => filesystems.push((vec![path], facts, users)),
+            }
+        }
+        for (paths, facts, users) in filesystems {
+            self.free_space(&paths, facts, &users);
         }
     }
 
+    /// The disk tiers on one filesystem (at `paths`) against its free space.
     pub(super) fn free_space(
         &mut self,
-        path: &Path,
+        paths: &[PathBuf],
         facts: PathFacts,
         users: &[(usize, TierSize)],
     ) {
+        let at = match paths {
+            [path] => format!("at {}", path.display()),
+            _ => {
+                let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                format!("on the one filesystem of {}", shown.join(" and "))
+            }
+        };
         let sized: Vec<(usize, u64)> = users
             .iter()
             .filter_map(|&(group, size)| match size {
@@ -171,7 +200,7 @@ impl Run<'_> {
         };
         let key = self.sizing(main, CacheTier::Disk).sizing_key();
         let Some(free) = facts.free_bytes else {
-            let what = format!("the free space at {} is unknown", path.display());
+            let what = format!("the free space {at} is unknown");
             self.could_not_check("g3-disk", main, key, &what);
             return;
         };
@@ -190,11 +219,15 @@ impl Run<'_> {
                 })
                 .collect::<Vec<_>>()
                 .join(" + ");
+            let main_bytes = sized
+                .iter()
+                .find(|(group, _)| *group == main)
+                .map_or(0, |(_, bytes)| *bytes);
+            let fix = self.largest_that_fits(main, CacheTier::Disk, main_bytes, total, free);
             let message = format!(
-                "{what} = {} exceeds the {} free at {}",
+                "{what} = {} exceeds the {} free {at}; {fix}",
                 bytes_text(total),
                 bytes_text(free),
-                path.display()
             );
             let fact = format!("free space {}", bytes_text(free));
             self.push(Severity::Error, "g3-disk", main, key, fact, message);

@@ -5,8 +5,8 @@ use super::*;
 
 impl Run<'_> {
     pub(in crate::preflight) fn memory(&mut self) {
-        // (group, bytes of one process, the words for them)
-        let mut parts: Vec<(usize, u64, String)> = Vec::new();
+        // (group, bytes of one process, of its host tier alone, the words for them)
+        let mut parts: Vec<(usize, u64, u64, String)> = Vec::new();
         for group in 0..self.groups.len() {
             if !self.groups[group].allocates_tiers() {
                 continue;
@@ -37,15 +37,15 @@ impl Run<'_> {
             };
             let bytes = host.saturating_add(disk);
             if bytes > 0 {
-                parts.push((group, bytes, words));
+                parts.push((group, bytes, host, words));
             }
         }
-        let total = parts.iter().fold(0u64, |sum, (group, bytes, _)| {
+        let total = parts.iter().fold(0u64, |sum, (group, bytes, _, _)| {
             sum.saturating_add(bytes.saturating_mul(self.groups[*group].count))
         });
-        let Some(&(main, _, _)) = parts
+        let Some(&(main, _, main_host, _)) = parts
             .iter()
-            .max_by_key(|(group, bytes, _)| bytes.saturating_mul(self.groups[*group].count))
+            .max_by_key(|(group, bytes, _, _)| bytes.saturating_mul(self.groups[*group].count))
         else {
             return;
         };
@@ -56,20 +56,23 @@ impl Run<'_> {
         };
         let what = parts
             .iter()
-            .map(|(group, _, words)| format!("{} × {words}", self.groups[*group].processes()))
+            .map(|(group, _, _, words)| format!("{} × {words}", self.groups[*group].processes()))
             .collect::<Vec<_>>()
             .join(" + ");
         let limit_fact = format!("memory limit {}", bytes_text(limit));
         if total > limit {
+            let fix = self.largest_that_fits(main, CacheTier::Host, main_host, total, limit);
             let message = format!(
-                "{what} = {} exceeds the memory limit of {}; the processes would be killed for lack of memory",
+                "{what} = {} exceeds the memory limit of {}; the processes would be killed for lack of memory; {fix}",
                 bytes_text(total),
                 bytes_text(limit)
             );
             self.push(Severity::Error, "g2-memory", main, key, limit_fact, message);
         } else if total as f64 > MEMORY_WARNING_SHARE * limit as f64 {
+            let room = (MEMORY_WARNING_SHARE * limit as f64) as u64;
+            let fix = self.largest_that_fits(main, CacheTier::Host, main_host, total, room);
             let message = format!(
-                "{what} = {} is above 90% of the memory limit of {}",
+                "{what} = {} is above 90% of the memory limit of {}, leaving the processes little else; {fix}",
                 bytes_text(total),
                 bytes_text(limit)
             );

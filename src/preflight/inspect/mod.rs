@@ -11,6 +11,7 @@ mod cpus;
 mod discovery;
 mod disk;
 mod gds;
+mod memlock;
 mod memory;
 mod ports;
 mod v1;
@@ -180,6 +181,54 @@ impl<'a> Run<'a> {
             FsKind::Ramfs => Some("ramfs"),
             _ => None,
         }
+    }
+
+    /// The variable that sets `key` in a group's config: the one its value came from, else
+    /// the setting's own (`KVBM_…`), so advice names what the operator wrote.
+    fn variable_of(&self, group: usize, key: &str) -> String {
+        match self.groups[group].loaded.report.origin(key) {
+            Source::Env { var } => crate::secret::escape_terminal(&var).into_owned(),
+            _ => crate::registry::setting(key).map_or_else(String::new, |s| s.env.to_string()),
+        }
+    }
+
+    /// What to change so that `total` bytes of a tier over every process fit in `room`:
+    /// the largest value of the `main` group's sizing key (`cache_size_gb` or
+    /// `num_blocks`) that fits beside the other groups' tiers, with its variable.
+    fn largest_that_fits(
+        &self,
+        main: usize,
+        tier: CacheTier,
+        main_bytes: u64,
+        total: u64,
+        room: u64,
+    ) -> String {
+        let group = &self.groups[main];
+        let others = total.saturating_sub(main_bytes.saturating_mul(group.count));
+        let per_process = room.saturating_sub(others) / group.count.max(1);
+        let sizing = self.sizing(main, tier);
+        let key = sizing.sizing_key();
+        if per_process == 0 {
+            return format!(
+                "even `{key}` = 0 would not fit: lower the other tiers counted here first"
+            );
+        }
+        let env = self.variable_of(main, key);
+        let noun = match group.role {
+            Some(Role::Leader) => "the leader",
+            _ => "each worker",
+        };
+        let value = match (sizing.num_blocks, self.block_bytes) {
+            (Some(_), Some(block)) if block > 0 => format!("{} blocks", per_process / block),
+            (Some(_), _) => return format!("lower `{key}` ({env})"),
+            // Rounded down to 0.01 GB, so the advice fits.
+            (None, _) => format!(
+                "{:.2} GB ({:.2} GiB)",
+                (per_process as f64 / 1e7).floor() / 100.0,
+                (per_process as f64 / (1u64 << 30) as f64 * 100.0).floor() / 100.0
+            ),
+        };
+        format!("set `{key}` ({env}) to at most {value} for {noun}")
     }
 
     /// The load's own warnings: `--strict` fails on them as `check --strict` does.
