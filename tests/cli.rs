@@ -427,10 +427,39 @@ fn preflight_json_strict_usage_and_invalid_configs() {
         assert_eq!(finding["check"], "config");
         assert_eq!(finding["severity"], "error");
         assert_eq!(finding["key"], "tokio.worker_threads");
-        assert_eq!(finding["value"], "0");
+        // A JSON value, not TOML text in a JSON string.
+        assert_eq!(finding["value"], 0);
         assert_eq!(finding["source"], "env KVBM_TOKIO_WORKER_THREADS");
         assert_eq!(finding["role"], role);
     }
+}
+
+/// `--format json` writes each finding's value as the JSON value it is.
+#[test]
+fn preflight_json_values_are_json_values() {
+    let files = Files::new();
+    let output = kvbm(&files)
+        .env("KVBM_NIXL_BACKENDS", "{UCX={}, GDS={}}")
+        .env("KVBM_CACHE_DISK_STORAGE_PATH", "/no/such/dir/kvbm")
+        .env("KVBM_CACHE_DISK_CACHE_SIZE_GB", "0.5")
+        .args(["--role", "worker", "preflight", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let value = |key: &str| {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == key)
+            .map(|f| f["value"].clone())
+            .unwrap_or_else(|| panic!("no finding of {key}: {json}"))
+    };
+    assert_eq!(
+        value("nixl.backends"),
+        serde_json::json!({"GDS": {}, "UCX": {}})
+    );
+    assert_eq!(value("cache.disk.storage_path"), "/no/such/dir/kvbm");
 }
 
 #[test]

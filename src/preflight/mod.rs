@@ -76,7 +76,9 @@ pub struct Finding {
     pub role: Option<Role>,
     /// The dotted key of the setting (or the variable, for a warning about one).
     pub key: String,
-    /// Its value as TOML writes it (credentials redacted), if set.
+    /// Its value as TOML writes it (credentials redacted), if set. `--format json` writes
+    /// it as the JSON value it is (`8`, `["a"]`), not as text.
+    #[serde(serialize_with = "value_as_json")]
     pub value: Option<String>,
     /// Where the value came from, as in the load report.
     #[serde(serialize_with = "display")]
@@ -89,6 +91,40 @@ pub struct Finding {
 
 fn display<S: serde::Serializer>(source: &Source, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_str(source)
+}
+
+/// A value as TOML writes it, serialized as the same value in JSON; text that is not a
+/// TOML value stays a string.
+fn value_as_json<S: serde::Serializer>(
+    value: &Option<String>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let json = value.as_deref().map(|text| {
+        text.parse::<toml_edit::Value>()
+            .map(|value| toml_to_json(&value))
+            .unwrap_or_else(|_| serde_json::Value::String(text.to_string()))
+    });
+    serde::Serialize::serialize(&json, serializer)
+}
+
+/// A TOML value as JSON (a date-time as its text).
+fn toml_to_json(value: &toml_edit::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match value {
+        toml_edit::Value::String(s) => Json::String(s.value().clone()),
+        toml_edit::Value::Integer(i) => Json::from(*i.value()),
+        toml_edit::Value::Float(f) => serde_json::Number::from_f64(*f.value())
+            .map_or_else(|| Json::String(f.value().to_string()), Json::Number),
+        toml_edit::Value::Boolean(b) => Json::Bool(*b.value()),
+        toml_edit::Value::Datetime(d) => Json::String(d.value().to_string()),
+        toml_edit::Value::Array(items) => items.iter().map(toml_to_json).collect(),
+        toml_edit::Value::InlineTable(table) => Json::Object(
+            table
+                .iter()
+                .map(|(key, value)| (key.to_string(), toml_to_json(value)))
+                .collect(),
+        ),
+    }
 }
 
 impl Finding {

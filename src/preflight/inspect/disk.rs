@@ -105,7 +105,10 @@ impl Run<'_> {
                 },
                 (None, TierSize::None) => {}
                 (None, _) => {
-                    let message = "the disk tier has a size but no `cache.disk.storage_path`, so where it goes is undefined".to_string();
+                    let message = format!(
+                        "the disk tier has a size but no `{PATH_KEY}`, so where it goes is undefined: set `{PATH_KEY}` ({}) to a local directory",
+                        self.variable_of(group, PATH_KEY)
+                    );
                     let key = sizing.sizing_key();
                     self.push(
                         Severity::Warning,
@@ -144,7 +147,7 @@ impl Run<'_> {
                     false => "not all of it counted in the memory check: a size is unknown",
                 };
                 let message = format!(
-                    "{shown} is on a {name}: the disk tier would use host memory too ({counted})"
+                    "{shown} is on a {name}: the disk tier would use host memory too ({counted}); put it on a local disk"
                 );
                 self.push(
                     Severity::Warning,

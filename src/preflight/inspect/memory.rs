@@ -104,7 +104,7 @@ impl Run<'_> {
         what: &str,
     ) {
         let message =
-            format!("is sized by blocks and no --block-bytes was given, so {what} was not checked");
+            format!("is sized by blocks and no --block-bytes was given, so {what} was not checked: pass --block-bytes (the bytes of one KV block)");
         let key = sizing.tier.blocks_key();
         self.push(
             Severity::Warning,

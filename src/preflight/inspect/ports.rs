@@ -96,7 +96,11 @@ impl Run<'_> {
         match backend.bind_addr_among(&interfaces) {
             Ok(addr) if is_local(addr.ip(), &interfaces) => Some(addr),
             Ok(addr) => {
-                let message = format!("{} is not an address of {}", addr.ip(), self.host.called());
+                let message = format!(
+                    "{} is not an address of {}: set `nova.backend.tcp_addr` to one of its addresses, or use `tcp_interface`",
+                    addr.ip(),
+                    self.host.called()
+                );
                 self.push(
                     Severity::Error,
                     "network",
@@ -109,7 +113,7 @@ impl Run<'_> {
             }
             Err(BuildError::UnknownInterface { name, .. }) => {
                 let message = format!(
-                    "no interface `{name}` on {}; it has: {names}",
+                    "no interface `{name}` on {}; it has: {names}; set `nova.backend.tcp_interface` to one of them",
                     self.host.called()
                 );
                 self.push(
@@ -127,7 +131,7 @@ impl Run<'_> {
                     Some(i) if !i.addrs.is_empty() => "only IPv6 addresses",
                     _ => "no address",
                 };
-                let message = format!("interface `{name}` has {has}; Nova binds the interface's IPv4 address, so start-up would fail");
+                let message = format!("interface `{name}` has {has}; Nova binds the interface's IPv4 address, so start-up would fail: name an interface with an IPv4 address");
                 self.push(
                     Severity::Error,
                     "network",

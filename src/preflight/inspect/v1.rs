@@ -22,10 +22,11 @@ impl Run<'_> {
                 let (true, Some(gb)) = (from_v1, sizing.cache_size_gb) else {
                     continue;
                 };
+                let per_worker = gb / workers as f64;
                 let message = format!(
-                    "came from {var}: {}; {gb} GB across {workers} workers is {:.3} GB per worker",
+                    "came from {var}: {}; {gb} GB across {workers} workers is {per_worker:.3} GB per worker: to keep v1's total, set `{key}` ({}) to {per_worker:.3}",
                     crate::load::v1::PER_WORKER_NOTE,
-                    gb / workers as f64
+                    crate::registry::setting(key).map_or("", |s| s.env),
                 );
                 self.push(
                     Severity::Warning,
