@@ -252,3 +252,30 @@ fn check_validates_a_config_built_in_code() {
     );
     assert!(error.to_string().contains("(nan, set in code)"), "{error}");
 }
+
+/// A bootstrap peer is `host:port`: one without a port, with an empty or bad port, or an
+/// IPv6 host without brackets is refused by `check` as at load.
+#[test]
+fn bootstrap_peers_are_host_and_port() {
+    let peers = |list: &str| {
+        format!(
+            r#"{{"nova": {{"discovery": {{"type": "p2p", "cluster_id": "c", "bootstrap_peers": {list}}}}}}}"#
+        )
+    };
+    for good in [
+        r#"["10.0.0.10:5000"]"#,
+        r#"["peer-0.kvbm:5000", "[fd00::1]:5000"]"#,
+    ] {
+        assert_accepted(&peers(good));
+    }
+    for bad in [
+        r#"["10.0.0.10"]"#,
+        r#"["10.0.0.10:"]"#,
+        r#"["10.0.0.10:port"]"#,
+        r#"["10.0.0.10:70000"]"#,
+        r#"["fd00::1:5000"]"#,
+        r#"[":5000"]"#,
+    ] {
+        assert_rejected(&peers(bad), "nova.discovery.bootstrap_peers");
+    }
+}
