@@ -80,12 +80,23 @@ impl Problem {
 
     /// Attaches the offending value, as rendered, through the redaction rule: the value is
     /// kept only as it may be printed (every exit, Python and JSON included, reads it here).
+    ///
+    /// Messages name the rule, not the value; should one still quote a value that holds a
+    /// credential (a parser's words), that quotation is replaced by the redacted value, so
+    /// the raw input is kept nowhere.
     pub(crate) fn with_value(mut self, value: impl Into<String>) -> Self {
         let value = value.into();
-        self.value = Some(match crate::secret::redact_value(&self.key, &value) {
+        let redacted = match crate::secret::redact_value(&self.key, &value) {
             std::borrow::Cow::Borrowed(_) => value,
-            std::borrow::Cow::Owned(redacted) => redacted,
-        });
+            std::borrow::Cow::Owned(redacted) => {
+                let raw = value.trim_matches('"');
+                if !raw.is_empty() && self.message.contains(raw) {
+                    self.message = self.message.replace(raw, redacted.trim_matches('"'));
+                }
+                redacted
+            }
+        };
+        self.value = Some(redacted);
         self
     }
 }

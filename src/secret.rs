@@ -10,125 +10,206 @@ use std::borrow::Cow;
 /// What a redacted secret is replaced with.
 pub(crate) const REDACTED: &str = "***";
 
-/// `text` with the credentials of every URL in it hidden: the password of
-/// `scheme://user:password@host` and of a scheme-less `user:password@host:port` (as etcd
-/// clients accept endpoints) becomes `***`; a lone token before `@` in a URL with a scheme
-/// (`scheme://token@host`) is replaced entirely. `user@example.com` is left alone.
+/// `text` (one value: an endpoint, a URL, or a list of them as one variable writes it)
+/// with every URL credential hidden, found by the URL grammar rather than by words:
 ///
-/// Candidates are the words of `text` (split at blanks, quotes, commas and brackets, so a
-/// rendered list works too); each one with an `@` is parsed with the `url` crate, and only
-/// what it finds as a username or password is replaced.
+/// - each URL starts at a scheme (`scheme://`); its authority runs to the first `/`, `?` or
+///   `#` (or the next URL's scheme), and its userinfo to the last `@` before that, so a
+///   password may hold `= , ; ( ) [ ]` and the host may be an IPv6 literal. The password of
+///   `user:password@` becomes `***`; a lone token (`https://token@host`) is replaced whole.
+/// - a URL the `url` crate cannot parse (a password holding `/`, `#` or a space) that has
+///   an `@` is hidden up to its last `@`.
+/// - text without a scheme is read as an etcd client reads an endpoint:
+///   `user:password@host:port` loses its password; `user@example.com` is left alone.
+/// - query parameters named like credentials (`token`, `X-Amz-Signature`, `sig`) lose
+///   their values.
+///
+/// ```
+/// use kvbm_config::secret::redact_urls;
+///
+/// assert_eq!(redact_urls("http://alice:aHVudGVyMg==@etcd-0:2379"), "http://alice:***@etcd-0:2379");
+/// assert_eq!(redact_urls("http://alice:pw@[fd00::1]:2379"), "http://alice:***@[fd00::1]:2379");
+/// assert_eq!(redact_urls("s3://b/k?X-Amz-Signature=abc&part=1"), "s3://b/k?X-Amz-Signature=***&part=1");
+/// ```
 pub fn redact_urls(text: &str) -> Cow<'_, str> {
-    if !text.contains('@') {
+    if !text.contains(['@', '?']) {
         return Cow::Borrowed(text);
     }
+    let starts = url_starts(text);
+    let spans: Vec<(usize, usize)> = match starts.is_empty() {
+        // No scheme: the whole text is one scheme-less authority (and path).
+        true => vec![(0, text.len())],
+        false => starts
+            .iter()
+            .enumerate()
+            .map(|(i, &start)| (start, starts.get(i + 1).copied().unwrap_or(text.len())))
+            .collect(),
+    };
     let mut out = String::with_capacity(text.len());
-    let mut changed = false;
-    for (word, separator) in words(text) {
-        match redact_word(word) {
-            Some(clean) => {
-                out.push_str(&clean);
-                changed = true;
+    out.push_str(&text[..spans[0].0]);
+    for &(start, end) in &spans {
+        redact_one_url(&text[start..end], starts.is_empty(), &mut out);
+    }
+    match out == text {
+        true => Cow::Borrowed(text),
+        false => Cow::Owned(out),
+    }
+}
+
+/// Where each URL of `text` starts: the first letter of its scheme, before `://`.
+fn url_starts(text: &str) -> Vec<usize> {
+    let is_scheme = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.');
+    let mut starts = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find("://") {
+        let separator = from + found;
+        let scheme_len = text[..separator]
+            .chars()
+            .rev()
+            .take_while(|c| is_scheme(*c))
+            .count();
+        let start = separator - scheme_len;
+        if scheme_len > 0 && starts.last().is_none_or(|last| *last < start) {
+            starts.push(start);
+        }
+        from = separator + 3;
+    }
+    starts
+}
+
+/// Writes one URL (`url`, running to the next one) with its credentials hidden.
+fn redact_one_url(url: &str, schemeless: bool, out: &mut String) {
+    let authority_start = match schemeless {
+        true => 0,
+        false => url.find("://").map_or(0, |n| n + 3),
+    };
+    let authority_end = url[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |n| authority_start + n);
+    let userinfo_end = url[authority_start..authority_end]
+        .rfind('@')
+        .map(|n| authority_start + n)
+        .or_else(|| unparsable_userinfo_end(url, schemeless, authority_start));
+    let rest_start = match userinfo_end {
+        Some(at) => {
+            out.push_str(&url[..authority_start]);
+            let userinfo = &url[authority_start..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => {
+                    out.push_str(user);
+                    out.push(':');
+                    out.push_str(REDACTED);
+                }
+                // A scheme-less `user@host` is an address, not a credential.
+                None if schemeless => out.push_str(userinfo),
+                None => out.push_str(REDACTED),
             }
-            None => out.push_str(word),
+            at
         }
-        out.push_str(separator);
-    }
-    match changed {
-        true => Cow::Owned(out),
-        false => Cow::Borrowed(text),
-    }
-}
-
-/// The words of `text`, each with the separators that follow it.
-fn words(text: &str) -> impl Iterator<Item = (&str, &str)> {
-    const SEPARATORS: &[char] = &[
-        ' ', '\t', '\n', '"', '\'', '`', ',', ';', '[', ']', '{', '}', '(', ')', '<', '>', '=',
-    ];
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
+        None => 0,
+    };
+    let rest = &url[rest_start..];
+    match rest.find('?') {
+        Some(q) => {
+            out.push_str(&rest[..=q]);
+            redact_query(&rest[q + 1..], out);
         }
-        let word_end = rest.find(SEPARATORS).unwrap_or(rest.len());
-        let sep_end = rest[word_end..]
-            .find(|c: char| !SEPARATORS.contains(&c))
-            .map_or(rest.len(), |n| word_end + n);
-        let item = (&rest[..word_end], &rest[word_end..sep_end]);
-        rest = &rest[sep_end..];
-        Some(item)
-    })
-}
-
-/// `word` with its credentials hidden, if it is a URL (or scheme-less authority) that has
-/// some; `None` when there is nothing to hide.
-fn redact_word(word: &str) -> Option<String> {
-    let at = word.find('@')?;
-    let (scheme, authority_start) = match word.find("://") {
-        Some(end) if end < at => (true, end + 3),
-        _ => (false, 0),
-    };
-    let parsed = match scheme {
-        true => url::Url::parse(word).ok(),
-        false => url::Url::parse(&format!("kvbm://{word}")).ok(),
-    }?;
-    let has_password = parsed.password().is_some_and(|p| !p.is_empty());
-    let has_token = scheme && !parsed.username().is_empty();
-    if !has_password && !has_token {
-        return None;
+        None => out.push_str(rest),
     }
-    // Replace the userinfo as written, so that the rest of the word is unchanged.
-    let authority = &word[authority_start..];
-    let authority_end = authority.find(['/', '?', '#']).unwrap_or(authority.len());
-    let userinfo_end = authority[..authority_end].rfind('@')?;
-    let userinfo = &authority[..userinfo_end];
-    let hidden = match userinfo.split_once(':') {
-        Some((user, _)) if has_password => format!("{user}:{REDACTED}"),
-        _ => REDACTED.to_string(),
-    };
-    Some(format!(
-        "{}{hidden}{}",
-        &word[..authority_start],
-        &authority[userinfo_end..]
-    ))
 }
 
-/// Whether a key or parameter name looks like it holds a credential (`secret_key`,
-/// `password`, `token`, `access_key`, ...), so that its value is never printed. A dotted
-/// key path is named like a credential when its last part is.
+/// For a URL the `url` crate cannot parse that has an `@` past its authority (a password
+/// with `/`, `#` or a space in it): the last `@`, up to which it is hidden.
+fn unparsable_userinfo_end(url: &str, schemeless: bool, authority_start: usize) -> Option<usize> {
+    let at = url
+        .rfind('@')
+        .filter(|at| *at > authority_start || schemeless)?;
+    let parses = match schemeless {
+        true => url::Url::parse(&format!("kvbm://{url}")).is_ok(),
+        false => url::Url::parse(url).is_ok(),
+    };
+    (!parses).then_some(at)
+}
+
+/// Writes a query (after `?`) with the values of credential-named parameters hidden.
+fn redact_query(query: &str, out: &mut String) {
+    let (query, fragment) = match query.find('#') {
+        Some(hash) => query.split_at(hash),
+        None => (query, ""),
+    };
+    for (i, pair) in query.split('&').enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        match pair.split_once('=') {
+            Some((name, _)) if is_secret_name(name) || is_secret_parameter(name) => {
+                out.push_str(name);
+                out.push('=');
+                out.push_str(REDACTED);
+            }
+            _ => out.push_str(pair),
+        }
+    }
+    out.push_str(fragment);
+}
+
+/// Query parameters that carry a credential under a name that is not one by itself.
+fn is_secret_parameter(name: &str) -> bool {
+    [
+        "sig",
+        "x-amz-credential",
+        "x-amz-security-token",
+        "x-goog-credential",
+    ]
+    .iter()
+    .any(|known| name.eq_ignore_ascii_case(known))
+}
+
+/// Whether a name (a key, a path of keys, a parameter or variable) is named like a
+/// credential, so that its value is never printed. The name is compared as letters and
+/// digits only, in lower case, so every spelling counts: `secret_key`, `secretKey`,
+/// `api-key`, `apiKey`, `AWS_SECRET_ACCESS_KEY`, a quoted segment `"pass.word"`; a dotted
+/// path counts when any of its parts does (a table named `credentials` hides its entries).
 pub(crate) fn is_secret_name(name: &str) -> bool {
-    const WORDS: [&str; 8] = [
+    const WORDS: [&str; 13] = [
         "secret",
         "password",
         "passwd",
+        "passphrase",
+        "pwd",
         "token",
         "credential",
-        "access_key",
-        "private_key",
-        "api_key",
+        "accesskey",
+        "privatekey",
+        "apikey",
+        "accountkey",
+        "authorization",
+        "signature",
     ];
-    const SHORTEST: usize = {
-        let (mut shortest, mut i) = (usize::MAX, 0);
-        while i < WORDS.len() {
-            if WORDS[i].len() < shortest {
-                shortest = WORDS[i].len();
+    // Called for every key of every file: normalise into a stack buffer when it fits.
+    let mut buffer = [0u8; 128];
+    let mut heap = Vec::new();
+    let mut len = 0;
+    for byte in name.bytes().filter(u8::is_ascii_alphanumeric) {
+        let byte = byte.to_ascii_lowercase();
+        match len < buffer.len() {
+            true => buffer[len] = byte,
+            false => {
+                if heap.is_empty() {
+                    heap.extend_from_slice(&buffer);
+                }
+                heap.push(byte);
             }
-            i += 1;
         }
-        shortest
+        len += 1;
+    }
+    let normal: &[u8] = match heap.is_empty() {
+        true => &buffer[..len],
+        false => &heap,
     };
-    // Called for every key of every file: compare in place rather than lower-case a copy,
-    // a word only where its first letter stands, and only where the shortest word fits.
-    let name = name.rsplit('.').next().unwrap_or(name).as_bytes();
-    (0..(name.len() + 1).saturating_sub(SHORTEST)).any(|start| {
-        let rest = &name[start..];
-        let first = rest[0].to_ascii_lowercase();
-        WORDS.iter().map(|word| word.as_bytes()).any(|word| {
-            word[0] == first
-                && rest.len() >= word.len()
-                && rest[..word.len()].eq_ignore_ascii_case(word)
-        })
-    })
+    WORDS
+        .iter()
+        .any(|word| normal.windows(word.len()).any(|w| w == word.as_bytes()))
 }
 
 /// The redaction rule, for a value about to be printed: the whole value when its key (a
@@ -147,27 +228,178 @@ pub(crate) fn holds_credential(key: &str, text: Option<&str>) -> bool {
     is_secret_name(key) || text.is_some_and(|text| matches!(redact_urls(text), Cow::Owned(_)))
 }
 
-/// Whether `c` may not reach a terminal as is: a C0 or C1 control (ESC, BEL, CR, ...) or a
-/// Unicode bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069), which can
-/// reorder what a reader sees.
-fn is_unsafe_for_terminal(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// Whether `c` may not reach a terminal (or a file a person reads) as is: a C0 or C1
+/// control or DEL (ESC, BEL, CR, U+009B, ...), a bidirectional control (U+202A–U+202E,
+/// U+2066–U+2069, U+200E, U+200F, U+061C), which can reorder what a reader sees, or an
+/// invisible or line-breaking character (U+200B–U+200D, U+2028, U+2029, U+FEFF, U+00AD),
+/// which can hide or forge text.
+pub fn is_unsafe_for_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+                | '\u{200b}'..='\u{200d}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{feff}'
+                | '\u{00ad}'
+        )
 }
 
-/// `text` safe for a terminal: every control character and bidi override written as
+/// `text` safe for a terminal: every character of [`is_unsafe_for_terminal`] written as
 /// `\u{1b}`. Every name or value that came from an input passes here before text output.
 pub fn escape_terminal(text: &str) -> Cow<'_, str> {
+    escape_with(text, |c, out| {
+        out.push_str(&format!("\\u{{{:x}}}", c as u32))
+    })
+}
+
+/// `text` with each unsafe character written by `escape`.
+fn escape_with(text: &str, escape: impl Fn(char, &mut String)) -> Cow<'_, str> {
     if !text.chars().any(is_unsafe_for_terminal) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match is_unsafe_for_terminal(c) {
-            true => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            true => escape(c, &mut out),
             false => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// A JSON value as the command writes it (pretty): standard JSON in which every character
+/// of [`is_unsafe_for_terminal`] inside a string is a `\uXXXX` escape, so the output is
+/// safe on a terminal and means the same to a JSON reader.
+///
+/// ```
+/// let text = kvbm_config::secret::json_text(&serde_json::json!({"k": "a\u{9b}\u{202e}b"}));
+/// assert!(text.contains(r"a\u009b\u202eb"));
+/// assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap()["k"], "a\u{9b}\u{202e}b");
+/// ```
+pub fn json_text(value: &serde_json::Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    // Outside strings JSON is ASCII punctuation, spaces and newlines, and serde_json
+    // escapes C0 controls inside strings: what remains unsafe is inside a string.
+    escape_with(&text, |c, out| {
+        if c == '\n' {
+            out.push('\n');
+        } else {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        }
+    })
+    .into_owned()
+}
+
+/// A JSON tree (a config, as [`redacted`] gives it) written as TOML: tables as `[a.b]`
+/// headers, every string on one line with every character of [`is_unsafe_for_terminal`]
+/// (newlines included) escaped, so no input text can forge a line or reach a terminal raw.
+/// `null` entries are left out (TOML has no null).
+///
+/// ```
+/// let text = kvbm_config::secret::toml_text(&serde_json::json!({"a": {"k": "x\ny"}}));
+/// assert_eq!(text, "[a]\nk = \"x\\ny\"\n");
+/// ```
+pub fn toml_text(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    if let serde_json::Value::Object(table) = value {
+        write_toml_table(&mut Vec::new(), table, &mut out);
+    }
+    out
+}
+
+fn write_toml_table(
+    path: &mut Vec<String>,
+    table: &serde_json::Map<String, serde_json::Value>,
+    out: &mut String,
+) {
+    for (key, value) in table {
+        if value.is_null() || value.is_object() {
+            continue;
+        }
+        out.push_str(&toml_key(key));
+        out.push_str(" = ");
+        write_toml_value(value, out);
+        out.push('\n');
+    }
+    for (key, value) in table {
+        let serde_json::Value::Object(inner) = value else {
+            continue;
+        };
+        path.push(toml_key(key));
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push('[');
+        out.push_str(&path.join("."));
+        out.push_str("]\n");
+        write_toml_table(path, inner, out);
+        path.pop();
+    }
+}
+
+/// A key, bare when TOML allows it, else quoted.
+fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    match bare {
+        true => key.to_string(),
+        false => toml_string(key),
+    }
+}
+
+/// A single-line TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if is_unsafe_for_terminal(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn write_toml_value(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::String(text) => out.push_str(&toml_string(text)),
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().filter(|v| !v.is_null()).enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_toml_value(item, out);
+            }
+            out.push(']');
+        }
+        serde_json::Value::Object(table) => {
+            out.push('{');
+            for (i, (key, item)) in table.iter().filter(|(_, v)| !v.is_null()).enumerate() {
+                out.push_str(if i > 0 { ", " } else { " " });
+                out.push_str(&toml_key(key));
+                out.push_str(" = ");
+                write_toml_value(item, out);
+            }
+            out.push_str(if table.is_empty() { "}" } else { " }" });
+        }
+        // Numbers as JSON writes them are TOML numbers (a float keeps its `.0`).
+        other => out.push_str(&other.to_string()),
+    }
 }
 
 /// A serializable view of `value` with every URL password and every credential-named
@@ -336,6 +568,18 @@ mod tests {
             "my_credentials",
             "bearer_Token",
             "pass.password",
+            // Every spelling: camelCase, `-`, other words for the same thing.
+            "apiKey",
+            "accessKey",
+            "api-key",
+            "passphrase",
+            "pwd",
+            "account_key",
+            "authorization",
+            // A path counts when any part does; a quoted segment as a whole.
+            "secret.b64",
+            "a.secret.b",
+            "pass.word",
         ] {
             assert!(is_secret_name(name), "{name}");
         }
@@ -346,10 +590,66 @@ mod tests {
             "tok",
             "api",
             "access",
-            "a.secret.b",
             "passw",
+            "cache_size_gb",
         ] {
             assert!(!is_secret_name(name), "{name:?}");
+        }
+        // No declared setting is named like a credential unless it is one.
+        for setting in crate::registry::settings() {
+            assert_eq!(
+                is_secret_name(setting.key),
+                setting.key.ends_with("_key") || setting.key.contains("secret"),
+                "{}",
+                setting.key
+            );
+        }
+    }
+
+    /// The URL grammar, not words: passwords with separators, IPv6 hosts, unparsable
+    /// URLs, several URLs in one value, query parameters.
+    #[test]
+    fn the_url_grammar_finds_every_userinfo() {
+        for (text, expected) in [
+            (
+                "http://alice:aHVudGVyMg==@etcd-0:2379",
+                "http://alice:***@etcd-0:2379",
+            ),
+            (
+                "http://alice:pw@[fd00::1]:2379",
+                "http://alice:***@[fd00::1]:2379",
+            ),
+            (
+                "http://minio:p,w;x(y)@minio:9000",
+                "http://minio:***@minio:9000",
+            ),
+            (
+                "http://minio:pa/ss@minio:9000",
+                "http://minio:***@minio:9000",
+            ),
+            ("http://u:p ss#x@h:1/p", "http://u:***@h:1/p"),
+            ("http://u:a@b@h:1", "http://u:***@h:1"),
+            (
+                "http://a:p@x:1,http://b:q@y:2",
+                "http://a:***@x:1,http://b:***@y:2",
+            ),
+            ("u:p=w@h:1", "u:***@h:1"),
+            ("https://h/o?token=abc&x=1", "https://h/o?token=***&x=1"),
+            ("https://h/o?sig=abc#f", "https://h/o?sig=***#f"),
+            (
+                "https://h/o?x-amz-credential=AKIA",
+                "https://h/o?x-amz-credential=***",
+            ),
+        ] {
+            assert_eq!(redact_urls(text), expected, "{text}");
+        }
+        for clean in [
+            "http://h:1/a@b",
+            "user@example.com",
+            "h:1",
+            "https://h/o?x=1",
+        ] {
+            assert!(matches!(redact_urls(clean), Cow::Borrowed(_)), "{clean}");
         }
     }
 }

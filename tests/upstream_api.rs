@@ -395,7 +395,9 @@ fn the_nixl_object_client_is_an_enum_tagged_by_backend() {
         .load()
         .unwrap_err();
     assert!(
-        error.to_string().contains("`posix` is not one of `s3`"),
+        error
+            .to_string()
+            .contains("object.client.backend: not one of `s3` (\"posix\""),
         "{error}"
     );
 }

@@ -170,10 +170,13 @@ pub fn normal_url(text: &str) -> String {
 }
 
 /// The canonical text the digest hashes: one line per must-agree setting, in key order,
-/// `key=value` with the value as [`compared`] gives it, in canonical JSON (sorted keys),
-/// or `null` when unset.
+/// `key=value` with the value as [`compared`] gives it, credentials redacted, in canonical
+/// JSON (sorted keys), or `null` when unset.
 fn canonical(config: &KvbmConfig) -> String {
-    let tree = json_tree(config);
+    // The redacted form: a digest of a password would let anyone who sees it test guesses
+    // offline, so credentials are not part of it (processes that differ only in one still
+    // disagree in `disagreements`, which compares the real values).
+    let tree = crate::secret::redacted(config);
     let mut settings: Vec<&Setting> = must_agree().collect();
     settings.sort_by_key(|setting| setting.key);
     let mut text = String::new();
@@ -189,8 +192,9 @@ fn canonical(config: &KvbmConfig) -> String {
 impl KvbmConfig {
     /// A stable hash of the settings every process of a deployment must share (see
     /// [`crate::agreement`]): `sha256:` and 64 hex digits. Configs that agree give the same
-    /// digest whatever their per-process settings (threads, ports, sizes); credentials are
-    /// hashed but never shown. The leader and its workers can compare it at handshake, and
+    /// digest whatever their per-process settings (threads, ports, sizes). Credentials are
+    /// not hashed: the digest covers the redacted values, so it cannot be used to test
+    /// guesses of a password (compare the real values with [`disagreements`]). The leader and its workers can compare it at handshake, and
     /// operators across nodes from the logs or `kvbm-config digest`.
     ///
     /// # Examples

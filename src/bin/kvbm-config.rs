@@ -180,6 +180,51 @@ macro_rules! outln {
     };
 }
 
+/// `eprintln!` through the one writer ([`safe_output`]).
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        eprint!("{}", safe_output(&format!("{}\n", format_args!($($arg)*))))
+    };
+}
+
+/// The one writer of everything the command prints, on standard output and standard
+/// error: every character of [`kvbm_config::secret::is_unsafe_for_terminal`] is written
+/// as `\u{…}`, except newlines and tabs and the colour sequences (`ESC [ … m`) the command
+/// paints itself. Values are escaped where they are rendered; this is the net under them.
+fn safe_output(text: &str) -> std::borrow::Cow<'_, str> {
+    use kvbm_config::secret::is_unsafe_for_terminal;
+    let unsafe_char = |c: char| is_unsafe_for_terminal(c) && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let colour = c == '\x1b' && {
+            let tail = &rest[1..];
+            let end = tail.find('m');
+            tail.starts_with('[')
+                && end.is_some_and(|end| {
+                    tail[1..end]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b';')
+                })
+        };
+        if colour {
+            let end = rest.find('m').unwrap_or(0) + 1;
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        match unsafe_char(c) {
+            true => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            false => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn write_out(text: &str) {
     use std::io::Write;
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -187,6 +232,7 @@ fn write_out(text: &str) {
     if CLOSED.load(Ordering::Relaxed) {
         return;
     }
+    let text = safe_output(text);
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -197,14 +243,26 @@ fn write_out(text: &str) {
             CLOSED.store(true, Ordering::Relaxed)
         }
         Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
+            errln!("error: cannot write the output: {e}");
             std::process::exit(1);
         }
     }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's own messages (usage errors, `--help`, `--version`) quote arguments as given:
+    // they go through the one writer too.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let text = error.render().to_string();
+            match error.use_stderr() {
+                true => eprint!("{}", safe_output(&text)),
+                false => write_out(&text),
+            }
+            return ExitCode::from(error.exit_code() as u8);
+        }
+    };
     let ui = Ui::detect();
     let result = match &cli.command {
         Command::Show { format, origin } => show(&cli.sources, *format, *origin, &ui),
@@ -261,7 +319,7 @@ fn main() -> ExitCode {
         }
     };
     result.unwrap_or_else(|message| {
-        eprintln!("{} {message}", ui.error("error:"));
+        errln!("{} {message}", ui.error("error:"));
         ExitCode::from(2)
     })
 }
@@ -401,18 +459,18 @@ fn role_name(role: Option<Role>) -> String {
 
 /// The problems of an invalid config, then its warnings: an unknown variable is often why.
 fn print_problems(role: Option<Role>, error: &ConfigError, ui: &Ui) {
-    eprintln!("{} the {} is invalid:", ui.error("error:"), role_name(role));
+    errln!("{} the {} is invalid:", ui.error("error:"), role_name(role));
     for problem in error.problems() {
-        eprintln!("  {problem}");
+        errln!("  {problem}");
     }
     for warning in error.warnings() {
-        eprintln!("{} {warning}", ui.warning("warning:"));
+        errln!("{} {warning}", ui.warning("warning:"));
     }
 }
 
 fn print_warnings(loaded: &Loaded, ui: &Ui) {
     for warning in loaded.report.warnings() {
-        eprintln!("{} {warning}", ui.warning("warning:"));
+        errln!("{} {warning}", ui.warning("warning:"));
     }
 }
 
@@ -445,13 +503,7 @@ fn show(sources: &Sources, format: Format, origin: bool, ui: &Ui) -> Result<Exit
                     out!("{}", loaded.show_origin_styled(|comment| ui.dim(comment)));
                 } else {
                     let redacted = kvbm_config::secret::redacted(&loaded.config);
-                    out!(
-                        "{}",
-                        toml_for_terminal(
-                            &toml::to_string(&redacted)
-                                .map_err(|e| format!("cannot render TOML: {e}"))?
-                        )
-                    );
+                    out!("{}", kvbm_config::secret::toml_text(&redacted));
                 }
                 continue;
             }
@@ -460,16 +512,13 @@ fn show(sources: &Sources, format: Format, origin: bool, ui: &Ui) -> Result<Exit
             Some(role) if several => {
                 json_out.insert(role.to_string(), value);
             }
-            _ => outln!(
-                "{}",
-                serde_json::to_string_pretty(&value).expect("JSON values serialize")
-            ),
+            _ => outln!("{}", kvbm_config::secret::json_text(&value)),
         }
     }
     if several && format == Format::Json {
         outln!(
             "{}",
-            serde_json::to_string_pretty(&json_out).expect("JSON values serialize")
+            kvbm_config::secret::json_text(&serde_json::Value::Object(json_out))
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -504,7 +553,7 @@ fn check(sources: &Sources, strict: bool, ui: &Ui) -> Result<ExitCode, Usage> {
             Ok(loaded) => {
                 for warning in loaded.report.warnings() {
                     if !warnings.contains(warning) {
-                        eprintln!("{} {warning}", ui.warning("warning:"));
+                        errln!("{} {warning}", ui.warning("warning:"));
                         warnings.push(warning.clone());
                     }
                 }
@@ -520,12 +569,12 @@ fn check(sources: &Sources, strict: bool, ui: &Ui) -> Result<ExitCode, Usage> {
     if let [leader, worker] = &loaded_roles[..] {
         let disagreements = kvbm_config::agreement::disagreements(leader, worker);
         if !disagreements.is_empty() {
-            eprintln!(
+            errln!(
                 "{} the leader and worker configs disagree on what every process must share:",
                 ui.error("error:")
             );
             for disagreement in &disagreements {
-                eprintln!("  {disagreement}");
+                errln!("  {disagreement}");
             }
             failed = true;
         }
@@ -754,18 +803,6 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// TOML text safe for a terminal: `toml` already escapes control characters in strings and
-/// quoted keys; the bidi overrides it leaves are written as TOML's own `\uXXXX` escape, so
-/// the text stays valid TOML.
-fn toml_for_terminal(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => format!("\\u{:04X}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
 /// A current value for the env listing: `-` when unset, credentials redacted.
 fn shown(value: Option<&str>) -> String {
     match value {
@@ -894,10 +931,7 @@ fn preflight(
             "agreement_digest": agreed,
             "agreement_digests": by_role,
         });
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&out).expect("JSON serializes")
-        );
+        outln!("{}", kvbm_config::secret::json_text(&out));
     } else if !invalid {
         for finding in &findings {
             let label = finding.severity.to_string();

@@ -152,15 +152,48 @@ fn table_mut<'a>(dict: &'a mut Dict, path: &str) -> Option<&'a mut Dict> {
 /// can get wrong, so this is the safety net (e.g. `object` without `object.client`).
 fn deserialize_problem(error: figment::Error, origins: &Origins) -> Problem {
     let mut key = error.path.join(".");
+    use figment::error::Kind;
+    // Serde's words name the value itself (`string "…"`): the message names only its kind,
+    // so no input (a credential, a terminal escape) reaches a message.
     let message = match &error.kind {
-        figment::error::Kind::MissingField(field) => {
+        Kind::MissingField(field) => {
             key = join(&key, field);
             "missing; this setting is required here".to_string()
         }
-        kind => kind.to_string(),
+        Kind::InvalidType(actual, expected) | Kind::InvalidValue(actual, expected) => {
+            format!("expected {expected}, found {}", kind_of(actual))
+        }
+        Kind::UnknownVariant(_, expected) => format!("not one of {}", quoted_list(expected)),
+        Kind::UnknownField(_, expected) => {
+            format!("unknown key; expected one of {}", quoted_list(expected))
+        }
+        Kind::InvalidLength(length, expected) => format!("{length} items, expected {expected}"),
+        Kind::DuplicateField(field) => format!("`{field}` is given twice"),
+        Kind::Message(_) | Kind::ISizeOutOfRange(_) | Kind::USizeOutOfRange(_) => {
+            "not a valid value here".to_string()
+        }
+        Kind::Unsupported(actual) | Kind::UnsupportedKey(actual, _) => {
+            format!("{} cannot be used here", kind_of(actual))
+        }
     };
     let source = origins.source_for(&key);
     Problem::new(ProblemKind::InvalidValue, key, source, message)
+}
+
+/// What kind of value serde found, without the value.
+fn kind_of(actual: &figment::error::Actual) -> &'static str {
+    use figment::error::Actual;
+    match actual {
+        Actual::Bool(_) => "a boolean",
+        Actual::Unsigned(_) | Actual::Signed(_) => "an integer",
+        Actual::Float(_) => "a number",
+        Actual::Char(_) | Actual::Str(_) => "a string",
+        Actual::Bytes(_) => "bytes",
+        Actual::Unit | Actual::Option => "nothing",
+        Actual::Seq => "a list",
+        Actual::Map => "a table",
+        _ => "another kind of value",
+    }
 }
 
 fn violation_problem(violation: Violation, tree: &Value, origins: &Origins) -> Problem {
@@ -173,14 +206,16 @@ fn violation_problem(violation: Violation, tree: &Value, origins: &Origins) -> P
             value_at(partner).unwrap_or_default(),
             origins.source_for(partner)
         );
-        let mut problem = Problem::new(
+        let problem = Problem::new(
             ProblemKind::Constraint,
             violation.key.as_str(),
             origins.source_for(&violation.key),
             message,
         );
-        problem.value = value_at(&violation.key);
-        return problem;
+        return match value_at(&violation.key) {
+            Some(value) => problem.with_value(value),
+            None => problem,
+        };
     }
     let value = value_at(&violation.key);
     if value.is_none() {
@@ -203,14 +238,16 @@ fn violation_problem(violation: Violation, tree: &Value, origins: &Origins) -> P
             message,
         );
     }
-    let mut problem = Problem::new(
+    let problem = Problem::new(
         ProblemKind::Constraint,
         violation.key.as_str(),
         origins.source_for(&violation.key),
         violation.message,
     );
-    problem.value = value;
-    problem
+    match value {
+        Some(value) => problem.with_value(value),
+        None => problem,
+    }
 }
 
 /// The broken constraints of a config built in code, each with [`Source::Code`].

@@ -112,7 +112,8 @@ pub(crate) fn check_choice(names: &[&str], given: &str) -> Result<(), String> {
     if names.contains(&given) {
         return Ok(());
     }
-    let mut message = format!("`{given}` is not one of {}", quoted_list(names));
+    // The value itself is the problem's `value` (redacted); the message names the rule.
+    let mut message = format!("not one of {}", quoted_list(names));
     if let Some(near) = crate::suggest::closest(given, names.iter().copied()) {
         message.push_str(&format!("; did you mean `{near}`?"));
     }
