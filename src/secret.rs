@@ -402,6 +402,28 @@ fn write_toml_value(value: &serde_json::Value, out: &mut String) {
     }
 }
 
+/// `text` as one word for a POSIX shell, for commands suggested to the user: as is when it
+/// holds only characters no shell treats specially, else in single quotes (a `'` inside
+/// written as `'\''`).
+///
+/// ```
+/// use kvbm_config::secret::shell_quote;
+///
+/// assert_eq!(shell_quote("/etc/kvbm/kvbm.toml"), "/etc/kvbm/kvbm.toml");
+/// assert_eq!(shell_quote("k;touch PWNED;.toml"), "'k;touch PWNED;.toml'");
+/// assert_eq!(shell_quote("it's"), "'it'\\''s'");
+/// ```
+pub fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-./+=:,@%".contains(&b));
+    match plain {
+        true => text.to_string(),
+        false => format!("'{}'", text.replace('\'', "'\\''")),
+    }
+}
+
 /// A serializable view of `value` with every URL password and every credential-named
 /// entry (`secret_key = ...`) replaced by `***`, for printing a whole config.
 pub fn redacted<T: serde::Serialize>(value: &T) -> serde_json::Value {

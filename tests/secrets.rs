@@ -255,3 +255,200 @@ fn json_syntax_errors_name_the_source_as_given() {
     let error = load_err(loader().json("{ nope"));
     assert_eq!(error.problems()[0].source.to_string(), "JSON text");
 }
+
+/// The passwords the URL grammar must find: separators of the old word scanner, an IPv6
+/// host, and a URL that does not parse.
+const HARD_URLS: [(&str, &str); 4] = [
+    ("http://alice:aHVudGVyMg==@etcd-0:2379", "aHVudGVyMg=="),
+    ("http://alice:Hunt3r;x@[fd00::1]:2379", "Hunt3r;x"),
+    ("http://minio:p,w;x(y)@minio:9000", "p,w;x(y)"),
+    ("http://minio:pa/ss@minio:9000", "pa/ss"),
+];
+
+fn command(files: &Files) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("kvbm-config").unwrap();
+    command
+        .env_clear()
+        .arg("--system-file")
+        .arg(files.missing("no-system.toml"));
+    command
+}
+
+/// Every exit of the command: show (TOML, JSON, `--origin` both ways), explain,
+/// preflight JSON, check, and `Debug` of the load.
+#[test]
+fn hard_urls_print_their_password_nowhere() {
+    let files = Files::new();
+    for (url, password) in HARD_URLS {
+        let endpoint_url = url.replace("etcd-0:2379", "minio:9000");
+        let json = format!(
+            r#"{{"object": {{"client": {{"type": "s3", "endpoint_url": "{endpoint_url}"}}}}}}"#
+        );
+        let path = files.write("extra.json", &json);
+        let mut seen = String::new();
+        for args in [
+            &["show"][..],
+            &["show", "--origin"],
+            &["show", "--format", "json"],
+            &["show", "--format", "json", "--origin"],
+            &["explain", "object.client.endpoint_url"],
+            &["check"],
+            &["preflight", "--format", "json"],
+            &["preflight"],
+        ] {
+            let output = command(&files)
+                .arg("--json")
+                .arg(&path)
+                .args(args)
+                .output()
+                .unwrap();
+            seen.push_str(&String::from_utf8_lossy(&output.stdout));
+            seen.push_str(&String::from_utf8_lossy(&output.stderr));
+        }
+        seen.push_str(&rendered(loader().json(&json).load()));
+        assert!(!seen.contains(password), "{url}: {seen}");
+        assert!(seen.contains(":***@"), "{url}: {seen}");
+    }
+    // The etcd endpoints too, from a variable (a list in one value).
+    let endpoints = HARD_URLS.map(|(url, _)| url).join(",");
+    let text = rendered(
+        loader()
+            .env([
+                ("KVBM_NOVA_DISCOVERY_TYPE", "etcd"),
+                ("KVBM_NOVA_DISCOVERY_CLUSTER_ID", "c"),
+                ("KVBM_NOVA_DISCOVERY_ENDPOINTS", endpoints.as_str()),
+            ])
+            .load(),
+    );
+    for (url, password) in HARD_URLS {
+        assert!(!text.contains(password), "{url}: {text}");
+    }
+}
+
+/// A refused value that holds a credential is kept redacted in `Problem.value`, and the
+/// message names the rule, not the value: JSON, Python and `Debug` read those fields.
+#[test]
+fn a_refused_value_is_nowhere_raw() {
+    let error = load_err(
+        loader()
+            .json(r#"{"object": {"client": {"type": "https://AKIA:Sup3rSecret@example.com"}}}"#),
+    );
+    let problem = error.problem_for("object.client.type").expect("a problem");
+    assert!(!problem.message.contains("AKIA"), "{}", problem.message);
+    assert_eq!(
+        problem.value.as_deref(),
+        Some("\"https://AKIA:***@example.com\"")
+    );
+    let debug = format!("{error:?}");
+    assert!(!debug.contains("Sup3rSecret"), "{debug}");
+}
+
+/// The digest hashes the redacted form: two configs that differ only in a password have
+/// the same digest, so it is no offline oracle.
+#[test]
+fn the_digest_reveals_no_password() {
+    let with = |password: &str| {
+        loader()
+            .json(format!(
+                r#"{{"nova": {{"discovery": {{"type": "etcd", "cluster_id": "c", "endpoints": ["http://root:{password}@etcd-0:2379"]}}}}}}"#
+            ))
+            .load()
+            .unwrap()
+            .config
+            .agreement_digest()
+    };
+    assert_eq!(with("Summer2024"), with("Winter2025"));
+}
+
+/// The world-readable check walks lists of tables (a MultiConnector's `connectors`), and
+/// the `chmod` it suggests is shell-quoted.
+#[test]
+fn world_readable_credentials_are_found_inside_lists_and_the_fix_is_quoted() {
+    let files = Files::new();
+    let document = format!(
+        r#"{{"kv_connector": "MultiConnector", "kv_connector_extra_config": {{"connectors": [
+            {{"kv_connector": "NixlConnector"}},
+            {{"kv_connector": "DynamoConnector", "kv_connector_extra_config": {{"leader": {{"nixl": {{"backends": {{"OBJ": {{"secret_key": "{SECRET}"}}}}}}}}}}}}
+        ]}}}}"#
+    );
+    let path = world_readable(&files, "k;touch PWNED;.json", &document);
+    let loaded = loader().json_file(&path).role(Role::Leader).load().unwrap();
+    let warning = loaded
+        .report
+        .warnings()
+        .iter()
+        .find(|w| w.message.contains("readable by every user"))
+        .expect("a warning for the connector in the list");
+    assert!(warning.key.contains("connectors[1]"), "{}", warning.key);
+    assert!(
+        warning.message.contains("chmod 600 '"),
+        "{}",
+        warning.message
+    );
+    assert!(!rendered(Ok(loaded)).contains(SECRET));
+}
+
+/// `show` writes no raw C1 control, DEL, bidi or zero-width character, in TOML or JSON,
+/// and a value with a newline stays on one line.
+#[test]
+fn show_writes_every_unsafe_character_escaped_and_one_line_per_value() {
+    let files = Files::new();
+    let hostile = "a\nforged = 1\u{7f}\u{9b}\u{202e}\u{200b}\u{2028}\u{feff}\u{ad}";
+    // TOML's own escapes: the file is valid, the value hostile.
+    let path = files.write(
+        "kvbm.toml",
+        "[nova.backend]\ntcp_interface = \"a\\nforged = 1\\u007F\\u009B\\u202E\\u200B\\u2028\\uFEFF\\u00AD\"\n",
+    );
+    for format in ["toml", "json"] {
+        let output = command(&files)
+            .env("KVBM_CONFIG_PATH", &path)
+            .args(["show", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{format}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        for c in text.chars() {
+            assert!(
+                c == '\n' || !kvbm_config::secret::is_unsafe_for_terminal(c),
+                "{format}: raw U+{:04X} in {text}",
+                c as u32
+            );
+        }
+        assert!(
+            !text.contains("\nforged"),
+            "{format}: a forged line in {text}"
+        );
+        if format == "toml" {
+            let parsed: toml::Table =
+                toml::from_str(text.trim_start_matches(|c| c != '[')).unwrap();
+            assert_eq!(
+                parsed["nova"]["backend"]["tcp_interface"].as_str(),
+                Some(hostile)
+            );
+        }
+    }
+}
+
+/// `env` names a value that is not UTF-8 without echoing it, and escapes every variable
+/// name, v1 ones included.
+#[test]
+fn env_never_echoes_bytes_or_escapes() {
+    let files = Files::new();
+    let output = command(&files)
+        .env(
+            "KVBM_CACHE_HOST_CACHE_SIZE_GB",
+            OsString::from_vec(b"4\xff\x1b]0;x\x07".to_vec()),
+        )
+        .env("DYN_KVBM_NIXL_BACKEND_X\u{1b}]0;owned\u{7}", "true")
+        .env(
+            "KVBM_NIXL_BACKENDS",
+            format!("{{OBJ={{token=\"{SECRET}\"}}}}"),
+        )
+        .arg("env")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("(not valid UTF-8, not shown)"), "{text}");
+    assert_escaped(&text);
+    assert!(!text.contains(SECRET), "{text}");
+}

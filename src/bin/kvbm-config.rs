@@ -718,19 +718,24 @@ fn print_spec(setting: &Setting, ui: &Ui) {
 }
 
 fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
-    let env: Vec<(String, String)> = sources
+    // A value that is not UTF-8 is never echoed, not even lossily: it is named as such.
+    let env: Vec<(String, Option<String>)> = sources
         .environment()
         .into_iter()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.to_string_lossy().into_owned())))
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok())))
         .collect();
-    let current = |var: &str| env.iter().find(|(k, _)| k == var).map(|(_, v)| v.as_str());
+    let current = |var: &str| {
+        env.iter()
+            .find(|(k, _)| k == var)
+            .map(|(_, v)| v.as_deref().ok_or(()))
+    };
     let rows: Vec<[String; 4]> = std::iter::once(registry::CONFIG_PATH_ENV)
         .map(|var| {
             [
                 var.to_string(),
                 "(user config file)".to_string(),
                 "-".to_string(),
-                shown(current(var)),
+                shown(var, current(var)),
             ]
         })
         .chain(registry::settings().iter().flat_map(|f| {
@@ -745,7 +750,7 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
                     var.to_string(),
                     format!("{}{note}", f.key),
                     f.default_text(),
-                    shown(current(var)),
+                    shown(f.key, current(var)),
                 ]
             })
         }))
@@ -803,14 +808,13 @@ fn env_table(sources: &Sources, ui: &Ui) -> Result<ExitCode, Usage> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A current value for the env listing: `-` when unset, credentials redacted.
-fn shown(value: Option<&str>) -> String {
+/// A current value for the env listing: `-` when unset, credentials redacted by the rule
+/// for `key`, a value that is not UTF-8 named as such and never shown.
+fn shown(key: &str, value: Option<Result<&str, ()>>) -> String {
     match value {
         None => "-".into(),
-        Some(value) => {
-            let quoted = format!("{:?}", kvbm_config::secret::redact_urls(value));
-            kvbm_config::secret::escape_terminal(&quoted).into_owned()
-        }
+        Some(Err(())) => "(not valid UTF-8, not shown)".into(),
+        Some(Ok(value)) => Loader::shown_variable(key, value),
     }
 }
 

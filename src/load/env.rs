@@ -217,7 +217,28 @@ pub(crate) fn bad_value(key: &str, var: &str, value: &str, message: String) -> P
     let source = Source::Env {
         var: var.to_string(),
     };
-    Problem::new(ProblemKind::InvalidValue, key, source, message).with_value(format!("{value:?}"))
+    Problem::new(ProblemKind::InvalidValue, key, source, message).with_value(shown_raw(key, value))
+}
+
+/// The raw text of a variable that sets `key`, as it may be printed: a setting named like
+/// a credential is hidden whole; one declared `secret` that holds a structure (NixL
+/// backends and their parameters) is shown as its parsed value, whose credential-named
+/// entries are hidden, or hidden whole when it does not parse; any other text loses the
+/// credentials of its URLs. Quoted and terminal-safe.
+pub(crate) fn shown_raw(key: &str, raw: &str) -> String {
+    use crate::secret::{escape_terminal, is_secret_name, redact_urls, REDACTED};
+    if is_secret_name(key) {
+        return format!("\"{REDACTED}\"");
+    }
+    if let Some(setting) = registry::setting(key) {
+        if setting.secret && !setting.is_url() && !setting.is_endpoint_set() {
+            return match parse_env_value(setting.kind, raw) {
+                Ok(value) => render(&value),
+                Err(_) => format!("\"{REDACTED}\""),
+            };
+        }
+    }
+    escape_terminal(&format!("{:?}", redact_urls(raw))).into_owned()
 }
 
 /// Two names of one setting set to different values: neither wins, since either may be

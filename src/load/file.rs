@@ -190,7 +190,7 @@ pub(crate) fn exposed_credentials(
                 message: format!(
                     "holds a credential and {} is readable by every user (mode {mode:o}); run `chmod 600 {}`",
                     path.display(),
-                    path.display()
+                    crate::secret::shell_quote(&path.to_string_lossy())
                 ),
                 key,
             })
@@ -209,22 +209,39 @@ pub(crate) fn exposed_credentials(
 fn credential_keys(dict: &Dict, path: &mut String, keys: &mut Vec<String>) {
     for (name, value) in dict {
         let start = push_name(path, name);
-        match value {
-            Value::Dict(_, inner) => credential_keys(inner, path, keys),
-            Value::Array(_, items)
-                if items.iter().any(|item| {
-                    matches!(item, Value::String(_, s) if crate::secret::holds_credential(path, Some(s)))
-                }) =>
-            {
-                keys.push(path.clone())
-            }
-            Value::String(_, text) if crate::secret::holds_credential(path, Some(text)) => {
-                keys.push(path.clone())
-            }
-            _ if crate::secret::holds_credential(path, None) => keys.push(path.clone()),
-            _ => {}
-        }
+        credential_value(value, path, keys);
         path.truncate(start);
+    }
+}
+
+/// The keys of credentials in one value at `path`: a table's entries, each item of a list
+/// (a list of tables, as a MultiConnector's `connectors`, item by item as `path[i]`).
+#[cfg_attr(not(unix), allow(dead_code))]
+fn credential_value(value: &Value, path: &mut String, keys: &mut Vec<String>) {
+    use crate::secret::holds_credential;
+    match value {
+        Value::Dict(_, inner) => credential_keys(inner, path, keys),
+        Value::Array(_, items) => {
+            let mut here = false;
+            for (index, item) in items.iter().enumerate() {
+                match item {
+                    Value::Dict(..) | Value::Array(..) => {
+                        let start = path.len();
+                        path.push_str(&format!("[{index}]"));
+                        credential_value(item, path, keys);
+                        path.truncate(start);
+                    }
+                    Value::String(_, text) => here |= holds_credential(path, Some(text)),
+                    _ => here |= holds_credential(path, None),
+                }
+            }
+            if here {
+                keys.push(path.clone());
+            }
+        }
+        Value::String(_, text) if holds_credential(path, Some(text)) => keys.push(path.clone()),
+        _ if holds_credential(path, None) => keys.push(path.clone()),
+        _ => {}
     }
 }
 

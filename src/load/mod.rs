@@ -144,6 +144,14 @@ impl Default for Loader {
 }
 
 impl Loader {
+    /// The value `raw` of a variable that sets `key`, as it may be printed (`kvbm-config
+    /// env` shows the environment so): quoted, terminal-safe and redacted by the rule for
+    /// the setting: a credential-named or declared-`secret` structure is hidden, URL
+    /// credentials always.
+    pub fn shown_variable(key: &str, raw: &str) -> String {
+        env::shown_raw(key, raw)
+    }
+
     /// A loader with no sources: no files, an empty environment, no JSON, no role.
     pub fn new() -> Self {
         Loader {
