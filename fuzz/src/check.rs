@@ -25,12 +25,10 @@ pub const PLANTED: &str = "Pl4nt3dCr3dQx7";
 /// A password that holds the credential after each character that once ended a redacted
 /// word, so a redaction that stops early shows a copy of it.
 pub fn hard_password() -> String {
-    [
-        "=", ",", ";", "(", ")", "[", "]", " ", "/", "#", "==",
-    ]
-    .iter()
-    .map(|separator| format!("{separator}{PLANTED}"))
-    .collect()
+    ["=", ",", ";", "(", ")", "[", "]", " ", "/", "#", "=="]
+        .iter()
+        .map(|separator| format!("{separator}{PLANTED}"))
+        .collect()
 }
 
 /// Where the credential is planted, chosen by the first byte of the input.
@@ -92,7 +90,9 @@ fn every_exit(loaded: &Loaded, out: &mut String) {
         out.push_str(&loaded.report.origin(setting.key).to_string());
     }
     let findings = preflight::run(loaded, &mut Host::default(), Options::default());
-    out.push_str(&json_text(&serde_json::to_value(&findings).unwrap_or_default()));
+    out.push_str(&json_text(
+        &serde_json::to_value(&findings).unwrap_or_default(),
+    ));
     for finding in &findings {
         out.push_str(&finding.to_string());
     }
@@ -205,7 +205,9 @@ pub fn environment(data: &[u8]) {
             continue;
         };
         if let Some(setting) = registry::setting_for_env(name) {
-            rendered.0.push_str(&Loader::shown_variable(setting.key, value));
+            rendered
+                .0
+                .push_str(&Loader::shown_variable(setting.key, value));
         }
     }
     assert_not_leaked(rendered, data);

@@ -98,9 +98,34 @@ fn os_string(item: &Bound<'_, PyAny>) -> PyResult<OsString> {
     ))
 }
 
+/// How deep a document may nest: far deeper than any config (5 levels), far below what
+/// the stack allows, so a hostile document is an error, never a crash.
+const MAX_DEPTH: usize = 64;
+
+/// Why a Python value cannot be a config value: a Python error, or a problem of the
+/// document, reported as a `ConfigError` like any other problem of a load. No message
+/// holds the value itself: it may be a credential.
+enum Refused {
+    Python(PyErr),
+    Problem { key: String, message: String },
+}
+
+impl From<PyErr> for Refused {
+    fn from(error: PyErr) -> Self {
+        Refused::Python(error)
+    }
+}
+
+fn refused(at: &str, message: impl Into<String>) -> Refused {
+    Refused::Problem {
+        key: at.to_string(),
+        message: message.into(),
+    }
+}
+
 /// A Python value as the loader's value tree, without JSON text: a NaN stays a number,
 /// which the declared rules then refuse by name. `at` is the key path, for errors.
-fn tree_value(item: &Bound<'_, PyAny>, at: &str) -> PyResult<Value> {
+fn tree_value(item: &Bound<'_, PyAny>, at: &str, depth: usize) -> Result<Value, Refused> {
     if item.is_none() {
         return Ok(Value::from(Empty::Unit));
     }
@@ -114,49 +139,62 @@ fn tree_value(item: &Bound<'_, PyAny>, at: &str) -> PyResult<Value> {
         return int
             .extract::<i64>()
             .map(|n| Value::from(Num::I64(n)))
-            .map_err(|_| PyValueError::new_err(format!("{at}: the integer {int} is too large")));
+            .map_err(|_| refused(at, "an integer too large for any setting"));
     }
     if let Ok(float) = item.cast::<PyFloat>() {
         return Ok(Value::from(Num::F64(float.value())));
     }
     if let Ok(text) = item.cast::<PyString>() {
-        return Ok(Value::from(text.extract::<String>()?));
+        return text
+            .extract::<String>()
+            .map(Value::from)
+            .map_err(|_| refused(at, "a str that is not valid Unicode (a lone surrogate)"));
+    }
+    if depth >= MAX_DEPTH {
+        return Err(refused(
+            at,
+            format!("nested deeper than {MAX_DEPTH} levels; a config has 5"),
+        ));
     }
     if item.is_instance_of::<PyList>() || item.is_instance_of::<PyTuple>() {
         let items = item
             .try_iter()?
             .enumerate()
-            .map(|(i, entry)| tree_value(&entry?, &format!("{at}[{i}]")))
-            .collect::<PyResult<Vec<_>>>()?;
+            .map(|(i, entry)| tree_value(&entry?, &format!("{at}[{i}]"), depth + 1))
+            .collect::<Result<Vec<_>, Refused>>()?;
         return Ok(Value::from(items));
     }
     if let Ok(mapping) = item.cast::<pyo3::types::PyMapping>() {
-        return tree_dict(mapping.as_any(), at).map(Value::from);
+        return tree_dict(mapping.as_any(), at, depth + 1).map(Value::from);
     }
-    Err(PyTypeError::new_err(format!(
-        "{}: a config value is a dict, list, str, int, float, bool or None, not {}",
-        if at.is_empty() { "the document" } else { at },
-        item.get_type().name()?
-    )))
+    Err(refused(
+        at,
+        format!(
+            "a config value is a dict, list, str, int, float, bool or None, not {}",
+            item.get_type().name()?
+        ),
+    ))
 }
 
-/// A Python mapping as the loader's table (keys must be `str`).
-fn tree_dict(item: &Bound<'_, PyAny>, at: &str) -> PyResult<Dict> {
-    let mapping = item.cast::<pyo3::types::PyMapping>()?;
+/// A Python mapping as the loader's table (keys must be `str`, each once).
+fn tree_dict(item: &Bound<'_, PyAny>, at: &str, depth: usize) -> Result<Dict, Refused> {
+    let mapping = item.cast::<pyo3::types::PyMapping>().map_err(PyErr::from)?;
     let mut dict = Dict::new();
     for entry in mapping.items()?.iter() {
         let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = entry.extract()?;
-        let key: String = key.extract().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "{}: keys of a config table are str",
-                if at.is_empty() { "the document" } else { at }
-            ))
-        })?;
+        let key: String = key
+            .extract()
+            .map_err(|_| refused(at, "keys of a config table are str"))?;
         let path = match at {
             "" => key.clone(),
             at => format!("{at}.{key}"),
         };
-        dict.insert(key, tree_value(&value, &path)?);
+        // A Mapping whose `items()` gives a key twice: neither may silently win.
+        if dict.contains_key(&key) {
+            return Err(refused(&path, "is given twice; each key may appear once"));
+        }
+        let value = tree_value(&value, &path, depth)?;
+        dict.insert(key, value);
     }
     Ok(dict)
 }
@@ -198,7 +236,14 @@ fn load<'py>(
         Some(text) if text.is_instance_of::<PyString>() => {
             loader = loader.json(text.extract::<String>()?);
         }
-        Some(mapping) => loader = loader.json_tree(tree_dict(&mapping, "")?),
+        Some(mapping) => match tree_dict(&mapping, "", 0) {
+            Ok(tree) => loader = loader.json_tree(tree),
+            Err(Refused::Python(error)) => return Err(error),
+            Err(Refused::Problem { key, message }) => {
+                let error = refused_dict(py, &key, &message)?;
+                return PyTuple::new(py, [py.None().into_bound(py), error.into_any()]);
+            }
+        },
     }
     if let Some(role) = role {
         loader = loader.role(role);
@@ -215,6 +260,23 @@ fn load<'py>(
             PyTuple::new(py, [py.None().into_bound(py), error.into_any()])
         }
     }
+}
+
+/// A document the conversion refused, as the error of a load: one problem.
+fn refused_dict<'py>(py: Python<'py>, key: &str, message: &str) -> PyResult<Bound<'py, PyDict>> {
+    let source = "the mapping passed to load()";
+    let key = kvbm_config::secret::escape_terminal(key).into_owned();
+    let dict = PyDict::new(py);
+    let shown = if key.is_empty() {
+        "the document"
+    } else {
+        key.as_str()
+    };
+    dict.set_item("text", format!("{shown}: {message} ({source})"))?;
+    let problems = vec![(key.clone(), message.to_string(), None::<String>, source)];
+    dict.set_item("problems", problems)?;
+    dict.set_item("warnings", PyList::empty(py))?;
+    Ok(dict)
 }
 
 fn error_dict<'py>(py: Python<'py>, error: &ConfigError) -> PyResult<Bound<'py, PyDict>> {

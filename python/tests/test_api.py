@@ -401,3 +401,37 @@ def test_import_loads_only_what_a_load_needs():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == [], out.stdout
+
+
+def test_hostile_mappings_are_config_errors_that_echo_nothing():
+    # A dict nested 10 000 deep: a ConfigError naming the depth, never a crash.
+    deep: dict = {}
+    node = deep
+    for _ in range(10_000):
+        node["x"] = {}
+        node = node["x"]
+    with pytest.raises(ConfigError, match="nested deeper than"):
+        load(deep)
+    # A huge integer under a credential-named key: refused without its digits.
+    huge = 7 ** 200
+    with pytest.raises(ConfigError) as error:
+        load({"nixl": {"backends": {"OBJ": {"secret_key": huge}}}})
+    assert str(huge)[:20] not in str(error.value)
+    assert all(str(huge)[:20] not in (p.message or "") for p in error.value.problems)
+
+    # A Mapping whose items() gives a key twice: an error, not "last wins".
+    class Twice(Mapping):
+        def __getitem__(self, key):
+            return {"worker_threads": 2}
+
+        def __iter__(self):
+            return iter(["tokio", "tokio"])
+
+        def __len__(self):
+            return 2
+
+        def items(self):
+            return [("tokio", {"worker_threads": 2}), ("tokio", {"worker_threads": 3})]
+
+    with pytest.raises(ConfigError, match="given twice"):
+        load(Twice())
