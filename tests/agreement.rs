@@ -261,3 +261,42 @@ fn endpoints_agree_by_meaning_not_by_spelling() {
         assert_ne!(a.config.agreement_digest(), c.config.agreement_digest());
     }
 }
+
+/// `diff` redacts what it reads, whatever wrote it: a credential-named entry of a tree
+/// and a URL password of an `--origin` list are shown as `***`.
+#[test]
+fn diff_redacts_its_input_again() {
+    let mut tree = shown(&KvbmConfig::default());
+    tree["nixl"]["backends"]["OBJ"] = serde_json::json!({"secret_key": "Sup3rS3cret"});
+    let entries: Vec<serde_json::Value> = kvbm_config::registry::settings()
+        .iter()
+        .filter(|s| s.applies_to.is_empty())
+        .map(|s| {
+            let value = match s.key {
+                "nixl.backends" => serde_json::json!({"OBJ": {"apiKey": "An0therS3cret"}}),
+                key => {
+                    let mut value = &tree;
+                    for part in key.split('.') {
+                        value = &value[part];
+                    }
+                    value.clone()
+                }
+            };
+            serde_json::json!({"key": s.key, "value": value, "origin": "default"})
+        })
+        .collect();
+    let found = differences(
+        &effective(tree),
+        &effective(serde_json::Value::from(entries)),
+    )
+    .unwrap();
+    let text = format!("{found:?}");
+    assert!(
+        found.iter().any(|d| d.setting.key == "nixl.backends"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Sup3rS3cret") && !text.contains("An0therS3cret"),
+        "{text}"
+    );
+}

@@ -272,9 +272,12 @@ fn difference(
     if compared(setting, l.0) == compared(setting, r.0) {
         return None;
     }
+    // The input is another process's output, redacted or not: redact it again, by the
+    // structure (credential-named entries at any depth) and by the setting's name.
     let shown = |value: Option<&Json>| {
         value.map(|value| {
-            let redacted = redact_value(setting.key, &value.to_string()).into_owned();
+            let structural = crate::secret::redacted(value).to_string();
+            let redacted = redact_value(setting.key, &structural).into_owned();
             escape_terminal(&redacted).into_owned()
         })
     };
