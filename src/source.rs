@@ -116,6 +116,13 @@ pub enum Source {
         /// The profile the value sits in; `None` for a flat document.
         profile: Option<Profile>,
     },
+    /// Layer 5 given as a value tree, not text (the Python package's dict).
+    Tree {
+        /// The profile the value sits in; `None` for a flat document.
+        profile: Option<Profile>,
+        /// What the caller calls it ("Python mapping").
+        name: String,
+    },
     /// Layer 5, in the entry of one connector of a vLLM `MultiConnector` document.
     JsonConnector {
         /// The profile the value sits in; `None` for a flat document.
@@ -180,6 +187,14 @@ impl fmt::Display for Source {
                 write!(f, "JSON profile `{}` (standard input)", p.name())
             }
             Source::JsonStdin { profile: None } => f.write_str("JSON on standard input"),
+            Source::Tree {
+                profile: Some(p),
+                name,
+            } => write!(f, "{} profile `{}`", esc(name), p.name()),
+            Source::Tree {
+                profile: None,
+                name,
+            } => f.write_str(&esc(name)),
             Source::JsonConnector {
                 profile,
                 connector,

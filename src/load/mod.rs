@@ -126,8 +126,9 @@ enum JsonInput {
     File(PathBuf),
     /// Standard input, read when it was given: its text, or why it could not be read.
     Stdin(Result<String, String>),
-    /// A value tree the caller built (a Python dict, converted without JSON text).
-    Tree(Dict),
+    /// A value tree the caller built (a Python dict, converted without JSON text), and
+    /// what origins call it.
+    Tree(Dict, String),
 }
 
 /// The JSON document's text and, for a file, its path and metadata (for the check of a
@@ -237,8 +238,14 @@ impl Loader {
     /// As [`Loader::json`], for a document the caller already holds as a value tree (the
     /// Python package converts a dict so, without JSON text: a NaN stays a number, which
     /// the declared rules then refuse by name).
-    pub fn json_tree(mut self, document: Dict) -> Self {
-        self.json = Some(JsonInput::Tree(document));
+    pub fn json_tree(self, document: Dict) -> Self {
+        self.json_tree_named(document, "value tree")
+    }
+
+    /// As [`Loader::json_tree`], with the name origins and problems give the document
+    /// (the Python package's is "Python mapping").
+    pub fn json_tree_named(mut self, document: Dict, name: impl Into<String>) -> Self {
+        self.json = Some(JsonInput::Tree(document, name.into()));
         self
     }
 
@@ -262,6 +269,10 @@ impl Loader {
                 path: path.clone(),
             },
             Some(JsonInput::Stdin(_)) => Source::JsonStdin { profile },
+            Some(JsonInput::Tree(_, name)) => Source::Tree {
+                profile,
+                name: name.clone(),
+            },
             _ => Source::Json { profile },
         }
     }
@@ -282,7 +293,7 @@ impl Loader {
                 .as_deref()
                 .map(|text| (Cow::Borrowed(text), None))
                 .map_err(Clone::clone),
-            JsonInput::Tree(_) => return None,
+            JsonInput::Tree(..) => return None,
         })
     }
 
@@ -442,7 +453,7 @@ impl Loader {
         assembly.problems(env.problems);
         env.slice.merge_into(&mut assembly);
         assembly.merge_foreign(env.foreign);
-        if let Some(JsonInput::Tree(dict)) = &self.json {
+        if let Some(JsonInput::Tree(dict, _)) = &self.json {
             let document = json::JsonDocument {
                 dict: dict.clone(),
                 duplicates: Vec::new(),

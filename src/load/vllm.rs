@@ -44,6 +44,18 @@ pub(crate) struct Selected {
 pub(crate) fn kvbm_document(doc: Dict, connector: Option<&str>) -> Result<Selected, Problem> {
     let extra = unwrap_transfer_config(doc, "")?;
     let Some(connectors) = extra.get(CONNECTORS_KEY) else {
+        // A connector named for a document with no connectors: the caller expected a
+        // MultiConnector, and the document it got is something else; never ignored.
+        if let Some(name) = connector {
+            return Err(problem(
+                ProblemKind::InvalidValue,
+                String::new(),
+                format!(
+                    "the connector `{}` was asked for, but this document is not a MultiConnector (it has no `{CONNECTORS_KEY}` list); leave the connector out",
+                    crate::secret::escape_terminal(name)
+                ),
+            ));
+        }
         return Ok(Selected {
             dict: extra,
             connector: None,

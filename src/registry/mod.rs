@@ -617,6 +617,7 @@ pub(crate) fn closest_env(var: &str) -> Option<&'static str> {
 /// For an unknown name, a message naming the closest key or variable.
 pub fn lookup(name: &str) -> Result<&'static Setting, String> {
     setting(name)
+        .or_else(|| setting(&canonical_key(name)))
         .or_else(|| setting_for_env(name))
         .ok_or_else(|| {
             let hint = closest_key(name)
