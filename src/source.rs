@@ -190,7 +190,7 @@ impl fmt::Display for Source {
             Source::Tree {
                 profile: Some(p),
                 name,
-            } => write!(f, "{} profile `{}`", esc(name), p.name()),
+            } => write!(f, "JSON profile `{}` ({})", p.name(), esc(name)),
             Source::Tree {
                 profile: None,
                 name,
@@ -208,6 +208,7 @@ impl fmt::Display for Source {
                 match document.as_ref() {
                     Source::JsonFile { path, .. } => write!(f, " ({})", path_text(path)),
                     Source::JsonStdin { .. } => f.write_str(" (standard input)"),
+                    Source::Tree { name, .. } => write!(f, " ({})", esc(name)),
                     _ => Ok(()),
                 }
             }

@@ -18,18 +18,42 @@ struct NativeConfig {
 
 #[pymethods]
 impl NativeConfig {
-    /// The effective config as JSON text, credentials kept (as the Rust struct keeps them).
-    fn to_json(&self) -> PyResult<String> {
-        serde_json::to_string(&self.loaded.config)
-            .map_err(|e| PyValueError::new_err(format!("cannot serialize the config: {e}")))
+    /// The effective config as JSON text: every declared setting present (an unset one, or
+    /// one of a variant not chosen, as `null`), credentials redacted by the crate's rule unless `redact` is
+    /// false (then as the Rust struct keeps them).
+    fn to_json(&self, redact: bool) -> String {
+        let tree = match redact {
+            true => kvbm_config::secret::redacted(&self.loaded.config),
+            false => serde_json::to_value(&self.loaded.config).unwrap_or_default(),
+        };
+        let mut complete = serde_json::Map::new();
+        for setting in kvbm_config::registry::settings() {
+            let value = setting
+                .key
+                .split('.')
+                .try_fold(&tree, |value, part| value.get(part))
+                .cloned()
+                .unwrap_or_default();
+            insert_at(&mut complete, setting.key, value);
+        }
+        serde_json::Value::Object(complete).to_string()
     }
 
-    /// The origin of a dotted key, as the Rust report renders it; `KeyError` (naming the
-    /// closest key) for a key that is not a setting.
+    /// The origin of a setting, by any name `explain` takes (a dotted key, a released
+    /// `messenger.*` key, a variable), as the Rust report renders it; `KeyError` (naming
+    /// the closest key) for a name that is no setting.
     fn origin(&self, key: &str) -> PyResult<String> {
-        kvbm_config::registry::setting(key)
-            .ok_or_else(|| PyKeyError::new_err(not_a_setting(key)))?;
-        Ok(self.loaded.report.origin(key).to_string())
+        let setting = kvbm_config::registry::lookup(key).map_err(PyKeyError::new_err)?;
+        Ok(self.loaded.report.origin(setting.key).to_string())
+    }
+
+    /// Every setting of the config with its origin, for a pickled copy.
+    fn origins(&self) -> Vec<(String, String)> {
+        self.loaded
+            .entries()
+            .into_iter()
+            .map(|entry| (entry.key, entry.source.to_string()))
+            .collect()
     }
 
     /// The warnings as `(key, message, source)` tuples.
@@ -40,6 +64,30 @@ impl NativeConfig {
     /// `kvbm-config show --origin`: every setting, its value and origin, redacted.
     fn show_origin(&self) -> String {
         self.loaded.show_origin()
+    }
+}
+
+/// Inserts `value` at the dotted `key` of a JSON table, creating the tables on the way.
+fn insert_at(
+    table: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    value: serde_json::Value,
+) {
+    match key.split_once('.') {
+        None => {
+            table.insert(key.to_string(), value);
+        }
+        Some((first, rest)) => {
+            let inner = table
+                .entry(first.to_string())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if !inner.is_object() {
+                *inner = serde_json::Value::Object(Default::default());
+            }
+            if let serde_json::Value::Object(inner) = inner {
+                insert_at(inner, rest, value);
+            }
+        }
     }
 }
 
@@ -59,14 +107,6 @@ fn role_of(role: Option<&str>) -> PyResult<Option<Role>> {
         Some(other) => Err(PyValueError::new_err(format!(
             "role must be None, \"leader\" or \"worker\", not {other:?}"
         ))),
-    }
-}
-
-/// "`cache.host.cache_size_gbb` is not a setting; did you mean `cache.host.cache_size_gb`?"
-fn not_a_setting(key: &str) -> String {
-    match kvbm_config::registry::lookup(key) {
-        Err(message) => message,
-        Ok(_) => format!("`{key}` is not a setting"),
     }
 }
 
@@ -199,24 +239,18 @@ fn tree_dict(item: &Bound<'_, PyAny>, at: &str, depth: usize) -> Result<Dict, Re
     Ok(dict)
 }
 
-/// Loads with explicit sources. `document` is JSON text or a mapping (converted to the
-/// loader's values directly); `env` pairs are `str` or `bytes`. Returns `(config, None)` or
-/// `(None, error)`, where `error` is a dict with the error's text, its problems and the
-/// load's warnings.
-#[pyfunction]
-#[pyo3(signature = (document, role, env, config_path, system_file, strict, connector))]
+/// The loader of the given sources (no role yet), or the error dict of a document the
+/// conversion refused.
 #[allow(clippy::too_many_arguments)]
-fn load<'py>(
+fn loader_of<'py>(
     py: Python<'py>,
     document: Option<Bound<'py, PyAny>>,
-    role: Option<&str>,
     env: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
     config_path: Option<String>,
     system_file: Option<String>,
     strict: bool,
     connector: Option<String>,
-) -> PyResult<Bound<'py, PyTuple>> {
-    let role = role_of(role)?;
+) -> PyResult<Result<Loader, Bound<'py, PyDict>>> {
     let env = env
         .iter()
         .map(|(name, value)| Ok((os_string(name)?, os_string(value)?)))
@@ -237,14 +271,49 @@ fn load<'py>(
             loader = loader.json(text.extract::<String>()?);
         }
         Some(mapping) => match tree_dict(&mapping, "", 0) {
-            Ok(tree) => loader = loader.json_tree(tree),
+            Ok(tree) => loader = loader.json_tree_named(tree, PYTHON_MAPPING),
             Err(Refused::Python(error)) => return Err(error),
             Err(Refused::Problem { key, message }) => {
-                let error = refused_dict(py, &key, &message)?;
-                return PyTuple::new(py, [py.None().into_bound(py), error.into_any()]);
+                return Ok(Err(refused_dict(py, &key, &message)?));
             }
         },
     }
+    Ok(Ok(loader))
+}
+
+/// What origins and problems call a document given as a dict.
+const PYTHON_MAPPING: &str = "Python mapping";
+
+/// Loads with explicit sources. `document` is JSON text or a mapping (converted to the
+/// loader's values directly); `env` pairs are `str` or `bytes`. Returns `(config, None)` or
+/// `(None, error)`, where `error` is a dict with the error's text, its problems and the
+/// load's warnings.
+#[pyfunction]
+#[pyo3(signature = (document, role, env, config_path, system_file, strict, connector))]
+#[allow(clippy::too_many_arguments)]
+fn load<'py>(
+    py: Python<'py>,
+    document: Option<Bound<'py, PyAny>>,
+    role: Option<&str>,
+    env: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
+    config_path: Option<String>,
+    system_file: Option<String>,
+    strict: bool,
+    connector: Option<String>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let role = role_of(role)?;
+    let mut loader = match loader_of(
+        py,
+        document,
+        env,
+        config_path,
+        system_file,
+        strict,
+        connector,
+    )? {
+        Ok(loader) => loader,
+        Err(error) => return PyTuple::new(py, [py.None().into_bound(py), error.into_any()]),
+    };
     if let Some(role) = role {
         loader = loader.role(role);
     }
@@ -262,9 +331,107 @@ fn load<'py>(
     }
 }
 
+/// Preflight of a node, as `kvbm-config preflight --format json`: `role` `None` checks
+/// the leader and `workers` workers. Returns the findings as JSON text (each with
+/// `unchecked`), or `(None, error)` for a document the conversion refused.
+#[pyfunction]
+#[pyo3(signature = (document, role, env, config_path, system_file, connector, workers, host, block_bytes))]
+#[allow(clippy::too_many_arguments)]
+fn preflight<'py>(
+    py: Python<'py>,
+    document: Option<Bound<'py, PyAny>>,
+    role: Option<&str>,
+    env: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
+    config_path: Option<String>,
+    system_file: Option<String>,
+    connector: Option<String>,
+    workers: u32,
+    host: Option<String>,
+    block_bytes: Option<u64>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    use kvbm_config::preflight::{Finding, Host, Processes};
+    let roles = match role_of(role)? {
+        Some(role) => vec![role],
+        None => vec![Role::Leader, Role::Worker],
+    };
+    let loader = match loader_of(
+        py,
+        document,
+        env,
+        config_path,
+        system_file,
+        false,
+        connector,
+    )? {
+        Ok(loader) => loader,
+        Err(error) => return PyTuple::new(py, [py.None().into_bound(py), error.into_any()]),
+    };
+    let mut host = match host {
+        Some(path) => Host::from_file(std::path::Path::new(&path))
+            .map_err(|e| PyValueError::new_err(format!("host file {path}: {e}")))?,
+        None => Host::probe(),
+    };
+    let text = py.detach(move || {
+        let mut findings = Vec::new();
+        let mut loaded = Vec::new();
+        for role in &roles {
+            match loader.clone().role(*role).load() {
+                Ok(config) => loaded.push((*role, config)),
+                Err(error) => {
+                    let shown = (roles.len() > 1).then_some(*role);
+                    findings.extend(
+                        error
+                            .problems()
+                            .iter()
+                            .map(|p| Finding::from_problem(p, shown)),
+                    );
+                }
+            }
+        }
+        if findings.is_empty() {
+            let processes: Vec<Processes<'_>> = loaded
+                .iter()
+                .map(|(role, loaded)| Processes {
+                    role: (roles.len() > 1).then_some(*role),
+                    count: match role {
+                        Role::Leader => 1,
+                        Role::Worker => workers.max(1),
+                    },
+                    loaded,
+                })
+                .collect();
+            findings = kvbm_config::preflight::run_node(&processes, &mut host, block_bytes);
+            if let [(_, leader), (_, worker)] = &loaded[..] {
+                let disagreements = kvbm_config::agreement::disagreements(leader, worker);
+                findings.splice(0..0, disagreements.iter().map(Finding::from_disagreement));
+            }
+        }
+        let rows: Vec<serde_json::Value> = findings
+            .iter()
+            .map(|finding| {
+                let mut row = serde_json::to_value(finding).unwrap_or_default();
+                row["unchecked"] = finding.is_unchecked().into();
+                row["text"] = finding.to_string().into();
+                row
+            })
+            .collect();
+        serde_json::Value::from(rows).to_string()
+    });
+    PyTuple::new(
+        py,
+        [text.into_pyobject(py)?.into_any(), py.None().into_bound(py)],
+    )
+}
+
+/// Text made safe for a terminal by the crate's one escaping rule.
+#[pyfunction]
+fn escape(text: &str) -> String {
+    kvbm_config::secret::escape_terminal(text).into_owned()
+}
+
 /// A document the conversion refused, as the error of a load: one problem.
 fn refused_dict<'py>(py: Python<'py>, key: &str, message: &str) -> PyResult<Bound<'py, PyDict>> {
-    let source = "the mapping passed to load()";
+    let source = PYTHON_MAPPING;
     let key = kvbm_config::secret::escape_terminal(key).into_owned();
     let dict = PyDict::new(py);
     let shown = if key.is_empty() {
@@ -325,6 +492,8 @@ fn template() -> String {
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeConfig>()?;
     module.add_function(wrap_pyfunction!(load, module)?)?;
+    module.add_function(wrap_pyfunction!(preflight, module)?)?;
+    module.add_function(wrap_pyfunction!(escape, module)?)?;
     module.add_function(wrap_pyfunction!(explain, module)?)?;
     module.add_function(wrap_pyfunction!(schema, module)?)?;
     module.add_function(wrap_pyfunction!(template, module)?)?;

@@ -69,7 +69,7 @@ def test_a_typo_in_the_leader_profile_names_key_suggestion_and_profile():
     assert isinstance(problem, Problem)
     assert problem.key == "tokio.worker_thread"
     assert "did you mean `worker_threads`?" in problem.message
-    assert problem.source == "JSON profile `leader`"
+    assert problem.source == "JSON profile `leader` (Python mapping)"
     assert problem.value == "2"
     assert str(caught.value) == str(problem)
 
@@ -95,7 +95,7 @@ def test_the_whole_kv_transfer_config_is_accepted():
     }
     config = load(transfer, role="worker")
     assert config.to_dict()["cache"]["host"]["cache_size_gb"] == 2.0
-    assert config.origin("cache.host.cache_size_gb") == "JSON profile `worker`"
+    assert config.origin("cache.host.cache_size_gb") == "JSON profile `worker` (Python mapping)"
     assert load(json.dumps(transfer), role="worker").to_dict() == config.to_dict()
 
 
@@ -148,7 +148,8 @@ def test_leader_and_worker_get_their_own_tables():
     leader = load(extra, role="leader").to_dict()
     worker = load(extra, role="worker").to_dict()
     assert leader["cache"]["host"]["cache_size_gb"] == 4.0
-    assert "cache_size_gb" not in worker["cache"]["host"]
+    # Every setting is present; an unset one is None.
+    assert worker["cache"]["host"]["cache_size_gb"] is None
     assert sorted(worker["nixl"]["backends"]) == ["GDS", "UCX"]
     assert sorted(leader["nixl"]["backends"]) == ["POSIX", "UCX"]
 
@@ -170,7 +171,9 @@ def test_credentials_are_redacted_in_errors_and_reports_but_kept_in_to_dict():
     url = f"http://kvbm:{SECRET}@minio:9000"
     good = {"object": {"client": {"type": "s3", "endpoint_url": url}}}
     config = load(good)
-    assert config.to_dict()["object"]["client"]["endpoint_url"] == url
+    # Redacted by default; `redact=False` gives the real value, as the Rust struct has it.
+    assert config.to_dict()["object"]["client"]["endpoint_url"] == "http://kvbm:***@minio:9000"
+    assert config.to_dict(redact=False)["object"]["client"]["endpoint_url"] == url
     assert SECRET not in config.show_origin()
     assert "http://kvbm:***@minio:9000" in config.show_origin()
     bad = {"object": {"client": {"type": "s3", "endpoint_url": url, "bucket": ""}},
@@ -184,7 +187,7 @@ def test_credentials_are_redacted_in_errors_and_reports_but_kept_in_to_dict():
 def test_show_origin_is_the_commands_text():
     config = load({"worker": {"tokio": {"worker_threads": 1}}}, role="worker")
     line = next(l for l in config.show_origin().splitlines() if l.startswith("tokio.worker_threads"))
-    assert line.split("    # ")[-1].strip() == "JSON profile `worker`"
+    assert line.split("    # ")[-1].strip() == "JSON profile `worker` (Python mapping)"
 
 
 def test_wrong_types_and_values_raise_the_python_errors():
@@ -271,7 +274,7 @@ def test_a_kv_transfer_config_object_loads_like_its_extra_config():
     )
     config = load(ktc, role="worker")
     assert config.to_dict()["cache"]["host"]["cache_size_gb"] == 4.0
-    assert config.origin("cache.host.cache_size_gb") == "JSON profile `worker`"
+    assert config.origin("cache.host.cache_size_gb") == "JSON profile `worker` (Python mapping)"
     # With no extra config at all: the defaults, not unknown vLLM keys.
     assert load(KVTransferConfig(kv_connector="DynamoConnector")).warnings == []
     assert load({"kv_connector": "DynamoConnector", "kv_role": "kv_both"}).warnings == []
@@ -287,7 +290,7 @@ def test_a_multiconnector_selects_the_kvbm_entry():
     )
     config = load(multi, role="leader")
     assert config.to_dict()["tokio"]["max_blocking_threads"] == 64
-    assert config.origin("tokio.max_blocking_threads") == "JSON profile `leader` of connector `DynamoConnector`"
+    assert config.origin("tokio.max_blocking_threads") == "JSON profile `leader` of connector `DynamoConnector` (Python mapping)"
     # By an explicit name; zero or several candidates list them.
     renamed = dict(KVBM_ENTRY, kv_connector="Mine", kv_connector_module_path="my.module")
     doc = {"kv_connector_extra_config": {"connectors": [renamed]}}
@@ -383,13 +386,14 @@ def test_the_readme_snippets_run(capsys, monkeypatch):
     readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("## From Python (vLLM)", 1)[1].split("\n## ", 1)[0]
     snippets = [part.split("```", 1)[0] for part in section.split("```python\n")[1:]]
-    assert len(snippets) == 2
+    assert len(snippets) == 3
     namespace: dict = {}
     for snippet in snippets:
         exec(compile(snippet, "README.md", "exec"), namespace)
     out = capsys.readouterr().out
-    assert "{'cache_size_gb': 4.0}" in out and "JSON profile `worker`" in out
-    assert "JSON profile `leader` of connector `DynamoConnector`" in out
+    assert "{'cache_size_gb': 4.0, 'num_blocks': None}" in out
+    assert "JSON profile `worker` (Python mapping)" in out
+    assert "JSON profile `leader` of connector `DynamoConnector` (Python mapping)" in out
 
 
 def test_import_loads_only_what_a_load_needs():
@@ -435,3 +439,113 @@ def test_hostile_mappings_are_config_errors_that_echo_nothing():
 
     with pytest.raises(ConfigError, match="given twice"):
         load(Twice())
+
+
+def test_config_warnings_are_python_warnings():
+    import warnings
+
+    assert issubclass(ConfigWarning, builtins.Warning)
+    env = {"KVBM_TOKIO_WORKER_THREAD": "1"}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        config = load(env=env)
+    assert [w.category for w in caught] == [ConfigWarning]
+    assert caught[0].message == config.warnings[0]
+    assert caught[0].message.key == "KVBM_TOKIO_WORKER_THREAD"
+    assert caught[0].filename == __file__  # attributed to the caller
+    # The standard filters escalate or silence them.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConfigWarning)
+        with pytest.raises(ConfigWarning, match="KVBM_TOKIO_WORKER_THREAD"):
+            load(env=env)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("ignore", ConfigWarning)
+        assert len(load(env=env).warnings) == 1
+    assert caught == []
+    restored = pickle.loads(pickle.dumps(config.warnings[0]))
+    assert restored == config.warnings[0]
+
+
+def test_a_config_pickles_and_reads_as_attributes():
+    extra = {"worker": {"cache": {"host": {"cache_size_gb": 4.0}},
+                        "object": {"client": {"type": "s3", "endpoint_url": f"http://u:{SECRET}@m:9000"}}}}
+    config = load(extra, role="worker")
+    copy = pickle.loads(pickle.dumps(config))
+    assert copy.to_dict() == config.to_dict()
+    assert copy.to_dict(redact=False) == config.to_dict(redact=False)
+    assert copy.origin("cache.host.cache_size_gb") == config.origin("cache.host.cache_size_gb")
+    assert copy.origin("tokio.worker_threads") == "default"
+    assert copy.show_origin() == config.show_origin()
+    assert copy.cache.host.cache_size_gb == 4.0
+    assert config.cache.host.num_blocks is None
+    assert SECRET not in repr(config.to_dict()) and SECRET not in str(config.object.client.endpoint_url)
+    with pytest.raises(AttributeError, match="cache_size_gbb"):
+        config.cache.host.cache_size_gbb
+
+
+def test_preflight_from_python():
+    result = kvbm_config.preflight(env=NO_ENV, system_file=None)
+    assert result.ok and result.ok_strict, result.findings
+    host = {"memory": {"total": 8_000_000_000, "available": 8_000_000_000, "cgroup_limit": None}}
+    path = pathlib.Path(__import__("tempfile").mkdtemp()) / "host.json"
+    path.write_text(json.dumps(host))
+    result = kvbm_config.preflight(
+        {"worker": {"cache": {"host": {"cache_size_gb": 4.0}}}},
+        workers=4,
+        env=NO_ENV,
+        system_file=None,
+        host=path,
+    )
+    assert not result.ok
+    error = next(f for f in result.findings if f.severity == "error")
+    assert (error.check, error.key, error.value, error.role) == (
+        "g2-memory", "cache.host.cache_size_gb", 4.0, "worker")
+    assert "at most" in error.message
+    # An invalid config is findings of the `config` check, for each role.
+    result = kvbm_config.preflight(env={"KVBM_TOKIO_WORKER_THREADS": "0"}, system_file=None)
+    assert [(f.check, f.role) for f in result.findings] == [("config", "leader"), ("config", "worker")]
+    with pytest.raises(ValueError, match="workers"):
+        kvbm_config.preflight(workers=0, env=NO_ENV)
+
+
+def test_type_hints_resolve_on_every_public_callable():
+    import typing
+
+    for name in kvbm_config.__all__:
+        item = getattr(kvbm_config, name)
+        if callable(item):
+            typing.get_type_hints(item)
+    for method in (Config.to_dict, Config.origin, kvbm_config.PreflightResult.__init__):
+        typing.get_type_hints(method)
+
+
+def test_paths_take_pathlib_and_tilde(tmp_path, monkeypatch):
+    (tmp_path / "kvbm.toml").write_text("[tokio]\nworker_threads = 3\n")
+    assert load(config_path=tmp_path / "kvbm.toml").to_dict()["tokio"]["worker_threads"] == 3
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert load(config_path="~/kvbm.toml").to_dict()["tokio"]["worker_threads"] == 3
+
+
+def test_connector_on_a_plain_document_is_an_error():
+    with pytest.raises(ConfigError, match="not a MultiConnector"):
+        load({"tokio": {"worker_threads": 1}}, connector="DynamoConnector")
+
+
+def test_origin_and_explain_take_the_same_names():
+    config = load(env={"KVBM_MESSENGER_BACKEND_TCP_PORT": "5555"})
+    for name in ("nova.backend.tcp_port", "messenger.backend.tcp_port", "KVBM_NOVA_BACKEND_TCP_PORT"):
+        assert kvbm_config.explain(name).startswith("nova.backend.tcp_port")
+        assert config.origin(name) == "env KVBM_MESSENGER_BACKEND_TCP_PORT"
+
+
+def test_str_of_problems_and_warnings_escapes_and_sources_say_what_was_given():
+    with pytest.raises(ConfigError) as caught:
+        load({"tokio": {"worker\x1b]0;x\x07_threads": 1}})
+    problem = caught.value.problems[0]
+    assert "\x1b" not in str(problem) and "\\u{1b}" in str(problem)
+    assert problem.source == "Python mapping"
+    with pytest.raises(ConfigError) as caught:
+        load('{"tokio": {"worker_threads": "x"}}')
+    assert caught.value.problems[0].source == "JSON text"
+    warning = ConfigWarning("KVBM_X\x1b[2J", "is odd", "env KVBM_X")
+    assert "\x1b" not in str(warning)
