@@ -73,10 +73,11 @@
 //! ## Validation
 //!
 //! [`KvbmConfig::check`] is the one validation entry point for a config built or changed
-//! in code; loads run the same declared rules. The crate uses `validator`'s checks (IP
-//! addresses, URLs) inside those rules but gives [`KvbmConfig`] no `validator::Validate`
-//! impl, which could not take the CPU count of the target machine and so would apply a
-//! different rule set.
+//! in code; loads run the same declared rules. With the `validator` feature (a default),
+//! every config struct also implements `validator::Validate`, generated from the same
+//! declarations, for code written against dynamo-kvbm-config: it runs the same rules and
+//! reports the same keys. No rule reads the machine that checks (CPU count, directories):
+//! those are preflight's.
 
 #![deny(missing_docs)]
 // Feature badges on docs.rs (its builds set `--cfg docsrs`, see `[package.metadata.docs.rs]`).

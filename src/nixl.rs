@@ -122,26 +122,6 @@ impl NixlBackend {
     }
 }
 
-/// The one rule for backend names, used by every source and by the declared rule: none is
-/// empty, and none repeats another ignoring case. The message names both spellings.
-pub(crate) fn check_backend_names<'a>(
-    names: impl IntoIterator<Item = &'a str>,
-) -> Result<(), String> {
-    let mut seen: Vec<&str> = Vec::new();
-    for name in names {
-        if name.trim().is_empty() {
-            return Err("backend names must not be empty".into());
-        }
-        if let Some(first) = seen.iter().find(|s| s.eq_ignore_ascii_case(name)) {
-            return Err(format!(
-                "backend `{name}` is given twice (as `{first}` too); names ignore case"
-            ));
-        }
-        seen.push(name);
-    }
-    Ok(())
-}
-
 impl std::fmt::Display for NixlBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())

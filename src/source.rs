@@ -28,6 +28,15 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// Whether a table of `profile` (`None`: a plain table) applies to a load for `role`:
+    /// plain and `default` tables always, `leader` and `worker` for their role only.
+    pub(crate) fn applies(profile: Option<Profile>, role: Option<Role>) -> bool {
+        match profile {
+            None | Some(Profile::Default) => true,
+            Some(profile) => role.map(Profile::from) == Some(profile),
+        }
+    }
+
     /// All profile names, as written in files and JSON.
     pub const NAMES: &'static [&'static str] = &["default", "leader", "worker"];
 

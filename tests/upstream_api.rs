@@ -49,11 +49,17 @@ fn renamed_types_are_this_crates_types() {
         object: Some(object),
         ..KvbmConfig::default()
     };
-    assert_eq!(config.onboard.mode, OnboardMode::Inter);
-    assert_eq!(parallelism, ParallelismMode::ReplicatedData);
-    assert_eq!(lfu.min_lfu_count, 3);
+    assert_eq!(config.onboard.mode, OnboardMode::Inter, "the default mode");
     assert_eq!(s3.bucket, "kvbm-blocks");
     assert!(config.check().is_ok());
+    // The upstream-named values are what a document spelled as upstream's loads to.
+    let loaded = common::loader()
+        .json(r#"{"cache": {"parallelism": "replicated_data"}, "offload": {"g1_to_g2": {"presence_lfu": {"min_lfu_count": 3}}}}"#)
+        .load()
+        .unwrap()
+        .config;
+    assert_eq!(loaded.cache.parallelism, parallelism);
+    assert_eq!(loaded.offload.g1_to_g2.presence_lfu, lfu);
 }
 
 #[test]

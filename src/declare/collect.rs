@@ -8,9 +8,9 @@ use super::rule::Violation;
 /// An entry of a section's table: a setting, or a nested table.
 #[derive(Debug)]
 pub(crate) enum Entry {
-    /// A setting declaration here.
+    /// A setting declared here.
     Setting(Declaration),
-    /// A setting declaration in another variant of the same one-of table.
+    /// A setting declared in another variant of the same one-of table.
     SameAs {
         /// The field name.
         name: &'static str,
@@ -43,7 +43,7 @@ pub(crate) fn declaration_in(entries: &'static [Entry], name: &str) -> &'static 
             Entry::Setting(declaration) if declaration.name == name => Some(declaration),
             _ => None,
         })
-        .unwrap_or_else(|| panic!("no setting `{name}` is declaration there"))
+        .unwrap_or_else(|| panic!("no setting `{name}` is declared there"))
 }
 
 /// A table of the config whose settings are declared with [`settings!`](super::settings) (or by hand, for
@@ -69,7 +69,7 @@ pub(crate) trait Section {
         collector.entries(Self::ENTRIES, prefix, variant);
     }
 
-    /// Checks every declaration rule of this table (at `at`) and of the tables below it.
+    /// Checks every declared rule of this table (at `at`) and of the tables below it.
     fn check(&self, at: &KeyPath<'_>, found: &mut Vec<Violation>);
 }
 
@@ -154,7 +154,7 @@ impl Collector {
             Some((_, first, owners)) => {
                 assert!(
                     std::ptr::eq(*first, declaration),
-                    "`{key}` is declaration twice; use `same_as` in the second variant"
+                    "`{key}` is declared twice; use `same_as` in the second variant"
                 );
                 owners.extend(variants);
             }

@@ -1,4 +1,4 @@
-//! How a setting is declaration: once, in its section module, with the [`settings!`] table.
+//! How a setting is declared: once, in its section module, with the [`settings!`] table.
 //!
 //! Like rustc's `options!` table, one declaration per setting holds everything known about
 //! it: its doc, Rust type, default, environment variable, constraint and example. The macro
@@ -9,10 +9,10 @@
 //!   `shown_default.rs`, which `BLESS=1 cargo test --all-features` writes from the defaults
 //!   themselves, since a macro sees only the default's Rust tokens);
 //! - its `Debug` impl, every field shown, a `secret` one through the redaction rule;
-//! - its `Default` impl, from the declaration defaults;
+//! - its `Default` impl, from the declared defaults;
 //! - a [`Section`] impl: the declarations as data ([`Section::ENTRIES`], which the registry
 //!   in [`crate::registry`] walks to build the key table, the env mapping, the template and the
-//!   README tables) and the code that checks each declaration [`Rule`] against a value.
+//!   README tables) and the code that checks each declared [`Rule`] against a value.
 //!
 //! The constraint's words and the rule that runs come from one token list
 //! (`check: [min(1)]` gives the text `≥ 1` and [`Rule::Min`]), so they cannot disagree.
@@ -52,7 +52,7 @@
 //! - `= { section: EXPR }`: the same, with its own default at this key (each offload hop);
 //! - `= flatten`: a nested struct written beside this one's fields (`#[serde(flatten)]`);
 //! - `= { same_as: OtherVariant }`: the same setting as the field of that name in another
-//!   variant of a one-of table (a `cluster_id` shared by etcd and p2p), declaration there.
+//!   variant of a one-of table (a `cluster_id` shared by etcd and p2p), declared there.
 
 mod collect;
 mod declaration;
@@ -73,7 +73,7 @@ pub(crate) use macros::{
     check_field, choice, entry, env_text, field_default, field_doc, first, flag, rule_text,
     rule_value, rules_text, rules_value, settings, validate_impl,
 };
-pub(crate) use rule::{check_setting, Rule, Violation, EXCLUSIVE_CODE};
+pub(crate) use rule::{check_backend_names, check_setting, Rule, Violation, EXCLUSIVE_CODE};
 pub(crate) use shown_default::shown_default;
 #[cfg(feature = "validator")]
 pub(crate) use validator::validate_section;

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use super::key_path::{join, KeyPath};
 use super::kind::{Kind, SettingType, View};
 
-/// A constraint on a setting's value, declaration in its `check: [...]` list.
+/// A constraint on a setting's value, declared in its `check: [...]` list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Rule {
     /// `min(n)`: at least `n`.
@@ -224,7 +224,7 @@ fn has_explicit_port(url: &str) -> bool {
 fn backend_names(
     backends: &BTreeMap<String, BTreeMap<String, String>>,
 ) -> Result<(), (&'static str, String)> {
-    crate::nixl::check_backend_names(backends.keys().map(String::as_str))
+    check_backend_names(backends.keys().map(String::as_str))
         .map_err(|message| ("backend_name", message))
 }
 
@@ -269,6 +269,26 @@ pub(crate) fn check_setting<T: SettingType>(
             partner,
         });
     }
+}
+
+/// The one rule for backend names, used by every source and by the declared rule: none is
+/// empty, and none repeats another ignoring case. The message names both spellings.
+pub(crate) fn check_backend_names<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<(), String> {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in names {
+        if name.trim().is_empty() {
+            return Err("backend names must not be empty".into());
+        }
+        if let Some(first) = seen.iter().find(|s| s.eq_ignore_ascii_case(name)) {
+            return Err(format!(
+                "backend `{name}` is given twice (as `{first}` too); names ignore case"
+            ));
+        }
+        seen.push(name);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -13,8 +13,9 @@ use std::path::PathBuf;
 use figment::value::{Dict, Value};
 
 use super::merge::Assembly;
+use crate::declare::check_backend_names;
 use crate::error::{Problem, ProblemKind, Warning};
-use crate::nixl::{check_backend_names, NixlBackend};
+use crate::nixl::NixlBackend;
 use crate::registry::value::{check_choice, integer_range, render, table_value};
 use crate::registry::{self, Kind, CONFIG_PATH_ENV, ENV_PREFIX};
 use crate::source::Source;

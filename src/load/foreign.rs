@@ -14,6 +14,7 @@
 use figment::value::{Dict, Map, Value};
 use figment::{Metadata, Provider};
 
+use super::merge::merge_dicts;
 use crate::error::{Problem, ProblemKind};
 use crate::registry;
 use crate::source::{Profile, Role, Source};
@@ -132,7 +133,7 @@ pub(crate) fn take(doc: &mut Dict, names: &[String], role: Option<Role>) -> Dict
         };
         let mut from_profile = Dict::new();
         take_from(table, names, &mut from_profile);
-        if super::shape::applies(Some(profile), role) {
+        if Profile::applies(Some(profile), role) {
             merge_dicts(&mut taken, from_profile);
         }
     }
@@ -143,18 +144,6 @@ fn take_from(table: &mut Dict, names: &[String], into: &mut Dict) {
     for name in names {
         if let Some(value) = table.remove(name) {
             merge_dicts(into, Dict::from([(name.clone(), value)]));
-        }
-    }
-}
-
-/// `high` merged over `low`, table by table; a leaf of `high` wins (as figment's `merge`).
-pub(crate) fn merge_dicts(low: &mut Dict, high: Dict) {
-    for (key, value) in high {
-        match (low.get_mut(&key), value) {
-            (Some(Value::Dict(_, below)), Value::Dict(_, above)) => merge_dicts(below, above),
-            (_, value) => {
-                low.insert(key, value);
-            }
         }
     }
 }

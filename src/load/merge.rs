@@ -47,7 +47,7 @@ impl Assembly {
 
     /// Merges what a higher source set in the foreign sections on top.
     pub(crate) fn merge_foreign(&mut self, upper: Dict) {
-        super::foreign::merge_dicts(&mut self.foreign, upper);
+        merge_dicts(&mut self.foreign, upper);
     }
 
     /// What the sources set in the foreign sections.
@@ -287,6 +287,18 @@ fn switches_variant(lower: Option<&Value>, upper: &Dict) -> bool {
     match (lower, type_of(upper)) {
         (Some(Value::Dict(_, lower)), Some(new)) => type_of(lower).is_some_and(|old| old != new),
         _ => false,
+    }
+}
+
+/// `high` merged over `low`, table by table; a leaf of `high` wins (as figment's `merge`).
+pub(crate) fn merge_dicts(low: &mut Dict, high: Dict) {
+    for (key, value) in high {
+        match (low.get_mut(&key), value) {
+            (Some(Value::Dict(_, below)), Value::Dict(_, above)) => merge_dicts(below, above),
+            (_, value) => {
+                low.insert(key, value);
+            }
+        }
     }
 }
 

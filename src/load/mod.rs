@@ -21,12 +21,12 @@
 //!
 //! | stage | module | does |
 //! |-------|--------|------|
-//! | sources | `env`, `v1`, `file` | read the environment snapshot and the TOML files |
-//! | check | `check` | check each table of each source against the registry |
+//! | sources | `env`, `v1_table`, `v1`, `file`, `json`, `vllm`, `foreign` | read the environment snapshot, the v1 variables, the TOML files, the JSON document (in vLLM's layouts) and take out other crates' sections |
+//! | shape | `shape` | check each table of each source against the registry (keys, types, names) |
 //! | merge | `merge` | merge sources lowest first, remembering each leaf's [`Source`] |
-//! | validate | `finish` | one-of tables, deserialization, the declared rules |
+//! | validate | `validate` | one-of tables, deserialization, the declared rules |
 //! | report | `report` | origins, warnings, [`Loaded`] |
-//! | adapter | `adapter` | the same pipeline behind figment's `Provider` |
+//! | figment | `provider` | the same pipeline behind figment's `Provider` |
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -13,9 +13,10 @@ use std::collections::BTreeMap;
 use figment::value::{Dict, Value};
 
 use super::merge::Assembly;
+use crate::declare::check_backend_names;
 use crate::declare::{key_buffer, push_name};
 use crate::error::{Problem, ProblemKind};
-use crate::nixl::{check_backend_names, NixlBackend};
+use crate::nixl::NixlBackend;
 use crate::one_of::to_tagged_form;
 use crate::registry::value::{
     check_value, describe, quoted_list, render, table_value, take_value, with_tag,
@@ -61,7 +62,7 @@ pub(crate) fn merge_document(
         };
         // The root is no one-of table, so it is always usable.
         check_section(&mut table, &mut key, 0, &table_source, &mut problems);
-        if applies(profile, role) {
+        if Profile::applies(profile, role) {
             assembly.merge(table, &table_source);
         }
     }
@@ -135,14 +136,6 @@ fn split_profiles(
     tables.push((None, plain));
     tables.extend(profiles.into_iter().map(|(p, t)| (Some(p), t)));
     tables
-}
-
-/// Whether a profile table applies to a load for `role`.
-pub(crate) fn applies(profile: Option<Profile>, role: Option<Role>) -> bool {
-    match profile {
-        None | Some(Profile::Default) => true,
-        Some(profile) => role.map(Profile::from) == Some(profile),
-    }
 }
 
 /// Checks one table of one source against the schema in place, normalising as it goes
