@@ -16,7 +16,7 @@ const HEADER: &str = "\
 # Generated from the code (kvbm_config::docs::template); do not edit by hand.
 #
 # Layers, lowest to highest priority:
-#   defaults < /opt/dynamo/etc/kvbm.toml < the file at KVBM_CONFIG_PATH
+#   defaults < SYSTEM_FILE < the file at KVBM_CONFIG_PATH
 #   < KVBM_* environment variables < JSON (vLLM kv_connector_extra_config)
 # Sizes are per process (per rank); GB means 10^9 bytes.
 # A line `# key = value` is a setting that is unset by default: remove the `# ` to set it.
@@ -36,7 +36,7 @@ const FOOTER: &str = "
 
 /// The commented TOML template of every setting.
 pub fn template() -> String {
-    let mut out = String::from(HEADER);
+    let mut out = HEADER.replace("SYSTEM_FILE", crate::SYSTEM_CONFIG_PATH);
     let mut section = "";
     for setting in settings() {
         let (parent, name) = (setting.table(), setting.name());

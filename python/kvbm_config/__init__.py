@@ -45,7 +45,8 @@ __all__ = [
 
 __version__: str = _native.__version__
 
-SYSTEM_FILE = "/opt/dynamo/etc/kvbm.toml"
+# The system file every KVBM process reads, from the crate (one constant).
+SYSTEM_FILE: str = _native.SYSTEM_FILE
 
 
 class _Record:

@@ -139,7 +139,7 @@ def load(
     role: str | None = None,
     env: _Env = None,
     config_path: _Path = None,
-    system_file: _Path = "/opt/dynamo/etc/kvbm.toml",
+    system_file: _Path = ...,
     strict: bool = False,
     connector: str | None = None,
 ) -> Config: ...
@@ -149,7 +149,7 @@ def check(
     role: str | None = None,
     env: _Env = None,
     config_path: _Path = None,
-    system_file: _Path = "/opt/dynamo/etc/kvbm.toml",
+    system_file: _Path = ...,
     strict: bool = False,
     connector: str | None = None,
 ) -> list[ConfigWarning]: ...
@@ -160,7 +160,7 @@ def preflight(
     workers: int = 1,
     env: _Env = None,
     config_path: _Path = None,
-    system_file: _Path = "/opt/dynamo/etc/kvbm.toml",
+    system_file: _Path = ...,
     host: _Path = None,
     block_bytes: int | None = None,
     connector: str | None = None,

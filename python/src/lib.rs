@@ -498,5 +498,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(schema, module)?)?;
     module.add_function(wrap_pyfunction!(template, module)?)?;
     module.add("__version__", kvbm_config::VERSION)?;
+    module.add("SYSTEM_FILE", kvbm_config::SYSTEM_CONFIG_PATH)?;
     Ok(())
 }
