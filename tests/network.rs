@@ -2,7 +2,7 @@
 //! (`etcd-server`), started on free loopback ports with a temporary data directory, and a
 //! plain HTTP server standing for the object store.
 //!
-//! Without an `etcd` binary the etcd test says so and passes, unless `KVBM_REQUIRE_ETCD` is
+//! Without an `etcd` binary the etcd test says so and passes, unless `REQUIRE_ETCD` is
 //! set, as `.ci/run` sets it (after installing `etcd-server`): there it fails.
 #![cfg(all(feature = "network", unix))]
 
@@ -44,8 +44,8 @@ impl Drop for Etcd {
 fn start_etcd() -> Option<Etcd> {
     if Command::new("etcd").arg("--version").output().is_err() {
         assert!(
-            std::env::var_os("KVBM_REQUIRE_ETCD").is_none(),
-            "etcd is required here (KVBM_REQUIRE_ETCD is set) but not installed"
+            std::env::var_os("REQUIRE_ETCD").is_none(),
+            "etcd is required here (REQUIRE_ETCD is set) but not installed"
         );
         eprintln!("skipped: no etcd binary (install Debian's etcd-server)");
         return None;
