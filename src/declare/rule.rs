@@ -60,60 +60,86 @@ impl Rule {
         value: View<'_>,
         sibling_set: &dyn Fn(&str) -> bool,
     ) -> Result<(), (&'static str, String)> {
+        if let View::Unset = value {
+            return Ok(());
+        }
+        if !self.applies_to(value) {
+            return Err((
+                "rule",
+                format!("the rule {self:?} cannot check this value (a declaration error)"),
+            ));
+        }
         let broken = |code, message: &str| Err((code, message.to_string()));
-        match (self, value) {
-            (_, View::Unset) => Ok(()),
-            (Rule::Min(min), View::Unsigned(n)) if n < min => {
-                Err(("range", format!("must be at least {min}")))
-            }
-            (Rule::Range(low, high), View::Unsigned(n)) if n < low || n > high => {
-                Err(("range", format!("must be between {low} and {high}")))
-            }
-            (Rule::NotEmpty, View::Text("")) => broken("length", "must not be empty"),
-            (Rule::NotEmpty, View::Path(path)) if path.as_os_str().is_empty() => {
-                broken("length", "must not be empty")
-            }
-            (Rule::NonEmptyList, View::List([])) => {
-                broken("length", "must list at least one entry")
-            }
-            (Rule::NonEmptyList | Rule::NoEmptyItems, View::List(items))
-                if items.iter().any(|item| item.trim().is_empty()) =>
-            {
-                broken("no_empty_items", "must not contain an empty entry")
-            }
-            (Rule::PositiveFinite, View::Float(f)) if !(f.is_finite() && f > 0.0) => {
-                broken("positive_finite", "must be a finite number greater than 0")
-            }
-            (Rule::Ip, View::Text(text))
-                if text.parse::<IpAddr>().is_err() =>
-            {
-                broken("ip", "must be a valid IPv4 or IPv6 address")
-            }
-            (Rule::Url, View::Text(text)) if !is_url_with_host(text) => broken(
-                "url",
-                "must be a URL with a scheme and a host, e.g. http://minio:9000",
-            ),
-            (Rule::BackendNames, View::Backends(backends)) => backend_names(backends),
-            (Rule::EtcdEndpoints, View::List(items)) => match items.iter().find(|e| !is_etcd_endpoint(e)) {
-                Some(_) => broken(
+        // One arm per rule, no wildcard over rules: a new rule without its check does not
+        // compile. Inside an arm, the shapes `applies_to` refused above cannot occur.
+        match self {
+            Rule::Min(min) => match value {
+                View::Unsigned(n) if n < min => Err(("range", format!("must be at least {min}"))),
+                _ => Ok(()),
+            },
+            Rule::Range(low, high) => match value {
+                View::Unsigned(n) if n < low || n > high => {
+                    Err(("range", format!("must be between {low} and {high}")))
+                }
+                _ => Ok(()),
+            },
+            Rule::NotEmpty => match value {
+                View::Text("") => broken("length", "must not be empty"),
+                View::Path(path) if path.as_os_str().is_empty() => {
+                    broken("length", "must not be empty")
+                }
+                _ => Ok(()),
+            },
+            Rule::NonEmptyList | Rule::NoEmptyItems => match value {
+                View::List([]) if self == Rule::NonEmptyList => {
+                    broken("length", "must list at least one entry")
+                }
+                View::List(items) if items.iter().any(|item| item.trim().is_empty()) => {
+                    broken("no_empty_items", "must not contain an empty entry")
+                }
+                _ => Ok(()),
+            },
+            Rule::PositiveFinite => match value {
+                View::Float(f) if !(f.is_finite() && f > 0.0) => {
+                    broken("positive_finite", "must be a finite number greater than 0")
+                }
+                _ => Ok(()),
+            },
+            Rule::Ip => match value {
+                View::Text(text) if text.parse::<IpAddr>().is_err() => {
+                    broken("ip", "must be a valid IPv4 or IPv6 address")
+                }
+                _ => Ok(()),
+            },
+            Rule::Url => match value {
+                View::Text(text) if !is_url_with_host(text) => broken(
+                    "url",
+                    "must be a URL with a scheme and a host, e.g. http://minio:9000",
+                ),
+                _ => Ok(()),
+            },
+            Rule::BackendNames => match value {
+                View::Backends(backends) => backend_names(backends),
+                _ => Ok(()),
+            },
+            Rule::EtcdEndpoints => match value {
+                View::List(items) if items.iter().any(|e| !is_etcd_endpoint(e)) => broken(
                     "etcd_endpoint",
                     "each endpoint must be host:port or http(s)://host:port, e.g. http://etcd-0:2379",
                 ),
-                None => Ok(()),
+                _ => Ok(()),
             },
-            (Rule::HostPorts, View::List(items)) => match items.iter().all(|p| is_host_port(p)) {
-                true => Ok(()),
-                false => broken(
+            Rule::HostPorts => match value {
+                View::List(items) if !items.iter().all(|p| is_host_port(p)) => broken(
                     "host_port",
                     "each peer must be host:port, e.g. 10.0.0.10:5000 or [fd00::1]:5000",
                 ),
+                _ => Ok(()),
             },
-            (Rule::NotWith(other), _) if sibling_set(other) => Err((EXCLUSIVE_CODE, String::new())),
-            (rule, view) if !rule.applies_to(view) => Err((
-                "rule",
-                format!("the rule {rule:?} cannot check this value (a declaration error)"),
-            )),
-            _ => Ok(()),
+            Rule::NotWith(other) => match sibling_set(other) {
+                true => Err((EXCLUSIVE_CODE, String::new())),
+                false => Ok(()),
+            },
         }
     }
 
@@ -153,7 +179,16 @@ impl Rule {
         match self {
             Rule::Min(min) => (Some(min), None),
             Rule::Range(low, high) => (Some(low), Some(high)),
-            _ => (None, None),
+            Rule::NotEmpty
+            | Rule::NonEmptyList
+            | Rule::NoEmptyItems
+            | Rule::PositiveFinite
+            | Rule::Ip
+            | Rule::Url
+            | Rule::EtcdEndpoints
+            | Rule::HostPorts
+            | Rule::BackendNames
+            | Rule::NotWith(_) => (None, None),
         }
     }
 }
@@ -349,5 +384,91 @@ mod tests {
         ] {
             assert!(!is_etcd_endpoint(bad), "{bad}");
         }
+    }
+}
+
+/// Every declared bound, at its edges, through a real load: the bound itself and a value
+/// inside it load; one below and one above are refused, naming the key. Derived from the
+/// declarations, so a new bound is tested without a new test.
+#[cfg(test)]
+mod bound_edges {
+    use crate::registry::{settings, Setting};
+
+    /// A JSON document that sets `setting` to `value`, with what its table needs beside
+    /// it (the variant's `type`, required text).
+    fn document(setting: &Setting, value: u64) -> serde_json::Value {
+        let mut doc = serde_json::json!({});
+        let (table, _) = setting.key.rsplit_once('.').unwrap();
+        let mut set = |key: &str, value: serde_json::Value| {
+            let mut node = &mut doc;
+            let parts: Vec<&str> = key.split('.').collect();
+            for part in &parts[..parts.len() - 1] {
+                node = node
+                    .as_object_mut()
+                    .unwrap()
+                    .entry(part.to_string())
+                    .or_insert_with(|| serde_json::json!({}));
+            }
+            node[parts[parts.len() - 1]] = value;
+        };
+        if let Some(variant) = setting.applies_to.first() {
+            set(&format!("{table}.type"), (*variant).into());
+            for sibling in settings().iter().filter(|s| {
+                s.key.starts_with(&format!("{table}.")) && s.applies_to.contains(variant)
+            }) {
+                if sibling.rules.contains(&super::Rule::NotEmpty) {
+                    set(sibling.key, "x".into());
+                }
+            }
+        }
+        set(setting.key, value.into());
+        doc
+    }
+
+    fn loads(setting: &Setting, value: u64) -> Result<(), String> {
+        let json = document(setting, value).to_string();
+        match crate::Loader::new().json(json.clone()).load() {
+            Ok(_) => Ok(()),
+            Err(error) => match error.problem_for(setting.key) {
+                Some(problem) => Err(problem.to_string()),
+                None => panic!("{json}: refused for another reason:\n{error}"),
+            },
+        }
+    }
+
+    #[test]
+    fn every_bound_holds_at_its_edges() {
+        let mut checked = 0;
+        for setting in settings() {
+            let crate::declare::Kind::Unsigned(width) = setting.kind else {
+                continue;
+            };
+            let (low, high) = setting.bounds();
+            let (low, high) = (low.unwrap_or(0), high.unwrap_or(width.max()));
+            if low == 0 && high == width.max() {
+                continue;
+            }
+            for inside in [low, high, low + (high - low) / 2] {
+                assert_eq!(loads(setting, inside), Ok(()), "{} = {inside}", setting.key);
+            }
+            if low > 0 {
+                assert!(
+                    loads(setting, low - 1).is_err(),
+                    "{} = {}",
+                    setting.key,
+                    low - 1
+                );
+            }
+            if high < width.max() {
+                assert!(
+                    loads(setting, high + 1).is_err(),
+                    "{} = {}",
+                    setting.key,
+                    high + 1
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked >= 10, "only {checked} bounded settings");
     }
 }

@@ -180,8 +180,7 @@ impl Setting {
     }
 
     /// The smallest and largest number the declared rules allow (`None`: no bound beyond
-    /// the type's). The upper bound of `tokio.worker_threads`, the CPU count, depends on
-    /// the machine and is not given here.
+    /// the type's). No bound depends on the machine that checks.
     pub fn bounds(&self) -> (Option<u64>, Option<u64>) {
         self.rules.iter().fold((None, None), |(low, high), rule| {
             let (l, h) = rule.bounds();
