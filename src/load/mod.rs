@@ -21,7 +21,7 @@
 //!
 //! | stage | module | does |
 //! |-------|--------|------|
-//! | sources | `env`, `v1_table`, `v1`, `file`, `json`, `vllm`, `foreign` | read the environment snapshot, the v1 variables, the TOML files, the JSON document (in vLLM's layouts) and take out other crates' sections |
+//! | sources | `read`, `env`, `v1_table`, `v1`, `file`, `json`, `vllm`, `foreign`, `exposure` | read each source within bounds, the environment snapshot, the v1 variables, the TOML files (with lines), the JSON document (in vLLM's layouts); take out other crates' sections; warn of credentials in world-readable files |
 //! | shape | `shape` | check each table of each source against the registry (keys, types, names) |
 //! | merge | `merge` | merge sources lowest first, remembering each leaf's [`Source`] |
 //! | validate | `validate` | one-of tables, deserialization, the declared rules |
@@ -35,11 +35,13 @@ use figment::value::{Dict, Value};
 use figment::Figment;
 
 mod env;
+mod exposure;
 mod file;
 mod foreign;
 mod json;
 mod merge;
 mod provider;
+mod read;
 pub(crate) mod report;
 mod shape;
 pub mod v1;
@@ -68,13 +70,13 @@ pub(crate) fn parse_toml_value(value: &str) -> Result<Value, String> {
 
 /// Reads a stream (standard input) with the cap of every source.
 pub(crate) fn read_config_stream(reader: impl std::io::Read) -> Result<String, String> {
-    file::read_capped(reader, 0)
+    read::read_capped(reader, 0)
 }
 
 /// Reads a file under the rules of config files (a regular file of at most 4 MiB, looked at
 /// before it is opened), for the other files this crate reads (`preflight --host`).
 pub(crate) fn read_config_file(path: &Path) -> Result<String, String> {
-    file::read_bounded(path).map_err(|e| e.to_string())
+    read::read_bounded(path).map_err(|e| e.to_string())
 }
 pub(crate) use self::validate::problems_in_code;
 
@@ -254,7 +256,7 @@ impl Loader {
     /// Origins and problems say "standard input"; a stream that cannot be read is a problem
     /// of the load.
     pub fn json_stdin(mut self) -> Self {
-        self.json = Some(JsonInput::Stdin(file::read_capped(
+        self.json = Some(JsonInput::Stdin(read::read_capped(
             std::io::stdin().lock(),
             0,
         )));
@@ -282,11 +284,11 @@ impl Loader {
     fn json_text(&self) -> Option<Result<JsonText<'_>, String>> {
         use std::borrow::Cow;
         Some(match self.json.as_ref()? {
-            JsonInput::Text(text) if text.len() as u64 > file::MAX_SOURCE_BYTES => {
-                Err(file::too_large(text.len() as u64))
+            JsonInput::Text(text) if text.len() as u64 > read::MAX_SOURCE_BYTES => {
+                Err(read::too_large(text.len() as u64))
             }
             JsonInput::Text(text) => Ok((Cow::Borrowed(text.as_str()), None)),
-            JsonInput::File(path) => file::read_bounded_with_metadata(path)
+            JsonInput::File(path) => read::read_bounded_with_metadata(path)
                 .map(|(text, metadata)| (Cow::Owned(text), Some((path.as_path(), metadata))))
                 .map_err(|e| e.to_string()),
             JsonInput::Stdin(read) => read
@@ -516,7 +518,7 @@ impl Loader {
             )
         }));
         if let Some((path, metadata)) = file {
-            assembly.warnings(file::exposed_credentials(
+            assembly.warnings(exposure::exposed_credentials(
                 path,
                 &metadata,
                 &document.dict,
@@ -556,9 +558,9 @@ impl Loader {
         layer: FileLayer,
         assembly: &mut Assembly,
     ) -> Result<(), String> {
-        let (text, metadata) = match file::read_bounded_with_metadata(path) {
+        let (text, metadata) = match read::read_bounded_with_metadata(path) {
             Ok(read) => read,
-            Err(file::ReadError::Missing) if layer == FileLayer::System => return Ok(()),
+            Err(read::ReadError::Missing) if layer == FileLayer::System => return Ok(()),
             Err(e) => return Err(e.to_string()),
         };
         let source = |profile, line| Source::File {
@@ -570,9 +572,12 @@ impl Loader {
         match TomlFile::parse(&text) {
             Ok(mut file) => {
                 let doc = std::mem::take(&mut file.dict);
-                assembly.warnings(file::exposed_credentials(path, &metadata, &doc, &|key| {
-                    source(None, file.line(None, key))
-                }));
+                assembly.warnings(exposure::exposed_credentials(
+                    path,
+                    &metadata,
+                    &doc,
+                    &|key| source(None, file.line(None, key)),
+                ));
                 let source_of =
                     |profile, key: &str, _: &Value| source(profile, file.line(profile, key));
                 merge_document(doc, self.role, &source_of, assembly);
