@@ -66,6 +66,10 @@ fn write_field(out: &mut String, setting: &Setting, name: &str, prefix: &str) {
     if !setting.constraint.is_empty() {
         facts.push(format!("Constraint: {}", setting.constraint));
     }
+    // A choice names what it accepts, as the README table and `explain` do (one text).
+    if let crate::declare::Kind::Choice(_) | crate::declare::Kind::ChoiceList(_) = setting.kind {
+        facts.push(format!("Type: {}", setting.kind.describe()));
+    }
     facts.push(format!("Env: {}", setting.env));
     if setting.agree {
         facts.push(format!("It {}", registry::AGREE_TEXT));
