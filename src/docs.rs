@@ -47,11 +47,23 @@ pub fn template() -> String {
             }
             continue;
         }
+        // An optional table the defaults leave out is written commented out: written as
+        // is, the table alone would switch it on.
+        let prefix = match setting.absent_table() {
+            Some(_) => "# ",
+            None => "",
+        };
         if section != parent {
             section = parent;
-            let _ = write!(out, "\n[{parent}]\n");
+            if let Some(table) = setting.absent_table().filter(|t| *t == parent) {
+                let _ = write!(
+                    out,
+                    "\n# [{table}] is optional: remove the `# ` of its lines to switch it on.\n"
+                );
+            }
+            let _ = write!(out, "\n{prefix}[{parent}]\n");
         }
-        write_field(&mut out, setting, name, "");
+        write_field(&mut out, setting, name, prefix);
     }
     out.push_str(FOOTER);
     out

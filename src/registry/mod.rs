@@ -158,11 +158,30 @@ impl Setting {
         if let Some(words) = self.machine_default {
             return words.to_string();
         }
-        match self.default_value() {
+        let text = match self.default_value() {
             Some(value) => render(&value),
             None if !self.optional && !self.is_variant_tag() => "none (required)".to_string(),
             None => "none".to_string(),
+        };
+        match self.absent_table() {
+            Some(table) if self.applies_to.is_empty() && !self.is_variant_tag() => {
+                format!("{text} (when `[{table}]` is present)")
+            }
+            _ => text,
         }
+    }
+
+    /// The optional table this setting sits in (itself or an ancestor) when the defaults
+    /// leave that table out: its settings have defaults only once the table is written.
+    pub fn absent_table(&self) -> Option<&'static str> {
+        let mut table = self.table();
+        while !table.is_empty() {
+            if registry().is_optional_section(table) && defaults().find_ref(table).is_none() {
+                return Some(table);
+            }
+            table = table.rsplit_once('.').map_or("", |(parent, _)| parent);
+        }
+        None
     }
 
     /// The declared default as a value tree; `None` when it is unset. Required text (a
@@ -171,8 +190,13 @@ impl Setting {
     pub fn default_value(&self) -> Option<Value> {
         // A setting outside a one-of table has its default where `KvbmConfig::default()`
         // puts it: a table used at several keys (an offload hop) has a default per key.
+        // A setting of an optional table the defaults leave out has its declared default,
+        // which holds once the table is written.
         let value = match self.applies_to {
-            [] => defaults().find_ref(self.key).cloned(),
+            [] => defaults()
+                .find_ref(self.key)
+                .cloned()
+                .or_else(|| self.absent_table().and_then(|_| (self.default)())),
             _ => (self.default)(),
         }?;
         let required_text = matches!(&value, Value::String(_, s) if s.is_empty());
