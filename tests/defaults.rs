@@ -9,12 +9,8 @@ use std::collections::BTreeSet;
 
 use figment::value::Value;
 use kvbm_config::cache::CacheParallelism;
-use kvbm_config::nova::{
-    DiscoveryConfig, EtcdDiscoveryConfig, FilesystemDiscoveryConfig, P2pDiscoveryConfig,
-};
-use kvbm_config::object::{
-    NixlObjectClientConfig, ObjectClientConfig, ObjectConfig, S3ClientConfig,
-};
+use kvbm_config::nova::{EtcdDiscoveryConfig, P2pDiscoveryConfig};
+use kvbm_config::object::{NixlObjectClientConfig, S3ClientConfig};
 use kvbm_config::offload::{OffloadPolicy, OnboardMode};
 use kvbm_config::registry::settings;
 use kvbm_config::{KvbmConfig, Loader};
@@ -108,45 +104,13 @@ fn leaf_keys(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
     }
 }
 
-fn with_everything(discovery: DiscoveryConfig, client: ObjectClientConfig) -> KvbmConfig {
-    let mut c = KvbmConfig::default();
-    c.nova.backend.tcp_addr = Some("10.0.0.1".into());
-    c.nova.backend.tcp_interface = Some("eth0".into());
-    c.nova.discovery = Some(discovery);
-    c.cache.host.cache_size_gb = Some(1.0);
-    c.cache.host.num_blocks = Some(1);
-    c.cache.disk.cache_size_gb = Some(1.0);
-    c.cache.disk.num_blocks = Some(1);
-    c.cache.disk.storage_path = Some("/x".into());
-    let s3 = S3ClientConfig {
-        endpoint_url: Some("http://x".into()),
-        ..Default::default()
-    };
-    c.object = Some(ObjectConfig {
-        client: match client {
-            ObjectClientConfig::S3(_) => ObjectClientConfig::S3(s3),
-            ObjectClientConfig::Nixl(_) => ObjectClientConfig::Nixl(NixlObjectClientConfig::S3(s3)),
-        },
-        ..Default::default()
-    });
-    c
-}
-
 #[test]
 fn the_registry_lists_exactly_the_models_settings() {
+    // Built from the declarations: a new setting, table or variant needs no edit here.
     let configs = [
-        with_everything(
-            DiscoveryConfig::Etcd(Default::default()),
-            ObjectClientConfig::S3(Default::default()),
-        ),
-        with_everything(
-            DiscoveryConfig::P2p(Default::default()),
-            ObjectClientConfig::Nixl(Default::default()),
-        ),
-        with_everything(
-            DiscoveryConfig::Filesystem(FilesystemDiscoveryConfig::default()),
-            ObjectClientConfig::S3(Default::default()),
-        ),
+        common::with_everything(&[("nova.discovery", "etcd"), ("object.client", "s3")]),
+        common::with_everything(&[("nova.discovery", "p2p"), ("object.client", "nixl")]),
+        common::with_everything(&[("nova.discovery", "filesystem"), ("object.client", "s3")]),
     ];
     let mut model = BTreeSet::new();
     for config in &configs {
