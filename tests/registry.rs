@@ -175,9 +175,13 @@ fn registry_types_and_schema_agree_for_every_setting() {
             let schema = property(&document, setting.key, variant);
             assert_kind_matches(setting, &document, schema);
             assert_bounds_match(setting, schema);
-            let rust_default = match variant {
-                None => defaults.clone().find(setting.key),
-                Some(variant) => variant_default(variant, setting.name()),
+            let rust_default = match (variant, setting.absent_table()) {
+                (Some(variant), _) => variant_default(variant, setting.name()),
+                // An optional table the defaults leave out: its serde defaults once written.
+                (None, Some(table)) => Tree::serialize(written_empty(table))
+                    .unwrap()
+                    .find(setting.key),
+                (None, None) => defaults.clone().find(setting.key),
             };
             assert_eq!(
                 setting.default_value(),
@@ -224,4 +228,20 @@ fn each_declared_constraint_rejects_a_breaking_value() {
             setting.key
         );
     }
+}
+
+/// The config with the optional table at `table` written empty (`{}`): its fields at their
+/// serde defaults.
+fn written_empty(table: &str) -> KvbmConfig {
+    let mut document = serde_json::json!({});
+    let mut node = &mut document;
+    for part in table.split('.') {
+        node[part] = serde_json::json!({});
+        node = &mut node[part];
+    }
+    kvbm_config::Loader::new()
+        .json(document.to_string())
+        .load()
+        .unwrap_or_else(|e| panic!("[{table}] written empty: {e}"))
+        .config
 }
