@@ -295,9 +295,13 @@ fn rustdoc_defaults() -> String {
 /// A setting's default in its rustdoc and the reference table: the machine words, the value in backticks, or
 /// "none".
 fn shown_default(setting: &Setting) -> String {
-    match setting.default_text() {
+    let value = match setting.default_value_text() {
         text if text.starts_with("none") || setting.machine_default.is_some() => text,
         value => format!("`{value}`"),
+    };
+    match setting.default_condition() {
+        Some(condition) => format!("{value} ({condition})"),
+        None => value,
     }
 }
 

@@ -153,21 +153,34 @@ impl Setting {
         self.key.ends_with(".type")
     }
 
-    /// The default as the reference tables print it.
+    /// The default as `explain`, the template and the schema say it: the value (or words),
+    /// and for a setting of an optional table the defaults leave out, when it holds.
     pub fn default_text(&self) -> String {
+        let text = self.default_value_text();
+        match self.default_condition() {
+            Some(condition) => format!("{text} ({condition})"),
+            None => text,
+        }
+    }
+
+    /// When the default holds, for a setting of an optional table the defaults leave out
+    /// (`when `[cache.prefetch]` is present`); `None` when it always does.
+    pub fn default_condition(&self) -> Option<String> {
+        let table = self.absent_table()?;
+        (self.applies_to.is_empty() && !self.is_variant_tag())
+            .then(|| format!("when `[{table}]` is present"))
+    }
+
+    /// The default alone, as TOML writes it, or in words (`none`, `none (required)`, the
+    /// machine's words).
+    pub fn default_value_text(&self) -> String {
         if let Some(words) = self.machine_default {
             return words.to_string();
         }
-        let text = match self.default_value() {
+        match self.default_value() {
             Some(value) => render(&value),
             None if !self.optional && !self.is_variant_tag() => "none (required)".to_string(),
             None => "none".to_string(),
-        };
-        match self.absent_table() {
-            Some(table) if self.applies_to.is_empty() && !self.is_variant_tag() => {
-                format!("{text} (when `[{table}]` is present)")
-            }
-            _ => text,
         }
     }
 
