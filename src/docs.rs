@@ -339,6 +339,12 @@ mod generated {
         assert_generated("kvbm.example.toml", &template());
         assert_generated("kvbm.full.example.json", &full_example());
         assert_generated("src/declare/shown_default.rs", &rustdoc_defaults());
+        // The digest of the defaults, pinned: a change to the canonical form (which would
+        // split a fleet mid-upgrade) shows in review as a change of this file.
+        assert_generated(
+            "src/agreement/default_digest.txt",
+            &format!("{}\n", crate::KvbmConfig::default().agreement_digest()),
+        );
         #[cfg(feature = "schema")]
         assert_generated(
             "kvbm.schema.json",
