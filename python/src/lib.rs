@@ -349,7 +349,7 @@ fn preflight<'py>(
     host: Option<String>,
     block_bytes: Option<u64>,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    use kvbm_config::preflight::{Finding, Host, Processes};
+    use kvbm_config::preflight::{Finding, Host};
     let roles = match role_of(role)? {
         Some(role) => vec![role],
         None => vec![Role::Leader, Role::Worker],
@@ -389,22 +389,16 @@ fn preflight<'py>(
             }
         }
         if findings.is_empty() {
-            let processes: Vec<Processes<'_>> = loaded
+            let shown = |role: Role| (roles.len() > 1).then_some(role);
+            let configs: Vec<(Option<Role>, &Loaded)> = loaded
                 .iter()
-                .map(|(role, loaded)| Processes {
-                    role: (roles.len() > 1).then_some(*role),
-                    count: match role {
-                        Role::Leader => 1,
-                        Role::Worker => workers.max(1),
-                    },
-                    loaded,
-                })
+                .map(|(role, loaded)| (shown(*role), loaded))
                 .collect();
-            findings = kvbm_config::preflight::run_node(&processes, &mut host, block_bytes);
-            if let [(_, leader), (_, worker)] = &loaded[..] {
-                let disagreements = kvbm_config::agreement::disagreements(leader, worker);
-                findings.splice(0..0, disagreements.iter().map(Finding::from_disagreement));
-            }
+            let options = kvbm_config::preflight::Options {
+                workers: workers.max(1),
+                block_bytes,
+            };
+            findings = kvbm_config::preflight::run_roles(&configs, &mut host, options);
         }
         let rows: Vec<serde_json::Value> = findings
             .iter()

@@ -291,6 +291,35 @@ pub fn run_node(
     found
 }
 
+/// Checks one node that runs each role of `loaded` (the leader once, `options.workers`
+/// workers; a config without a role counts as the workers): every check of
+/// [`run_node`], and, when both the leader and the workers are given, each must-agree
+/// setting they disagree on, as an error of the `agreement` check. The command's
+/// `preflight` and the Python package's call this.
+pub fn run_roles(
+    loaded: &[(Option<Role>, &Loaded)],
+    host: &mut Host,
+    options: Options,
+) -> Vec<Finding> {
+    let processes: Vec<Processes<'_>> = loaded
+        .iter()
+        .map(|(role, loaded)| Processes {
+            role: *role,
+            count: match role {
+                Some(Role::Leader) => 1,
+                _ => options.workers.max(1),
+            },
+            loaded,
+        })
+        .collect();
+    let mut findings = run_node(&processes, host, options.block_bytes);
+    if let [(_, leader), (_, worker)] = loaded {
+        let disagreements = crate::agreement::disagreements(leader, worker);
+        findings.splice(0..0, disagreements.iter().map(Finding::from_disagreement));
+    }
+    findings
+}
+
 mod host;
 mod inspect;
 #[cfg(feature = "network")]

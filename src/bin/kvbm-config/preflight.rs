@@ -23,7 +23,7 @@ pub(crate) fn preflight(
         format,
         strict,
     } = checks;
-    use kvbm_config::preflight::{self, Finding, Host, Processes, Severity};
+    use kvbm_config::preflight::{self, Finding, Host, Severity};
     let mut host = match host_file {
         Some(path) => Host::from_file(path).map_err(|e| {
             format!(
@@ -66,22 +66,11 @@ pub(crate) fn preflight(
     }
     let invalid = findings.iter().any(|f| f.severity == Severity::Error);
     if !invalid {
-        let processes: Vec<Processes<'_>> = loaded
+        let roles: Vec<(Option<Role>, &Loaded)> = loaded
             .iter()
-            .map(|(role, loaded)| Processes {
-                role: *role,
-                count: match role {
-                    Some(kvbm_config::Role::Leader) => 1,
-                    _ => options.workers,
-                },
-                loaded,
-            })
+            .map(|(role, loaded)| (*role, loaded))
             .collect();
-        findings = preflight::run_node(&processes, &mut host, options.block_bytes);
-        if let [(_, leader), (_, worker)] = &loaded[..] {
-            let disagreements = kvbm_config::agreement::disagreements(leader, worker);
-            findings.splice(0..0, disagreements.iter().map(Finding::from_disagreement));
-        }
+        findings = preflight::run_roles(&roles, &mut host, options);
         if let Some(timeout) = network {
             // Every role's targets, each asked once, all within one deadline.
             let configs: Vec<&Loaded> = loaded.iter().map(|(_, loaded)| loaded).collect();
