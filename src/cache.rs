@@ -21,7 +21,6 @@ crate::declare::settings! {
         /// How KV blocks are laid out across the ranks of a model.
         pub parallelism: CacheParallelism = {
             default: CacheParallelism::TensorParallel,
-            env: "KVBM_CACHE_PARALLELISM",
             agree,
         },
         /// Host-memory cache, tier G2 (`[cache.host]`).
@@ -55,6 +54,8 @@ crate::declare::settings! {
         /// Host (G2) cache size in GB (10⁹ bytes) per process.
         pub cache_size_gb: Option<f64> = {
             default: None,
+            // The specification's name; the key's (`KVBM_CACHE_HOST_CACHE_SIZE_GB`) is
+            // read too, as upstream's releases spell it.
             env: "KVBM_CACHE_HOST_SIZE_GB",
             check: [positive_finite],
             example: "4.0",
@@ -62,7 +63,6 @@ crate::declare::settings! {
         /// Host (G2) block count per process (wins over cache_size_gb).
         pub num_blocks: Option<usize> = {
             default: None,
-            env: "KVBM_CACHE_HOST_NUM_BLOCKS",
             check: [min(1)],
             example: "1024",
         },
@@ -80,6 +80,8 @@ crate::declare::settings! {
         /// Disk (G3) cache size in GB (10⁹ bytes) per process.
         pub cache_size_gb: Option<f64> = {
             default: None,
+            // The specification's name; the key's (`KVBM_CACHE_DISK_CACHE_SIZE_GB`) is
+            // read too, as upstream's releases spell it.
             env: "KVBM_CACHE_DISK_SIZE_GB",
             check: [positive_finite],
             example: "100.0",
@@ -87,7 +89,6 @@ crate::declare::settings! {
         /// Disk (G3) block count per process (wins over cache_size_gb).
         pub num_blocks: Option<usize> = {
             default: None,
-            env: "KVBM_CACHE_DISK_NUM_BLOCKS",
             check: [min(1)],
             example: "16384",
         },
@@ -96,12 +97,10 @@ crate::declare::settings! {
         /// Read and write the disk tier with GPUDirect Storage.
         pub use_gds: bool = {
             default: false,
-            env: "KVBM_CACHE_DISK_USE_GDS",
         },
         /// Directory for cache files.
         pub storage_path: Option<PathBuf> = {
             default: None,
-            env: "KVBM_CACHE_DISK_STORAGE_PATH",
             check: [not_empty],
             example: r#""/mnt/kvbm-cache""#,
         },

@@ -246,17 +246,39 @@ pub fn full_example() -> String {
     text
 }
 
-/// The generated `shown_default!` macro (`src/declare/shown_default.rs`): for each declared
-/// field, its default as TOML writes it, for the field's rustdoc. A struct used at several
-/// keys (an offload hop) lists its default at each key where they differ.
+/// The generated macros of `src/declare/shown.rs`, for each declared field's rustdoc: its
+/// default as TOML writes it (`shown_default!`) and its variable (`shown_env!`). A macro sees
+/// only a declaration's tokens; these facts come from the registry, so the rustdoc says what
+/// the loader does. A struct used at several keys (an offload hop) lists each key's fact
+/// where they differ.
 #[cfg(test)]
-fn rustdoc_defaults() -> String {
+fn rustdoc_facts() -> String {
     let mut out = String::from(
         "// Generated from the declarations by `BLESS=1 cargo test --all-features`\n\
-         // (kvbm_config::docs::rustdoc_defaults); do not edit by hand.\n\n\
-         /// A declared field's default as TOML writes it, for the field's rustdoc.\n\
-         macro_rules! shown_default {\n",
+         // (kvbm_config::docs::rustdoc_facts); do not edit by hand.\n",
     );
+    let default_text = |setting: &Setting| shown_default(setting);
+    let env_text = |setting: &Setting| format!("`{}`", setting.env);
+    write_fact_macro(
+        &mut out,
+        "shown_default",
+        "A declared field's default as TOML writes it.",
+        &default_text,
+    );
+    write_fact_macro(
+        &mut out,
+        "shown_env",
+        "A declared field's `KVBM_*` variable.",
+        &env_text,
+    );
+    out.push_str("\npub(crate) use {shown_default, shown_env};\n");
+    out
+}
+
+/// One generated macro: `(Owner field) => "text"` for each declared field.
+#[cfg(test)]
+fn write_fact_macro(out: &mut String, name: &str, doc: &str, fact: &dyn Fn(&Setting) -> String) {
+    let _ = write!(out, "\n/// {doc}\nmacro_rules! {name} {{\n");
     let mut done: Vec<(&str, &str)> = Vec::new();
     for setting in settings().iter().filter(|s| !s.owner.is_empty()) {
         let field = (setting.owner, setting.name());
@@ -267,7 +289,7 @@ fn rustdoc_defaults() -> String {
         let at_each_key: Vec<(String, &str)> = settings()
             .iter()
             .filter(|other| (other.owner, other.name()) == field)
-            .map(|other| (shown_default(other), other.key))
+            .map(|other| (fact(other), other.key))
             .collect();
         let text = match at_each_key
             .iter()
@@ -287,9 +309,8 @@ fn rustdoc_defaults() -> String {
         );
     }
     out.push_str(
-        "    ($owner:ident $field:ident) => {\n        \"(not generated yet: run `BLESS=1 cargo test --all-features`)\"\n    };\n}\n\npub(crate) use shown_default;\n",
+        "    ($owner:ident $field:ident) => {\n        \"(not generated yet: run `BLESS=1 cargo test --all-features`)\"\n    };\n}\n",
     );
-    out
 }
 
 /// A setting's default in its rustdoc and the reference table: the machine words, the value in backticks, or
@@ -338,7 +359,7 @@ mod generated {
         );
         assert_generated("kvbm.example.toml", &template());
         assert_generated("kvbm.full.example.json", &full_example());
-        assert_generated("src/declare/shown_default.rs", &rustdoc_defaults());
+        assert_generated("src/declare/shown.rs", &rustdoc_facts());
         // The digest of the defaults, pinned: a change to the canonical form (which would
         // split a fleet mid-upgrade) shows in review as a change of this file.
         assert_generated(

@@ -19,27 +19,23 @@ crate::declare::settings! {
         /// When off, no event is emitted and no publisher is started.
         pub enabled: bool = {
             default: false,
-            env: "KVBM_EVENTS_ENABLED",
         },
         /// Subject the events are published on.
         ///
         /// The messaging subject (topic) consumers subscribe to.
         pub subject: String = {
             default: "kvbm.events".to_string(),
-            env: "KVBM_EVENTS_SUBJECT",
         },
         /// Events buffered before slow subscribers lag.
         ///
         /// The capacity of the broadcast channel of the events manager.
         pub channel_capacity: usize = {
             default: 1024,
-            env: "KVBM_EVENTS_CHANNEL_CAPACITY",
             check: [range(16, 65536)],
         },
         /// Which blocks emit events.
         pub policy: EventPolicyConfig = {
             default: EventPolicyConfig::PowerOfTwo,
-            env: "KVBM_EVENTS_POLICY",
         },
         /// Batching of the event pipeline (`[events.batching]`).
         pub batching: EventsBatchingConfig = section,
@@ -69,13 +65,11 @@ crate::declare::settings! {
         /// Longest wait before a batch is flushed, in milliseconds.
         pub window_duration_ms: u64 = {
             default: 10,
-            env: "KVBM_EVENTS_BATCHING_WINDOW_DURATION_MS",
             check: [range(1, 10000)],
         },
         /// Most events in one batch.
         pub max_batch_size: usize = {
             default: 1024,
-            env: "KVBM_EVENTS_BATCHING_MAX_BATCH_SIZE",
             check: [range(1, 65536)],
         },
     }

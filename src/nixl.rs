@@ -35,7 +35,6 @@ crate::declare::settings! {
         )]
         pub backends: BTreeMap<String, BackendParams> = {
             default: NixlBackend::DEFAULT_SET.iter().map(|b| (b.name().to_string(), BackendParams::new())).collect(),
-            env: "KVBM_NIXL_BACKENDS",
             check: [backend_names],
             example: r#"{ UCX = {}, POSIX = {}, GDS = { num_threads = "4" } }"#,
             secret,

@@ -35,14 +35,12 @@ crate::declare::settings! {
         /// TCP port (0 = OS-assigned).
         pub tcp_port: u16 = {
             default: 0,
-            env: "KVBM_NOVA_BACKEND_TCP_PORT",
         },
         /// IP address to bind.
         ///
         /// IPv4 or IPv6.
         pub tcp_addr: Option<String> = {
             default: None,
-            env: "KVBM_NOVA_BACKEND_TCP_ADDR",
             check: [ip, not_with(tcp_interface)],
             example: r#""10.0.0.5""#,
         },
@@ -51,7 +49,6 @@ crate::declare::settings! {
         /// Nova binds the interface's first IPv4 address (e.g. of `eth0`).
         pub tcp_interface: Option<String> = {
             default: None,
-            env: "KVBM_NOVA_BACKEND_TCP_INTERFACE",
             check: [not_empty, not_with(tcp_addr)],
             example: r#""eth0""#,
         },
@@ -62,7 +59,7 @@ crate::one_of::one_of! {
     /// Peer discovery method (`[nova.discovery]`), one of three.
     #[derive(Debug, Clone, PartialEq)]
     pub enum DiscoveryConfig {
-        tag: { doc: "Discovery method", env: "KVBM_NOVA_DISCOVERY_TYPE" },
+        tag: { doc: "Discovery method" },
         /// Discovery through an etcd cluster.
         Etcd = "etcd" (EtcdDiscoveryConfig),
         /// Peer-to-peer discovery (Kademlia-style DHT).
@@ -85,7 +82,6 @@ crate::declare::settings! {
         /// Peers with the same id find each other. Required.
         pub cluster_id: String = {
             default: String::new(),
-            env: "KVBM_NOVA_DISCOVERY_CLUSTER_ID",
             check: [not_empty],
             example: r#""my-cluster""#,
             agree,
@@ -93,7 +89,6 @@ crate::declare::settings! {
         /// Etcd endpoints.
         pub endpoints: Vec<String> = {
             default: vec!["http://localhost:2379".to_string()],
-            env: "KVBM_NOVA_DISCOVERY_ENDPOINTS",
             check: [non_empty_list, etcd_endpoints],
             example: r#"["http://etcd-0:2379", "http://etcd-1:2379"]"#,
             secret,
@@ -102,19 +97,16 @@ crate::declare::settings! {
         /// Etcd lease TTL in seconds.
         pub ttl_secs: u64 = {
             default: 60,
-            env: "KVBM_NOVA_DISCOVERY_TTL_SECS",
             check: [range(10, 600)],
         },
         /// Etcd operation timeout in seconds.
         pub operation_timeout_secs: u64 = {
             default: 30,
-            env: "KVBM_NOVA_DISCOVERY_OPERATION_TIMEOUT_SECS",
             check: [min(1)],
         },
         /// Etcd operation retries.
         pub max_retries: u32 = {
             default: 3,
-            env: "KVBM_NOVA_DISCOVERY_MAX_RETRIES",
             check: [range(0, 10)],
         },
     }
@@ -131,30 +123,25 @@ crate::declare::settings! {
         /// Peers to contact first (host:port).
         pub bootstrap_peers: Vec<String> = {
             default: Vec::new(),
-            env: "KVBM_NOVA_DISCOVERY_BOOTSTRAP_PEERS",
             check: [no_empty_items, host_ports],
             example: r#"["10.0.0.10:5000"]"#,
         },
         /// P2P listen port (0 = OS-assigned).
         pub listen_port: u16 = {
             default: 0,
-            env: "KVBM_NOVA_DISCOVERY_LISTEN_PORT",
         },
         /// Peers each record is stored on.
         pub replication_factor: usize = {
             default: 3,
-            env: "KVBM_NOVA_DISCOVERY_REPLICATION_FACTOR",
             check: [min(1)],
         },
         /// Also discover peers with mDNS.
         pub enable_mdns: bool = {
             default: false,
-            env: "KVBM_NOVA_DISCOVERY_ENABLE_MDNS",
         },
         /// P2P record lifetime in seconds.
         pub record_ttl_secs: u64 = {
             default: 600,
-            env: "KVBM_NOVA_DISCOVERY_RECORD_TTL_SECS",
             check: [min(1)],
         },
     }
@@ -171,7 +158,6 @@ crate::declare::settings! {
         /// Required.
         pub path: PathBuf = {
             default: PathBuf::new(),
-            env: "KVBM_NOVA_DISCOVERY_PATH",
             check: [not_empty],
             example: r#""/tmp/kvbm-discovery/cluster.json""#,
             agree,

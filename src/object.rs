@@ -27,7 +27,7 @@ crate::one_of::one_of! {
     /// the S3 settings, so they apply to both.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub enum ObjectClientConfig {
-        tag: { doc: "Object client (G4 tier); unset = no G4", env: "KVBM_OBJECT_CLIENT_TYPE" },
+        tag: { doc: "Object client (G4 tier); unset = no G4" },
         /// KVBM's own S3 client.
         S3 = "s3" (S3ClientConfig),
         /// A NixL object backend.
@@ -58,7 +58,6 @@ crate::declare::settings! {
         /// Set it for MinIO and other S3-compatible stores.
         pub endpoint_url: Option<String> = {
             default: None,
-            env: "KVBM_OBJECT_CLIENT_ENDPOINT_URL",
             check: [url],
             example: r#""http://minio:9000""#,
             secret,
@@ -67,14 +66,12 @@ crate::declare::settings! {
         /// S3 bucket name.
         pub bucket: String = {
             default: "kvbm-blocks".to_string(),
-            env: "KVBM_OBJECT_CLIENT_BUCKET",
             check: [not_empty],
             agree,
         },
         /// S3 region.
         pub region: String = {
             default: "us-east-1".to_string(),
-            env: "KVBM_OBJECT_CLIENT_REGION",
             check: [not_empty],
             agree,
         },
@@ -83,13 +80,11 @@ crate::declare::settings! {
         /// `endpoint/bucket/key` instead of `bucket.endpoint/key`, as MinIO needs.
         pub force_path_style: bool = {
             default: false,
-            env: "KVBM_OBJECT_CLIENT_FORCE_PATH_STYLE",
             agree,
         },
         /// Max concurrent S3 requests.
         pub max_concurrent_requests: usize = {
             default: 16,
-            env: "KVBM_OBJECT_CLIENT_MAX_CONCURRENT_REQUESTS",
             check: [min(1)],
         },
     }
@@ -166,7 +161,7 @@ impl crate::declare::Section for NixlObjectClientConfig {
             agree: true,
             nullable: false,
             doc: "NixL object backend",
-            env: "KVBM_OBJECT_CLIENT_BACKEND",
+            env: None,
             kind: crate::declare::Kind::Choice(NixlObjectClientConfig::BACKENDS),
             optional: false,
             rules: &[],

@@ -65,7 +65,6 @@ crate::declare::settings! {
         /// disk.
         pub policies: Vec<OffloadPolicy> = {
             default: Vec::new(),
-            env: "auto",
         },
         /// Settings of the `presence` policy (`[offload.<hop>.presence]`); it has none.
         pub presence: PresenceConfig = section,
@@ -156,7 +155,6 @@ crate::declare::settings! {
         /// Accesses a block needs before the `presence_lfu` policy lets it through.
         pub min_lfu_count: u32 = {
             default: 8,
-            env: "auto",
             check: [min(1)],
         },
     }
@@ -171,7 +169,6 @@ crate::declare::settings! {
         /// Onboarding mode.
         pub mode: OnboardMode = {
             default: OnboardMode::Inter,
-            env: "KVBM_ONBOARD_MODE",
         },
     }
 }

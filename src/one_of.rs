@@ -84,7 +84,7 @@ macro_rules! one_of {
         #[doc = $doc:literal]
         $(#[$meta:meta])*
         pub enum $name:ident {
-            tag: { doc: $tag_doc:literal, env: $tag_env:literal },
+            tag: { doc: $tag_doc:literal $(, env: $tag_env:literal)? },
             $(
                 #[doc = $variant_doc:literal]
                 $variant:ident = $tag:literal ($ty:ty)
@@ -132,7 +132,7 @@ macro_rules! one_of {
             const ENTRIES: &'static [crate::declare::Entry] = &[
                 crate::declare::Entry::Setting(crate::declare::Declaration::variant_tag(
                     $tag_doc,
-                    $tag_env,
+                    crate::declare::first!($(Some($tag_env),)? None),
                     Self::TYPES,
                 )),
                 $(crate::declare::Entry::Variant {

@@ -13,7 +13,6 @@ crate::declare::settings! {
         /// Number of Rayon threads.
         pub num_threads: usize = {
             default: crate::cpu_count(),
-            env: "KVBM_RAYON_NUM_THREADS",
             check: [min(1)],
             example: "8",
             machine: "CPU count",

@@ -22,7 +22,6 @@ crate::declare::settings! {
         /// target host's usable CPUs.
         pub worker_threads: usize = {
             default: 1,
-            env: "KVBM_TOKIO_WORKER_THREADS",
             check: [min(1)],
         },
         /// Max blocking thread pool size.
@@ -30,7 +29,6 @@ crate::declare::settings! {
         /// The upper bound of Tokio's pool of threads for blocking calls.
         pub max_blocking_threads: usize = {
             default: 512,
-            env: "KVBM_TOKIO_MAX_BLOCKING_THREADS",
             check: [min(1)],
             nullable,
         },

@@ -23,9 +23,9 @@ pub(crate) struct Declaration {
     pub nullable: bool,
     /// One-line description: the first line of the field's doc, without its full stop.
     pub doc: &'static str,
-    /// The `KVBM_*` variable that sets it; `"auto"` for one derived from the key (a
-    /// table used at several keys, like an offload hop).
-    pub env: &'static str,
+    /// The `KVBM_*` variable that sets it, when it is not the one derived from the key
+    /// ([`crate::registry::env_name`]): a name kept from an earlier release.
+    pub env: Option<&'static str>,
     /// The value type, from the Rust type.
     pub kind: Kind,
     /// `true` when the Rust type is an `Option`.
@@ -46,7 +46,7 @@ impl Declaration {
     /// The `type` setting of a one-of table.
     pub(crate) const fn variant_tag(
         doc: &'static str,
-        env: &'static str,
+        env: Option<&'static str>,
         names: &'static [&'static str],
     ) -> Declaration {
         Declaration {

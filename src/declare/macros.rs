@@ -81,7 +81,7 @@ macro_rules! settings {
 
 /// The generated paragraph of a field's rustdoc. The default is shown as TOML writes it,
 /// from `shown_default!`, which `BLESS=1 cargo test --all-features` generates from the
-/// defaults themselves (see `docs::rustdoc_defaults`).
+/// defaults themselves (see `docs::rustdoc_facts`).
 macro_rules! field_doc {
     ($owner:ident $field:ident section) => { "" };
     ($owner:ident $field:ident { section: $default:expr }) => {
@@ -92,13 +92,13 @@ macro_rules! field_doc {
         concat!("The same setting as [`", stringify!($other), "::", stringify!($field), "`].")
     };
     ($owner:ident $field:ident {
-        default: $default:expr, env: $env:literal
+        default: $default:expr $(, env: $env:literal)?
         $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
         $(, secret)? $(, agree)? $(, nullable)? $(,)?
     }) => {
         concat!(
             "Default: ", crate::declare::shown_default!($owner $field),
-            ". Env: ", crate::declare::env_text!($env), ".",
+            ". Env: ", crate::declare::shown_env!($owner $field), ".",
             $("\n\nConstraint: ", crate::declare::rules_text!($($rule)*), ".",)?
         )
     };
@@ -149,7 +149,7 @@ macro_rules! entry {
         }
     };
     ($owner:ident $field:ident $ty:ty, $summary:literal, $secret:expr, $agree:expr, $nullable:expr, {
-        default: $default:expr, env: $env:literal
+        default: $default:expr $(, env: $env:literal)?
         $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
         $(, secret)? $(, agree)? $(, nullable)? $(,)?
     }) => {
@@ -160,7 +160,7 @@ macro_rules! entry {
             agree: $agree,
             nullable: $nullable,
             doc: $summary,
-            env: $env,
+            env: crate::declare::first!($(Some($env),)? None),
             kind: <$ty as crate::declare::SettingType>::KIND,
             optional: <$ty as crate::declare::SettingType>::OPTIONAL,
             rules: crate::declare::first!($(crate::declare::rules_value!($($rule)*),)? &[]),
@@ -204,7 +204,7 @@ macro_rules! check_field {
             $found,
         )
     };
-    ($self:ident, $field:ident $ty:ty, { default: $default:expr, env: $env:literal
+    ($self:ident, $field:ident $ty:ty, { default: $default:expr $(, env: $env:literal)?
         $(, check: [$($rule:tt)*])? $(, example: $example:literal)? $(, machine: $machine:literal)?
         $(, secret)? $(, agree)? $(, nullable)? $(,)?
     }, $prefix:ident, $sibling:ident, $found:ident) => {
@@ -233,16 +233,6 @@ macro_rules! rules_text {
 macro_rules! rules_value {
     ($($rule:ident $(($($arg:tt)*))?),* $(,)?) => {
         &[$(crate::declare::rule_value!($rule $(($($arg)*))?),)*]
-    };
-}
-
-/// The variable of a setting in its rustdoc: `env: "auto"` derives it from the key.
-macro_rules! env_text {
-    ("auto") => {
-        "`KVBM_` and the key in upper case, dots as `_` (e.g. `KVBM_OFFLOAD_G1_TO_G2_POLICIES`)"
-    };
-    ($env:literal) => {
-        concat!("`", $env, "`")
     };
 }
 
@@ -427,6 +417,6 @@ macro_rules! choice {
 }
 
 pub(crate) use {
-    check_field, choice, entry, env_text, field_default, field_doc, first, flag, rule_text,
-    rule_value, rules_text, rules_value, settings, validate_impl,
+    check_field, choice, entry, field_default, field_doc, first, flag, rule_text, rule_value,
+    rules_text, rules_value, settings, validate_impl,
 };

@@ -6,8 +6,8 @@
 //!
 //! - the struct itself, with each field's rustdoc extended by a generated
 //!   "Default: ... Env: ... Constraint: ..." paragraph (the default as TOML writes it, from
-//!   `shown_default.rs`, which `BLESS=1 cargo test --all-features` writes from the defaults
-//!   themselves, since a macro sees only the default's Rust tokens);
+//!   `shown.rs`, which `BLESS=1 cargo test --all-features` writes from the registry, since
+//!   a macro sees only the declaration's tokens; the variable comes from there too);
 //! - its `Debug` impl, every field shown, a `secret` one through the redaction rule;
 //! - its `Default` impl, from the declared defaults;
 //! - a [`Section`] impl: the declarations as data ([`Section::ENTRIES`], which the registry
@@ -34,7 +34,6 @@
 //!         /// Max blocking thread pool size.
 //!         pub max_blocking_threads: usize = {
 //!             default: 512,
-//!             env: "KVBM_TOKIO_MAX_BLOCKING_THREADS",
 //!             check: [min(1)],
 //!         },
 //!     }
@@ -43,9 +42,9 @@
 //!
 //! A field is one of:
 //! - a setting, `= { default: EXPR, env: "KVBM_...", check: [RULES], example: "TOML",
-//!   machine: "WORDS" }` (`check`, `example` and `machine` are optional; `machine` says the
-//!   default depends on the machine, in words; `env: "auto"` derives the variable from the
-//!   key, for a table used at several keys such as an offload hop). The marker word
+//!   machine: "WORDS" }` (all but `default` are optional; `machine` says the default depends
+//!   on the machine, in words; without `env` the variable is the key's, by the one rule of
+//!   [`crate::registry::env_name`]: `KVBM_TOKIO_MAX_BLOCKING_THREADS` above). The marker word
 //!   `secret` at the end says the value may hold a credential (a URL password, a key):
 //!   `Debug` and every output show it only redacted;
 //! - `= section`: a nested table whose type has its own declaration;
@@ -60,7 +59,7 @@ mod key_path;
 mod kind;
 mod macros;
 mod rule;
-mod shown_default;
+mod shown;
 #[cfg(feature = "validator")]
 mod validator;
 
@@ -70,10 +69,10 @@ pub(crate) use key_path::{join, key_buffer, push_name, KeyPath};
 pub(crate) use kind::{is_absent, Absent, SettingType, View};
 pub use kind::{Kind, UInt};
 pub(crate) use macros::{
-    check_field, choice, entry, env_text, field_default, field_doc, first, flag, rule_text,
-    rule_value, rules_text, rules_value, settings, validate_impl,
+    check_field, choice, entry, field_default, field_doc, first, flag, rule_text, rule_value,
+    rules_text, rules_value, settings, validate_impl,
 };
 pub(crate) use rule::{check_backend_names, check_setting, Rule, Violation, EXCLUSIVE_CODE};
-pub(crate) use shown_default::shown_default;
+pub(crate) use shown::{shown_default, shown_env};
 #[cfg(feature = "validator")]
 pub(crate) use validator::validate_section;

@@ -88,10 +88,14 @@ fn released_env_name(key: &str) -> Option<String> {
         Some((released, _)) => format!("{released}.{rest}"),
         None => key.to_string(),
     };
-    Some(format!(
-        "{ENV_PREFIX}{}",
-        released.to_ascii_uppercase().replace('.', "_")
-    ))
+    Some(env_name(&released))
+}
+
+/// The variable of the setting at `key`, unless its declaration names another: `KVBM_` and
+/// the key in upper case, each dot an underscore (`cache.disk.use_gds` is
+/// `KVBM_CACHE_DISK_USE_GDS`). One rule for every setting, so a new one needs no `env:`.
+pub fn env_name(key: &str) -> String {
+    format!("{ENV_PREFIX}{}", key.to_ascii_uppercase().replace('.', "_"))
 }
 
 /// One setting: everything the loader, the docs and the operator command know about it.
@@ -387,13 +391,11 @@ impl Registry {
                 .settings
                 .into_iter()
                 .map(|(key, declared, variants)| {
-                    let env = match declared.env {
-                        "auto" => leak_str(format!(
-                            "{ENV_PREFIX}{}",
-                            key.to_ascii_uppercase().replace('.', "_")
-                        )),
-                        env => env,
-                    };
+                    debug_assert!(
+                        declared.env.is_none_or(|named| named != env_name(&key)),
+                        "`{key}` names the variable its key gives; leave `env:` out"
+                    );
+                    let env = declared.env.unwrap_or_else(|| leak_str(env_name(&key)));
                     let aliases: Vec<&'static str> = released_env_name(&key)
                         .filter(|released| released != env)
                         .map(leak_str)
