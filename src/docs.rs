@@ -247,7 +247,8 @@ pub fn full_example() -> String {
 }
 
 /// The generated macros of `src/declare/shown.rs`, for each declared field's rustdoc: its
-/// default as TOML writes it (`shown_default!`) and its variable (`shown_env!`). A macro sees
+/// default as TOML writes it (`shown_default!`), its variable (`shown_env!`) and its rules
+/// in words (`shown_constraint!`). A macro sees
 /// only a declaration's tokens; these facts come from the registry, so the rustdoc says what
 /// the loader does. A struct used at several keys (an offload hop) lists each key's fact
 /// where they differ.
@@ -271,7 +272,17 @@ fn rustdoc_facts() -> String {
         "A declared field's `KVBM_*` variable.",
         &env_text,
     );
-    out.push_str("\npub(crate) use {shown_default, shown_env};\n");
+    let constraint_text = |setting: &Setting| match setting.constraint {
+        "" => String::new(),
+        words => format!("\n\nConstraint: {words}."),
+    };
+    write_fact_macro(
+        &mut out,
+        "shown_constraint",
+        "A declared field's rules in words, as a paragraph; empty without rules.",
+        &constraint_text,
+    );
+    out.push_str("\npub(crate) use {shown_constraint, shown_default, shown_env};\n");
     out
 }
 

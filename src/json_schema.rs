@@ -192,18 +192,9 @@ fn apply_setting(setting: &Setting, property: &mut Map<String, Value>) {
             None => property.remove("default"),
         };
     }
-    let (low, high) = setting.bounds();
-    if let Some(low) = low {
-        property.insert("minimum".into(), json!(low));
-    }
-    if let Some(high) = high {
-        property.insert("maximum".into(), json!(high));
-    }
-    if setting.requires_text() {
-        property.insert("minLength".into(), json!(1));
-    }
-    if setting.requires_an_item() {
-        property.insert("minItems".into(), json!(1));
+    // Each declared rule says what it adds (`minimum`, `minLength`, ...).
+    for rule in setting.rules {
+        rule.schema(property);
     }
     // `null` means the default, as it did for upstream's `Option` field.
     if setting.nullable {

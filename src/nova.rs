@@ -41,7 +41,7 @@ crate::declare::settings! {
         /// IPv4 or IPv6.
         pub tcp_addr: Option<String> = {
             default: None,
-            check: [ip, not_with(tcp_interface)],
+            check: [ip, not_with("tcp_interface")],
             example: r#""10.0.0.5""#,
         },
         /// Network interface name.
@@ -49,7 +49,7 @@ crate::declare::settings! {
         /// Nova binds the interface's first IPv4 address (e.g. of `eth0`).
         pub tcp_interface: Option<String> = {
             default: None,
-            check: [not_empty, not_with(tcp_addr)],
+            check: [not_empty, not_with("tcp_addr")],
             example: r#""eth0""#,
         },
     }

@@ -165,7 +165,6 @@ impl crate::declare::Section for NixlObjectClientConfig {
             kind: crate::declare::Kind::Choice(NixlObjectClientConfig::BACKENDS),
             optional: false,
             rules: &[],
-            constraint: "",
             example: None,
             machine: None,
             default: || {

@@ -32,8 +32,6 @@ pub(crate) struct Declaration {
     pub optional: bool,
     /// The rules that run at load and in [`crate::KvbmConfig::check`].
     pub rules: &'static [Rule],
-    /// The rules in words; empty when any value of the type is valid.
-    pub constraint: &'static str,
     /// An example value as TOML writes it, for the template.
     pub example: Option<&'static str>,
     /// For a default that depends on the machine, the default in words.
@@ -61,7 +59,6 @@ impl Declaration {
             kind: Kind::Choice(names),
             optional: true,
             rules: &[],
-            constraint: "",
             example: None,
             machine: None,
             default: || None,

@@ -99,7 +99,7 @@ macro_rules! field_doc {
         concat!(
             "Default: ", crate::declare::shown_default!($owner $field),
             ". Env: ", crate::declare::shown_env!($owner $field), ".",
-            $("\n\nConstraint: ", crate::declare::rules_text!($($rule)*), ".",)?
+            crate::declare::shown_constraint!($owner $field),
         )
     };
 }
@@ -164,7 +164,6 @@ macro_rules! entry {
             kind: <$ty as crate::declare::SettingType>::KIND,
             optional: <$ty as crate::declare::SettingType>::OPTIONAL,
             rules: crate::declare::first!($(crate::declare::rules_value!($($rule)*),)? &[]),
-            constraint: crate::declare::first!($(crate::declare::rules_text!($($rule)*),)? ""),
             example: crate::declare::first!($(Some($example),)? None),
             machine: crate::declare::first!($(Some($machine),)? None),
             default: || {
@@ -219,100 +218,10 @@ macro_rules! check_field {
     };
 }
 
-/// The words of a `check: [...]` list, joined with "; ".
-macro_rules! rules_text {
-    ($first:ident $(($($arg:tt)*))? $(, $rule:ident $(($($rarg:tt)*))?)* $(,)?) => {
-        concat!(
-            crate::declare::rule_text!($first $(($($arg)*))?)
-            $(, "; ", crate::declare::rule_text!($rule $(($($rarg)*))?))*
-        )
-    };
-}
-
 /// The [`Rule`]s of a `check: [...]` list, as a slice.
 macro_rules! rules_value {
     ($($rule:ident $(($($arg:tt)*))?),* $(,)?) => {
-        &[$(crate::declare::rule_value!($rule $(($($arg)*))?),)*]
-    };
-}
-
-/// The words of one rule.
-macro_rules! rule_text {
-    (min($n:literal)) => {
-        concat!("≥ ", $n)
-    };
-    (range($low:literal, $high:literal)) => {
-        concat!($low, " ≤ x ≤ ", $high)
-    };
-    (not_empty) => {
-        "not empty"
-    };
-    (non_empty_list) => {
-        "at least one, none empty"
-    };
-    (no_empty_items) => {
-        "none empty"
-    };
-    (positive_finite) => {
-        "finite, > 0"
-    };
-    (ip) => {
-        "valid IP address"
-    };
-    (url) => {
-        "a URL with a scheme and a host"
-    };
-    (backend_names) => {
-        "names not empty; unique ignoring case"
-    };
-    (etcd_endpoints) => {
-        "each host:port or http(s)://host:port"
-    };
-    (host_ports) => {
-        "each host:port"
-    };
-    (not_with($other:ident)) => {
-        concat!("not with ", stringify!($other))
-    };
-}
-
-/// One [`Rule`].
-macro_rules! rule_value {
-    (min($n:literal)) => {
-        crate::declare::Rule::Min($n)
-    };
-    (range($low:literal, $high:literal)) => {
-        crate::declare::Rule::Range($low, $high)
-    };
-    (not_empty) => {
-        crate::declare::Rule::NotEmpty
-    };
-    (non_empty_list) => {
-        crate::declare::Rule::NonEmptyList
-    };
-    (no_empty_items) => {
-        crate::declare::Rule::NoEmptyItems
-    };
-    (positive_finite) => {
-        crate::declare::Rule::PositiveFinite
-    };
-    (ip) => {
-        crate::declare::Rule::Ip
-    };
-    (url) => {
-        crate::declare::Rule::Url
-    };
-    (backend_names) => {
-        crate::declare::Rule::BackendNames
-    };
-    (etcd_endpoints) => {
-        crate::declare::Rule::EtcdEndpoints
-    };
-    (host_ports) => {
-        crate::declare::Rule::HostPorts
-    };
-    (not_with($other:ident)) => {
-        crate::declare::Rule::NotWith(stringify!($other))
+        &[$(crate::declare::make::$rule $(($($arg)*))?,)*]
     };
 }
 
@@ -417,6 +326,6 @@ macro_rules! choice {
 }
 
 pub(crate) use {
-    check_field, choice, entry, field_default, field_doc, first, flag, rule_text, rule_value,
-    rules_text, rules_value, settings, validate_impl,
+    check_field, choice, entry, field_default, field_doc, first, flag, rules_value, settings,
+    validate_impl,
 };

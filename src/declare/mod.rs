@@ -14,8 +14,10 @@
 //!   in [`crate::registry`] walks to build the key table, the env mapping, the template and the
 //!   README tables) and the code that checks each declared [`Rule`] against a value.
 //!
-//! The constraint's words and the rule that runs come from one token list
-//! (`check: [min(1)]` gives the text `≥ 1` and [`Rule::Min`]), so they cannot disagree.
+//! Each rule is one entry of the `rules!` table in `rule.rs`: its name in a `check: [...]`
+//! list, its words, the kinds it fits, its bounds, its JSON Schema keywords and its check.
+//! `check: [min(1)]` calls the entry's constructor ([`Rule::Min`]); the words `≥ 1` the
+//! docs show are that entry's, so the text and the check cannot disagree.
 //! The value kind ([`Kind`]) comes from the Rust type through [`SettingType`], so the
 //! registry cannot name a type the field does not have.
 //!
@@ -69,10 +71,10 @@ pub(crate) use key_path::{join, key_buffer, push_name, KeyPath};
 pub(crate) use kind::{is_absent, Absent, SettingType, View};
 pub use kind::{Kind, UInt};
 pub(crate) use macros::{
-    check_field, choice, entry, field_default, field_doc, first, flag, rule_text, rule_value,
-    rules_text, rules_value, settings, validate_impl,
+    check_field, choice, entry, field_default, field_doc, first, flag, rules_value, settings,
+    validate_impl,
 };
-pub(crate) use rule::{check_backend_names, check_setting, Rule, Violation, EXCLUSIVE_CODE};
-pub(crate) use shown::{shown_default, shown_env};
+pub(crate) use rule::{check_backend_names, check_setting, make, Rule, Violation, EXCLUSIVE_CODE};
+pub(crate) use shown::{shown_constraint, shown_default, shown_env};
 #[cfg(feature = "validator")]
 pub(crate) use validator::validate_section;

@@ -1,40 +1,9 @@
 //! The rules a declaration's `check: [...]` list names, and the check of one setting.
 
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use super::key_path::{join, KeyPath};
 use super::kind::{Kind, SettingType, View};
-
-/// A constraint on a setting's value, declared in its `check: [...]` list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Rule {
-    /// `min(n)`: at least `n`.
-    Min(u64),
-    /// `range(a, b)`: from `a` to `b`, both included.
-    Range(u64, u64),
-    /// `not_empty`: text or path with at least one character.
-    NotEmpty,
-    /// `non_empty_list`: at least one entry, none empty.
-    NonEmptyList,
-    /// `no_empty_items`: no empty entry.
-    NoEmptyItems,
-    /// `positive_finite`: a finite number above zero.
-    PositiveFinite,
-    /// `ip`: an IPv4 or IPv6 address.
-    Ip,
-    /// `url`: a URL with a scheme and a host.
-    Url,
-    /// `etcd_endpoints`: each item `host:port` or `http(s)://host:port`, as etcd clients
-    /// accept them.
-    EtcdEndpoints,
-    /// `host_ports`: each item `host:port` (an IPv6 host in brackets), as a peer address.
-    HostPorts,
-    /// `backend_names`: backend names not empty and unique ignoring case.
-    BackendNames,
-    /// `not_with(field)`: not set together with the sibling `field`.
-    NotWith(&'static str),
-}
 
 /// Code of a broken [`Rule::NotWith`], which names two settings.
 pub(crate) const EXCLUSIVE_CODE: &str = "mutually_exclusive";
@@ -52,144 +21,318 @@ pub(crate) struct Violation {
     pub partner: Option<String>,
 }
 
-impl Rule {
-    /// Checks `value`; `sibling_set` says whether a setting of the same table is set.
-    /// `Err((code, message))` when the rule is broken. A rule never applies to an unset value.
-    fn check(
-        self,
-        value: View<'_>,
-        sibling_set: &dyn Fn(&str) -> bool,
-    ) -> Result<(), (&'static str, String)> {
-        if let View::Unset = value {
-            return Ok(());
+/// Declares the rules: for each, in one item, the name a `check: [...]` list writes, its
+/// parameters, its words, the value kinds it can check (as a [`Kind`] and as a [`View`]
+/// pattern), the numbers it bounds, what it adds to the JSON Schema, and its check. The
+/// macro makes the [`Rule`] enum, the constructors the declarations call (module `make`)
+/// and each method of [`Rule`] as one `match` over every rule, so a rule cannot exist
+/// without each of its parts, and no part has a wildcard arm over rules.
+macro_rules! rules {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident = $name:ident $(($($arg:ident : $ty:ty),*))? {
+            text: $text:expr,
+            kinds: $kinds:pat,
+            views: $views:pat,
+            bounds: $bounds:expr,
+            schema($schema:ident) => $schema_body:expr,
+            check($value:ident, $sibling_set:ident) => $check:expr,
+            $(partner: $partner:expr,)?
         }
-        if !self.applies_to(value) {
-            return Err((
-                "rule",
-                format!("the rule {self:?} cannot check this value (a declaration error)"),
-            ));
+    )*) => {
+        /// A constraint on a setting's value, declared in its `check: [...]` list.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum Rule {
+            $($(#[doc = $doc])* $variant $(($($ty),*))?,)*
         }
-        let broken = |code, message: &str| Err((code, message.to_string()));
-        // One arm per rule, no wildcard over rules: a new rule without its check does not
-        // compile. Inside an arm, the shapes `applies_to` refused above cannot occur.
-        match self {
-            Rule::Min(min) => match value {
-                View::Unsigned(n) if n < min => Err(("range", format!("must be at least {min}"))),
-                _ => Ok(()),
-            },
-            Rule::Range(low, high) => match value {
-                View::Unsigned(n) if n < low || n > high => {
-                    Err(("range", format!("must be between {low} and {high}")))
-                }
-                _ => Ok(()),
-            },
-            Rule::NotEmpty => match value {
-                View::Text("") => broken("length", "must not be empty"),
-                View::Path(path) if path.as_os_str().is_empty() => {
-                    broken("length", "must not be empty")
-                }
-                _ => Ok(()),
-            },
-            Rule::NonEmptyList | Rule::NoEmptyItems => match value {
-                View::List([]) if self == Rule::NonEmptyList => {
-                    broken("length", "must list at least one entry")
-                }
-                View::List(items) if items.iter().any(|item| item.trim().is_empty()) => {
-                    broken("no_empty_items", "must not contain an empty entry")
-                }
-                _ => Ok(()),
-            },
-            Rule::PositiveFinite => match value {
-                View::Float(f) if !(f.is_finite() && f > 0.0) => {
-                    broken("positive_finite", "must be a finite number greater than 0")
-                }
-                _ => Ok(()),
-            },
-            Rule::Ip => match value {
-                View::Text(text) if text.parse::<IpAddr>().is_err() => {
-                    broken("ip", "must be a valid IPv4 or IPv6 address")
-                }
-                _ => Ok(()),
-            },
-            Rule::Url => match value {
-                View::Text(text) if !is_url_with_host(text) => broken(
-                    "url",
-                    "must be a URL with a scheme and a host, e.g. http://minio:9000",
-                ),
-                _ => Ok(()),
-            },
-            Rule::BackendNames => match value {
-                View::Backends(backends) => backend_names(backends),
-                _ => Ok(()),
-            },
-            Rule::EtcdEndpoints => match value {
-                View::List(items) if items.iter().any(|e| !is_etcd_endpoint(e)) => broken(
-                    "etcd_endpoint",
-                    "each endpoint must be host:port or http(s)://host:port, e.g. http://etcd-0:2379",
-                ),
-                _ => Ok(()),
-            },
-            Rule::HostPorts => match value {
-                View::List(items) if !items.iter().all(|p| is_host_port(p)) => broken(
-                    "host_port",
-                    "each peer must be host:port, e.g. 10.0.0.10:5000 or [fd00::1]:5000",
-                ),
-                _ => Ok(()),
-            },
-            Rule::NotWith(other) => match sibling_set(other) {
-                true => Err((EXCLUSIVE_CODE, String::new())),
-                false => Ok(()),
-            },
-        }
-    }
 
-    /// Whether the rule can look at a value of this shape; [`Rule::check`] reports a
-    /// mismatch, and a test proves that no declaration pairs a rule with a wrong type.
-    fn applies_to(self, view: View<'_>) -> bool {
-        match self {
-            Rule::Min(_) | Rule::Range(..) => matches!(view, View::Unsigned(_)),
-            Rule::NotEmpty => matches!(view, View::Text(_) | View::Path(_)),
-            Rule::NonEmptyList | Rule::NoEmptyItems | Rule::EtcdEndpoints | Rule::HostPorts => {
-                matches!(view, View::List(_))
+        /// The constructors a `check: [...]` list calls: `min(1)`, `not_empty`.
+        #[allow(non_upper_case_globals)]
+        pub(crate) mod make {
+            use super::Rule;
+            $(rules!(@make $variant $name $(($($arg: $ty),*))?);)*
+        }
+
+        impl Rule {
+            /// What the rule requires, in the words of the docs and `explain` (`≥ 1`).
+            pub(crate) fn text(self) -> String {
+                match self {
+                    $(Rule::$variant $(($($arg),*))? => $text.to_string(),)*
+                }
             }
-            Rule::PositiveFinite => matches!(view, View::Float(_)),
-            Rule::Ip | Rule::Url => matches!(view, View::Text(_)),
-            Rule::BackendNames => matches!(view, View::Backends(_)),
-            Rule::NotWith(_) => true,
-        }
-    }
 
-    /// Whether the rule can check a value of `kind` (see [`Rule::applies_to`]).
-    pub(crate) fn fits(self, kind: Kind) -> bool {
-        match self {
-            Rule::Min(_) | Rule::Range(..) => matches!(kind, Kind::Unsigned(_)),
-            Rule::NotEmpty => matches!(kind, Kind::Text | Kind::Path),
-            Rule::NonEmptyList | Rule::NoEmptyItems | Rule::EtcdEndpoints | Rule::HostPorts => {
-                kind == Kind::TextList
+            /// Whether the rule can check a value of `kind`; a test proves that every
+            /// declaration pairs its rules with a kind they fit.
+            pub(crate) fn fits(self, kind: Kind) -> bool {
+                match self {
+                    $(Rule::$variant $(($(rules!(@ignore $arg)),*))? => matches!(kind, $kinds),)*
+                }
             }
-            Rule::PositiveFinite => kind == Kind::Float,
-            Rule::Ip | Rule::Url => kind == Kind::Text,
-            Rule::BackendNames => kind == Kind::Backends,
-            Rule::NotWith(_) => true,
-        }
-    }
 
-    /// The smallest and largest number the rule allows, for the JSON Schema.
-    pub(crate) fn bounds(self) -> (Option<u64>, Option<u64>) {
-        match self {
-            Rule::Min(min) => (Some(min), None),
-            Rule::Range(low, high) => (Some(low), Some(high)),
-            Rule::NotEmpty
-            | Rule::NonEmptyList
-            | Rule::NoEmptyItems
-            | Rule::PositiveFinite
-            | Rule::Ip
-            | Rule::Url
-            | Rule::EtcdEndpoints
-            | Rule::HostPorts
-            | Rule::BackendNames
-            | Rule::NotWith(_) => (None, None),
+            /// Whether the rule can look at a value of this shape (the [`View`] of
+            /// [`Rule::fits`]); [`Rule::check`] reports a mismatch rather than skip it.
+            fn applies_to(self, view: View<'_>) -> bool {
+                match self {
+                    $(Rule::$variant $(($(rules!(@ignore $arg)),*))? => matches!(view, $views),)*
+                }
+            }
+
+            /// The smallest and largest number the rule allows.
+            pub(crate) fn bounds(self) -> (Option<u64>, Option<u64>) {
+                #[allow(unused_variables)]
+                match self {
+                    $(Rule::$variant $(($($arg),*))? => $bounds,)*
+                }
+            }
+
+            /// What the rule adds to the JSON Schema of its setting (`minimum`, `minLength`).
+            #[cfg(feature = "schema")]
+            pub(crate) fn schema(self, property: &mut serde_json::Map<String, serde_json::Value>) {
+                #[allow(unused_variables)]
+                match self {
+                    $(Rule::$variant $(($($arg),*))? => {
+                        let $schema = property;
+                        $schema_body
+                    })*
+                }
+            }
+
+            /// The sibling setting a rule pairs this one with, whose key a broken rule names.
+            fn partner(self) -> Option<&'static str> {
+                #[allow(unused_variables)]
+                match self {
+                    $(Rule::$variant $(($($arg),*))? => crate::declare::first!($($partner,)? None),)*
+                }
+            }
+
+            /// Checks `value`; `sibling_set` says whether a setting of the same table is
+            /// set. `Err((code, message))` when the rule is broken. A rule never applies to
+            /// an unset value.
+            fn check(
+                self,
+                value: View<'_>,
+                sibling_set: &dyn Fn(&str) -> bool,
+            ) -> Result<(), (&'static str, String)> {
+                if let View::Unset = value {
+                    return Ok(());
+                }
+                if !self.applies_to(value) {
+                    return Err((
+                        "rule",
+                        format!("the rule {self:?} cannot check this value (a declaration error)"),
+                    ));
+                }
+                #[allow(unused_variables)]
+                match self {
+                    $(Rule::$variant $(($($arg),*))? => {
+                        let ($value, $sibling_set) = (value, sibling_set);
+                        $check
+                    })*
+                }
+            }
         }
+    };
+    (@make $variant:ident $name:ident) => {
+        #[doc = concat!("`", stringify!($name), "`: [`Rule::", stringify!($variant), "`].")]
+        pub(crate) const $name: Rule = Rule::$variant;
+    };
+    (@make $variant:ident $name:ident ($($arg:ident : $ty:ty),*)) => {
+        #[doc = concat!("`", stringify!($name), "(..)`: [`Rule::", stringify!($variant), "`].")]
+        pub(crate) const fn $name($($arg: $ty),*) -> Rule {
+            Rule::$variant($($arg),*)
+        }
+    };
+    (@ignore $arg:ident) => { _ };
+}
+
+/// A broken rule, with its code and words.
+fn broken(code: &'static str, message: &str) -> Result<(), (&'static str, String)> {
+    Err((code, message.to_string()))
+}
+
+rules! {
+    /// `min(n)`: at least `n`.
+    Min = min(min: u64) {
+        text: format!("≥ {min}"),
+        kinds: Kind::Unsigned(_),
+        views: View::Unsigned(_),
+        bounds: (Some(min), None),
+        schema(property) => {
+            property.insert("minimum".into(), min.into());
+        },
+        check(value, sibling_set) => match value {
+            View::Unsigned(n) if n < min => Err(("range", format!("must be at least {min}"))),
+            _ => Ok(()),
+        },
+    }
+    /// `range(a, b)`: from `a` to `b`, both included.
+    Range = range(low: u64, high: u64) {
+        text: format!("{low} ≤ x ≤ {high}"),
+        kinds: Kind::Unsigned(_),
+        views: View::Unsigned(_),
+        bounds: (Some(low), Some(high)),
+        schema(property) => {
+            property.insert("minimum".into(), low.into());
+            property.insert("maximum".into(), high.into());
+        },
+        check(value, sibling_set) => match value {
+            View::Unsigned(n) if n < low || n > high => {
+                Err(("range", format!("must be between {low} and {high}")))
+            }
+            _ => Ok(()),
+        },
+    }
+    /// `not_empty`: text or path with at least one character.
+    NotEmpty = not_empty {
+        text: "not empty",
+        kinds: Kind::Text | Kind::Path,
+        views: View::Text(_) | View::Path(_),
+        bounds: (None, None),
+        schema(property) => {
+            property.insert("minLength".into(), 1.into());
+        },
+        check(value, sibling_set) => match value {
+            View::Text("") => broken("length", "must not be empty"),
+            View::Path(path) if path.as_os_str().is_empty() => broken("length", "must not be empty"),
+            _ => Ok(()),
+        },
+    }
+    /// `non_empty_list`: at least one entry, none empty.
+    NonEmptyList = non_empty_list {
+        text: "at least one, none empty",
+        kinds: Kind::TextList,
+        views: View::List(_),
+        bounds: (None, None),
+        schema(property) => {
+            property.insert("minItems".into(), 1.into());
+        },
+        check(value, sibling_set) => match value {
+            View::List([]) => broken("length", "must list at least one entry"),
+            View::List(items) => no_empty_item(items),
+            _ => Ok(()),
+        },
+    }
+    /// `no_empty_items`: no empty entry.
+    NoEmptyItems = no_empty_items {
+        text: "none empty",
+        kinds: Kind::TextList,
+        views: View::List(_),
+        bounds: (None, None),
+        schema(property) => {},
+        check(value, sibling_set) => match value {
+            View::List(items) => no_empty_item(items),
+            _ => Ok(()),
+        },
+    }
+    /// `positive_finite`: a finite number above zero.
+    PositiveFinite = positive_finite {
+        text: "finite, > 0",
+        kinds: Kind::Float,
+        views: View::Float(_),
+        bounds: (None, None),
+        schema(property) => {
+            property.insert("exclusiveMinimum".into(), 0.into());
+        },
+        check(value, sibling_set) => match value {
+            View::Float(f) if !(f.is_finite() && f > 0.0) => {
+                broken("positive_finite", "must be a finite number greater than 0")
+            }
+            _ => Ok(()),
+        },
+    }
+    /// `ip`: an IPv4 or IPv6 address.
+    Ip = ip {
+        text: "valid IP address",
+        kinds: Kind::Text,
+        views: View::Text(_),
+        bounds: (None, None),
+        schema(property) => {},
+        check(value, sibling_set) => match value {
+            View::Text(text) if text.parse::<IpAddr>().is_err() => {
+                broken("ip", "must be a valid IPv4 or IPv6 address")
+            }
+            _ => Ok(()),
+        },
+    }
+    /// `url`: a URL with a scheme and a host.
+    Url = url {
+        text: "a URL with a scheme and a host",
+        kinds: Kind::Text,
+        views: View::Text(_),
+        bounds: (None, None),
+        schema(property) => {},
+        check(value, sibling_set) => match value {
+            View::Text(text) if !is_url_with_host(text) => broken(
+                "url",
+                "must be a URL with a scheme and a host, e.g. http://minio:9000",
+            ),
+            _ => Ok(()),
+        },
+    }
+    /// `etcd_endpoints`: each item `host:port` or `http(s)://host:port`, as etcd clients
+    /// accept them.
+    EtcdEndpoints = etcd_endpoints {
+        text: "each host:port or http(s)://host:port",
+        kinds: Kind::TextList,
+        views: View::List(_),
+        bounds: (None, None),
+        schema(property) => {},
+        check(value, sibling_set) => match value {
+            View::List(items) if items.iter().any(|e| !is_etcd_endpoint(e)) => broken(
+                "etcd_endpoint",
+                "each endpoint must be host:port or http(s)://host:port, e.g. http://etcd-0:2379",
+            ),
+            _ => Ok(()),
+        },
+    }
+    /// `host_ports`: each item `host:port` (an IPv6 host in brackets), as a peer address.
+    HostPorts = host_ports {
+        text: "each host:port",
+        kinds: Kind::TextList,
+        views: View::List(_),
+        bounds: (None, None),
+        schema(property) => {},
+        check(value, sibling_set) => match value {
+            View::List(items) if !items.iter().all(|p| is_host_port(p)) => broken(
+                "host_port",
+                "each peer must be host:port, e.g. 10.0.0.10:5000 or [fd00::1]:5000",
+            ),
+            _ => Ok(()),
+        },
+    }
+    /// `backend_names`: backend names not empty and unique ignoring case.
+    BackendNames = backend_names {
+        text: "names not empty; unique ignoring case",
+        kinds: Kind::Backends,
+        views: View::Backends(_),
+        bounds: (None, None),
+        schema(property) => {},
+        check(value, sibling_set) => match value {
+            View::Backends(backends) => check_backend_names(backends.keys().map(String::as_str))
+                .map_err(|message| ("backend_name", message)),
+            _ => Ok(()),
+        },
+    }
+    /// `not_with("field")`: not set together with the sibling `field`.
+    NotWith = not_with(other: &'static str) {
+        text: format!("not with {other}"),
+        kinds: _,
+        views: _,
+        bounds: (None, None),
+        schema(property) => {},
+        check(value, sibling_set) => match sibling_set(other) {
+            true => Err((EXCLUSIVE_CODE, String::new())),
+            false => Ok(()),
+        },
+        partner: Some(other),
+    }
+}
+
+/// The check of `no_empty_items`, which `non_empty_list` includes.
+fn no_empty_item(items: &[String]) -> Result<(), (&'static str, String)> {
+    match items.iter().any(|item| item.trim().is_empty()) {
+        true => broken("no_empty_items", "must not contain an empty entry"),
+        false => Ok(()),
     }
 }
 
@@ -256,13 +399,6 @@ fn has_explicit_port(url: &str) -> bool {
     })
 }
 
-fn backend_names(
-    backends: &BTreeMap<String, BTreeMap<String, String>>,
-) -> Result<(), (&'static str, String)> {
-    check_backend_names(backends.keys().map(String::as_str))
-        .map_err(|message| ("backend_name", message))
-}
-
 /// Checks the rules of one setting, recording each broken one.
 pub(crate) fn check_setting<T: SettingType>(
     at: &KeyPath<'_>,
@@ -278,16 +414,16 @@ pub(crate) fn check_setting<T: SettingType>(
         };
         // The key is built only for a broken rule: a valid config costs no allocation.
         let key = at.key(name);
-        let partner = match rule {
-            Rule::NotWith(other) => {
+        let partner = match rule.partner() {
+            Some(other) => {
                 let (table, this) = key.rsplit_once('.').unwrap_or(("", &key));
                 // The pair is one problem: report it once, at the later name.
-                if this < *other {
+                if this < other {
                     continue;
                 }
                 Some(join(table, other))
             }
-            _ => None,
+            None => None,
         };
         let message = match &partner {
             Some(other) => format!(

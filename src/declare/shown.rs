@@ -255,4 +255,131 @@ macro_rules! shown_env {
     };
 }
 
-pub(crate) use {shown_default, shown_env};
+/// A declared field's rules in words, as a paragraph; empty without rules.
+macro_rules! shown_constraint {
+    (TokioConfig worker_threads) => {
+        "\n\nConstraint: ≥ 1."
+    };
+    (TokioConfig max_blocking_threads) => {
+        "\n\nConstraint: ≥ 1."
+    };
+    (RayonConfig num_threads) => {
+        "\n\nConstraint: ≥ 1."
+    };
+    (NovaBackendConfig tcp_port) => {
+        ""
+    };
+    (NovaBackendConfig tcp_addr) => {
+        "\n\nConstraint: valid IP address; not with tcp_interface."
+    };
+    (NovaBackendConfig tcp_interface) => {
+        "\n\nConstraint: not empty; not with tcp_addr."
+    };
+    (EtcdDiscoveryConfig cluster_id) => {
+        "\n\nConstraint: not empty."
+    };
+    (EtcdDiscoveryConfig endpoints) => {
+        "\n\nConstraint: at least one, none empty; each host:port or http(s)://host:port."
+    };
+    (EtcdDiscoveryConfig ttl_secs) => {
+        "\n\nConstraint: 10 ≤ x ≤ 600."
+    };
+    (EtcdDiscoveryConfig operation_timeout_secs) => {
+        "\n\nConstraint: ≥ 1."
+    };
+    (EtcdDiscoveryConfig max_retries) => {
+        "\n\nConstraint: 0 ≤ x ≤ 10."
+    };
+    (P2pDiscoveryConfig bootstrap_peers) => {
+        "\n\nConstraint: none empty; each host:port."
+    };
+    (P2pDiscoveryConfig listen_port) => {
+        ""
+    };
+    (P2pDiscoveryConfig replication_factor) => {
+        "\n\nConstraint: ≥ 1."
+    };
+    (P2pDiscoveryConfig enable_mdns) => {
+        ""
+    };
+    (P2pDiscoveryConfig record_ttl_secs) => {
+        "\n\nConstraint: ≥ 1."
+    };
+    (FilesystemDiscoveryConfig path) => {
+        "\n\nConstraint: not empty."
+    };
+    (NixlConfig backends) => {
+        "\n\nConstraint: names not empty; unique ignoring case."
+    };
+    (CacheConfig parallelism) => {
+        ""
+    };
+    (HostCacheConfig cache_size_gb) => {
+        "\n\nConstraint: finite, > 0."
+    };
+    (HostCacheConfig num_blocks) => {
+        "\n\nConstraint: ≥ 1."
+    };
+    (DiskCacheConfig cache_size_gb) => {
+        "\n\nConstraint: finite, > 0."
+    };
+    (DiskCacheConfig num_blocks) => {
+        "\n\nConstraint: ≥ 1."
+    };
+    (DiskCacheConfig use_gds) => {
+        ""
+    };
+    (DiskCacheConfig storage_path) => {
+        "\n\nConstraint: not empty."
+    };
+    (TierOffloadConfig policies) => {
+        ""
+    };
+    (PresenceLfuConfig min_lfu_count) => {
+        "\n\nConstraint: ≥ 1."
+    };
+    (OnboardConfig mode) => {
+        ""
+    };
+    (S3ClientConfig endpoint_url) => {
+        "\n\nConstraint: a URL with a scheme and a host."
+    };
+    (S3ClientConfig bucket) => {
+        "\n\nConstraint: not empty."
+    };
+    (S3ClientConfig region) => {
+        "\n\nConstraint: not empty."
+    };
+    (S3ClientConfig force_path_style) => {
+        ""
+    };
+    (S3ClientConfig max_concurrent_requests) => {
+        "\n\nConstraint: ≥ 1."
+    };
+    (NixlObjectClientConfig backend) => {
+        ""
+    };
+    (EventsConfig enabled) => {
+        ""
+    };
+    (EventsConfig subject) => {
+        ""
+    };
+    (EventsConfig channel_capacity) => {
+        "\n\nConstraint: 16 ≤ x ≤ 65536."
+    };
+    (EventsConfig policy) => {
+        ""
+    };
+    (EventsBatchingConfig window_duration_ms) => {
+        "\n\nConstraint: 1 ≤ x ≤ 10000."
+    };
+    (EventsBatchingConfig max_batch_size) => {
+        "\n\nConstraint: 1 ≤ x ≤ 65536."
+    };
+    ($owner:ident $field:ident) => {
+        "(not generated yet: run `BLESS=1 cargo test --all-features`)"
+    };
+}
+
+pub(crate) use {shown_constraint, shown_default, shown_env};

@@ -91,6 +91,20 @@ fn released_env_name(key: &str) -> Option<String> {
     Some(env_name(&released))
 }
 
+/// The rules in words, joined by "; " (`≥ 1`); empty when any value of the type is valid.
+fn constraint_text(rules: &[Rule]) -> &'static str {
+    match rules {
+        [] => "",
+        rules => leak_str(
+            rules
+                .iter()
+                .map(|rule| rule.text())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    }
+}
+
 /// The variable of the setting at `key`, unless its declaration names another: `KVBM_` and
 /// the key in upper case, each dot an underscore (`cache.disk.use_gds` is
 /// `KVBM_CACHE_DISK_USE_GDS`). One rule for every setting, so a new one needs no `env:`.
@@ -247,18 +261,6 @@ impl Setting {
         self.rules.contains(&Rule::EtcdEndpoints)
     }
 
-    /// Whether a declared rule requires at least one character (`not_empty`).
-    #[cfg(feature = "schema")]
-    pub(crate) fn requires_text(&self) -> bool {
-        self.rules.contains(&Rule::NotEmpty)
-    }
-
-    /// Whether a declared rule requires at least one list item (`non_empty_list`).
-    #[cfg(feature = "schema")]
-    pub(crate) fn requires_an_item(&self) -> bool {
-        self.rules.contains(&Rule::NonEmptyList)
-    }
-
     /// What `kvbm-config explain` prints about the setting: doc, type, default, variable,
     /// constraint and the variants that have it.
     pub fn explain(&self) -> String {
@@ -410,7 +412,7 @@ impl Registry {
                     kind: declared.kind,
                     optional: declared.optional,
                     applies_to: leak(variants),
-                    constraint: declared.constraint,
+                    constraint: constraint_text(declared.rules),
                     doc: declared.doc.trim().trim_end_matches('.'),
                     example: declared.example,
                     machine_default: declared.machine,
