@@ -130,24 +130,24 @@ impl CacheTier {
     /// The tier's table, `cache.host` or `cache.disk`.
     pub const fn table(self) -> &'static str {
         match self {
-            CacheTier::Host => "cache.host",
-            CacheTier::Disk => "cache.disk",
+            CacheTier::Host => crate::key::cache::host::TABLE,
+            CacheTier::Disk => crate::key::cache::disk::TABLE,
         }
     }
 
     /// The key of its size in GB.
     pub const fn size_key(self) -> &'static str {
         match self {
-            CacheTier::Host => "cache.host.cache_size_gb",
-            CacheTier::Disk => "cache.disk.cache_size_gb",
+            CacheTier::Host => crate::key::cache::host::CACHE_SIZE_GB,
+            CacheTier::Disk => crate::key::cache::disk::CACHE_SIZE_GB,
         }
     }
 
     /// The key of its block count.
     pub const fn blocks_key(self) -> &'static str {
         match self {
-            CacheTier::Host => "cache.host.num_blocks",
-            CacheTier::Disk => "cache.disk.num_blocks",
+            CacheTier::Host => crate::key::cache::host::NUM_BLOCKS,
+            CacheTier::Disk => crate::key::cache::disk::NUM_BLOCKS,
         }
     }
 

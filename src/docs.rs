@@ -324,6 +324,79 @@ fn write_fact_macro(out: &mut String, name: &str, doc: &str, fact: &dyn Fn(&Sett
     );
 }
 
+/// The generated module `src/key.rs`: each setting's dotted key as a constant, in one
+/// module per table (`key::cache::host::CACHE_SIZE_GB`), and each table's key as its
+/// module's `TABLE`. Code outside the declarations names a setting through these, so a
+/// renamed or removed setting fails to compile where it is used.
+#[cfg(test)]
+fn key_constants() -> String {
+    let mut out = String::from(
+        "//! Every setting's dotted key as a constant, one module per table: code names a setting\n\
+         //! as `key::cache::host::CACHE_SIZE_GB`, never as a string, so a renamed or removed\n\
+         //! setting fails to compile where it is used. Each table's own key is its module's `TABLE`.\n\
+         //!\n\
+         //! Generated from the declarations by `BLESS=1 cargo test --all-features`\n\
+         //! (`docs::key_constants`); do not edit by hand.\n",
+    );
+    write_key_module(&mut out, "", 0);
+    out
+}
+
+/// The constants of the table at `table` ("" for the root) and, nested, its tables'.
+#[cfg(test)]
+fn write_key_module(out: &mut String, table: &str, depth: usize) {
+    let indent = "    ".repeat(depth);
+    let child_of = |key: &str| -> Option<(String, bool)> {
+        let rest = match table {
+            "" => key,
+            table => key.strip_prefix(table)?.strip_prefix('.')?,
+        };
+        Some(match rest.split_once('.') {
+            Some((first, _)) => (first.to_string(), false),
+            None => (rest.to_string(), true),
+        })
+    };
+    let mut tables: Vec<String> = Vec::new();
+    if !table.is_empty() {
+        let _ = write!(
+            out,
+            "\n{indent}/// `{table}`, the table itself.\n{indent}pub const TABLE: &str = {table:?};\n"
+        );
+    }
+    for setting in settings() {
+        match child_of(setting.key) {
+            Some((name, true)) => {
+                let _ = write!(
+                    out,
+                    "\n{indent}/// `{key}`: {doc}.\n{indent}pub const {name}: &str = {key:?};\n",
+                    key = setting.key,
+                    doc = setting.doc,
+                    name = name.to_ascii_uppercase(),
+                );
+            }
+            Some((name, false)) if !tables.contains(&name) => tables.push(name),
+            _ => {}
+        }
+    }
+    for name in tables {
+        let key = join_key(table, &name);
+        let _ = write!(
+            out,
+            "\n{indent}/// The keys of `[{key}]`.\n{indent}pub mod {name} {{"
+        );
+        write_key_module(out, &key, depth + 1);
+        let _ = writeln!(out, "{indent}}}");
+    }
+}
+
+#[cfg(test)]
+fn join_key(table: &str, name: &str) -> String {
+    match table {
+        "" => name.to_string(),
+        table => format!("{table}.{name}"),
+    }
+}
+
 /// A setting's default in its rustdoc and the reference table: the machine words, the value in backticks, or
 /// "none".
 fn shown_default(setting: &Setting) -> String {
@@ -371,6 +444,7 @@ mod generated {
         assert_generated("kvbm.example.toml", &template());
         assert_generated("kvbm.full.example.json", &full_example());
         assert_generated("src/declare/shown.rs", &rustdoc_facts());
+        assert_generated("src/key.rs", &key_constants());
         // The digest of the defaults, pinned: a change to the canonical form (which would
         // split a fleet mid-upgrade) shows in review as a change of this file.
         assert_generated(

@@ -14,10 +14,7 @@ use std::borrow::Cow;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
-use crate::nova::{
-    DiscoveryConfig, EtcdDiscoveryConfig, FilesystemDiscoveryConfig, P2pDiscoveryConfig,
-};
-use crate::object::{NixlObjectClientConfig, ObjectClientConfig, S3ClientConfig};
+use crate::object::{NixlObjectClientConfig, S3ClientConfig};
 use crate::registry::{settings, Setting};
 use crate::KvbmConfig;
 
@@ -232,9 +229,16 @@ pub(crate) fn backends_schema(_: &mut SchemaGenerator) -> Schema {
     })
 }
 
-/// The schema of a one-of table: each variant in the tagged form (`type = "..."` beside the
+/// The schema of a one-of table (its `one_of!` declaration's `JsonSchema` impl calls it):
+/// each variant, named by `names` in order, in the tagged form (`type = "..."` beside the
 /// fields) and in the table form (`{ "<variant>": { fields } }`).
-fn one_of(description: &str, variants: Vec<(&str, Schema)>) -> Schema {
+pub(crate) fn one_of(tag_doc: &str, names: &[&str], schemas: Vec<Schema>) -> Schema {
+    let spelled: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
+    let description = format!(
+        "{tag_doc}. Written as `type = {}` beside the fields, or as a table named after the variant.",
+        spelled.join(" | ")
+    );
+    let variants: Vec<(&str, Schema)> = names.iter().copied().zip(schemas).collect();
     let mut forms = Vec::new();
     for (name, schema) in &variants {
         let mut tagged = schema.clone().to_value();
@@ -265,36 +269,18 @@ fn one_of(description: &str, variants: Vec<(&str, Schema)>) -> Schema {
         .expect("an object schema")
 }
 
-impl JsonSchema for DiscoveryConfig {
+/// A NixL object backend: the S3 settings plus `backend` (its tag), rejecting unknown keys
+/// as they do.
+impl JsonSchema for NixlObjectClientConfig {
     fn schema_name() -> Cow<'static, str> {
-        "DiscoveryConfig".into()
+        "NixlObjectClientConfig".into()
     }
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        one_of(
-            "Peer discovery: `type = \"etcd\" | \"p2p\" | \"filesystem\"` beside the fields, or a table named after the method.",
-            vec![
-                ("etcd", EtcdDiscoveryConfig::json_schema(generator)),
-                ("p2p", P2pDiscoveryConfig::json_schema(generator)),
-                ("filesystem", FilesystemDiscoveryConfig::json_schema(generator)),
-            ],
-        )
-    }
-}
-
-impl JsonSchema for ObjectClientConfig {
-    fn schema_name() -> Cow<'static, str> {
-        "ObjectClientConfig".into()
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let s3 = S3ClientConfig::json_schema(generator);
-        // The NixL variant is the S3 settings plus `backend` (its tag), and rejects unknown
-        // keys as they do.
-        let mut nixl = s3.clone().to_value();
+        let mut nixl = S3ClientConfig::json_schema(generator).to_value();
         if let Some(object) = nixl.as_object_mut() {
             object.insert("additionalProperties".into(), json!(false));
-            let backend = crate::registry::setting("object.client.backend")
+            let backend = crate::registry::setting(crate::key::object::client::BACKEND)
                 .expect("object.client.backend is declared");
             if let Some(properties) = object.get_mut("properties").and_then(|p| p.as_object_mut()) {
                 properties.insert(
@@ -308,10 +294,6 @@ impl JsonSchema for ObjectClientConfig {
                 );
             }
         }
-        let nixl = Schema::try_from(nixl).expect("an object schema");
-        one_of(
-            "Object-store client: `type = \"s3\" | \"nixl\"` beside the fields, or a table named after the client.",
-            vec![("s3", s3), ("nixl", nixl)],
-        )
+        Schema::try_from(nixl).expect("an object schema")
     }
 }

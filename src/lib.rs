@@ -92,6 +92,7 @@ pub mod events;
 #[cfg(feature = "schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod json_schema;
+pub mod key;
 pub mod nixl;
 pub mod nova;
 pub mod object;

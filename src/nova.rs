@@ -251,7 +251,7 @@ impl NovaBackendConfig {
         let ip = match (&self.tcp_addr, &self.tcp_interface) {
             (Some(_), Some(_)) => {
                 return Err(crate::BuildError::Invalid {
-                    key: "nova.backend.tcp_interface",
+                    key: crate::key::nova::backend::TCP_INTERFACE,
                     value: format!("{:?}", self.tcp_interface.as_deref().unwrap_or_default()),
                     message: "`tcp_addr` and `tcp_interface` are mutually exclusive".into(),
                 })
@@ -259,7 +259,7 @@ impl NovaBackendConfig {
             (Some(addr), None) => {
                 addr.parse::<IpAddr>()
                     .map_err(|_| crate::BuildError::Invalid {
-                        key: "nova.backend.tcp_addr",
+                        key: crate::key::nova::backend::TCP_ADDR,
                         value: format!("{addr:?}"),
                         message: "must be a valid IPv4 or IPv6 address".into(),
                     })?

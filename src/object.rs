@@ -90,46 +90,72 @@ crate::declare::settings! {
     }
 }
 
-/// The NixL object backend (`type = "nixl"`), tagged by `backend` beside its settings
-/// (the `s3` plugin with the S3 settings). A closed set, so a backend NixL has no object
-/// plugin for is an error at load, naming the ones it has. (Its JSON Schema is written in
-/// `json_schema.rs`: the S3 settings plus `backend`.)
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "backend")]
-pub enum NixlObjectClientConfig {
-    /// NixL's S3 object plugin, with the S3 settings written beside `backend`.
-    #[serde(rename = "s3")]
-    S3(S3ClientConfig),
+/// Declares the NixL object backends: each backend's name, written once, gives the enum's
+/// serde name, [`NixlObjectClientConfig::BACKENDS`], `backend()`, the reading of a table and
+/// the declarations. Every backend carries the S3 settings beside `backend`.
+macro_rules! nixl_object_backends {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident = $name:literal
+    ),+ $(,)?) => {
+        /// The NixL object backend (`type = "nixl"`), tagged by `backend` beside its settings
+        /// (the S3 settings). A closed set, so a backend NixL has no object plugin for is an
+        /// error at load, naming the ones it has. `backend` may be left out: the first
+        /// backend is meant.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(tag = "backend")]
+        pub enum NixlObjectClientConfig {
+            $(
+                $(#[doc = $doc])*
+                #[serde(rename = $name)]
+                $variant(S3ClientConfig),
+            )+
+        }
+
+        impl NixlObjectClientConfig {
+            /// The backend names, in declaration order.
+            pub const BACKENDS: &'static [&'static str] = &[$($name),+];
+
+            /// The S3 settings of the backend.
+            pub fn s3(&self) -> &S3ClientConfig {
+                match self {
+                    $(Self::$variant(s3) => s3,)+
+                }
+            }
+
+            /// The backend's name, as `backend` writes it.
+            pub fn backend(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => $name,)+
+                }
+            }
+
+            /// The backend named `name` with the S3 settings `s3`.
+            fn named(name: &str, s3: S3ClientConfig) -> Option<Self> {
+                match name {
+                    $($name => Some(Self::$variant(s3)),)+
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
-impl NixlObjectClientConfig {
-    /// The backend names, in declaration order.
-    pub const BACKENDS: &'static [&'static str] = &["s3"];
-
-    /// The S3 settings of the backend.
-    pub fn s3(&self) -> &S3ClientConfig {
-        match self {
-            Self::S3(s3) => s3,
-        }
-    }
-
-    /// The backend's name, as `backend` writes it.
-    pub fn backend(&self) -> &'static str {
-        match self {
-            Self::S3(_) => "s3",
-        }
-    }
+nixl_object_backends! {
+    /// NixL's S3 object plugin, with the S3 settings written beside `backend`.
+    S3 = "s3",
 }
 
 impl Default for NixlObjectClientConfig {
     fn default() -> Self {
-        Self::S3(S3ClientConfig::default())
+        let first = Self::BACKENDS[0];
+        Self::named(first, S3ClientConfig::default()).expect("the first backend is declared")
     }
 }
 
 /// `backend` may be left out (the `Default` backend is then meant), which serde's tagged
 /// enums do not allow: read the table, take `backend` out, and give the rest to the
-/// variant.
+/// backend.
 impl<'de> Deserialize<'de> for NixlObjectClientConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
@@ -140,13 +166,13 @@ impl<'de> Deserialize<'de> for NixlObjectClientConfig {
                 .into_string()
                 .ok_or_else(|| D::Error::custom("`backend` must be a string"))?,
         };
-        match backend.as_str() {
-            "s3" => crate::registry::value::table_value(table)
-                .deserialize::<S3ClientConfig>()
-                .map(Self::S3)
-                .map_err(D::Error::custom),
-            other => Err(D::Error::unknown_variant(other, Self::BACKENDS)),
+        if !Self::BACKENDS.contains(&backend.as_str()) {
+            return Err(D::Error::unknown_variant(&backend, Self::BACKENDS));
         }
+        let s3 = crate::registry::value::table_value(table)
+            .deserialize::<S3ClientConfig>()
+            .map_err(D::Error::custom)?;
+        Ok(Self::named(&backend, s3).expect("a declared backend"))
     }
 }
 
@@ -173,17 +199,16 @@ impl crate::declare::Section for NixlObjectClientConfig {
                 ))
             },
         }),
+        // The S3 settings, beside `backend` whichever backend it names.
         crate::declare::Entry::Table {
-            name: "s3",
+            name: "",
             flatten: true,
             declare: <S3ClientConfig as crate::declare::Section>::declare,
         },
     ];
 
     fn check(&self, at: &crate::declare::KeyPath<'_>, found: &mut Vec<crate::declare::Violation>) {
-        match self {
-            Self::S3(s3) => s3.check(at, found),
-        }
+        self.s3().check(at, found);
     }
 }
 

@@ -106,6 +106,29 @@ macro_rules! one_of {
         impl $name {
             /// The variant names, as written after `type =`.
             pub const TYPES: &'static [&'static str] = &[$($tag),*];
+
+            /// The variant's name, as written after `type =`.
+            pub fn type_name(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => $tag,)*
+                }
+            }
+        }
+
+        // The schema of both spellings, each variant's from its own type.
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                crate::json_schema::one_of(
+                    $tag_doc,
+                    Self::TYPES,
+                    vec![$(<$ty as schemars::JsonSchema>::json_schema(generator)),*],
+                )
+            }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {

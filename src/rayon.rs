@@ -53,7 +53,7 @@ impl RayonConfig {
     }
 
     fn pool_builder(&self) -> Result<rayon::ThreadPoolBuilder, crate::BuildError> {
-        crate::BuildError::require_threads("rayon.num_threads", self.num_threads)?;
+        crate::BuildError::require_threads(crate::key::rayon::NUM_THREADS, self.num_threads)?;
         Ok(rayon::ThreadPoolBuilder::new()
             .num_threads(self.num_threads)
             .thread_name(|i| format!("kvbm-rayon-{i}")))

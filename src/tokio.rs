@@ -56,8 +56,11 @@ impl TokioConfig {
     /// ```
     pub fn builder(&self) -> Result<tokio::runtime::Builder, BuildError> {
         use std::sync::atomic::{AtomicUsize, Ordering};
-        BuildError::require_threads("tokio.worker_threads", self.worker_threads)?;
-        BuildError::require_threads("tokio.max_blocking_threads", self.max_blocking_threads)?;
+        BuildError::require_threads(crate::key::tokio::WORKER_THREADS, self.worker_threads)?;
+        BuildError::require_threads(
+            crate::key::tokio::MAX_BLOCKING_THREADS,
+            self.max_blocking_threads,
+        )?;
         let mut builder = tokio::runtime::Builder::new_multi_thread();
         let next = AtomicUsize::new(0);
         builder

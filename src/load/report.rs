@@ -185,8 +185,8 @@ pub(crate) fn semantic_warnings(
     }
     if role == Some(Role::Worker) && config.nixl.backends.is_empty() {
         warnings.push(Warning {
-            key: "nixl.backends".into(),
-            source: origin("nixl.backends"),
+            key: crate::key::nixl::BACKENDS.into(),
+            source: origin(crate::key::nixl::BACKENDS),
             message: "is empty: a worker with no NixL backend cannot transfer blocks".into(),
         });
     }
@@ -205,8 +205,8 @@ pub(crate) fn semantic_warnings(
             message.push_str(&format!(", else did you mean `{near}`?"));
         }
         warnings.push(Warning {
-            key: "nixl.backends".into(),
-            source: origin("nixl.backends"),
+            key: crate::key::nixl::BACKENDS.into(),
+            source: origin(crate::key::nixl::BACKENDS),
             message,
         });
     }

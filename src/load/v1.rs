@@ -25,7 +25,7 @@ pub use super::v1_table::{lookup, V1Meaning, V1Var, PER_WORKER_NOTE, V1_VARS};
 use super::v1_table::{NIXL_BACKEND_PREFIX, OBJECT_ENABLED, OBJECT_ENDPOINT};
 
 /// The key `DYN_KVBM_OBJECT_ENABLED` switches.
-const OBJECT_TYPE: &str = "object.client.type";
+const OBJECT_TYPE: &str = crate::key::object::client::TYPE;
 use crate::source::Source;
 
 /// What the v1 variables of one environment snapshot set.
@@ -95,7 +95,7 @@ impl V1Layer {
                 .find(|(n, _)| n.starts_with(NIXL_BACKEND_PREFIX))
                 .map_or("", |(n, _)| n.as_str());
             layer.set(
-                "nixl.backends",
+                crate::key::nixl::BACKENDS,
                 crate::registry::value::table_value(set),
                 var,
             );
@@ -156,20 +156,26 @@ impl V1Layer {
             .filter(|(setting, _, _)| setting.var != OBJECT_ENABLED);
         match enabled {
             Some((var, true)) => {
-                self.set(OBJECT_TYPE, Value::from("s3"), var);
+                // v1's object store is S3.
+                let s3 = crate::object::ObjectClientConfig::S3(Default::default());
+                self.set(OBJECT_TYPE, Value::from(s3.type_name()), var);
                 for &(setting, name, value) in fields {
                     let V1Meaning::Sets(key) = setting.meaning else {
                         continue;
                     };
                     self.set_parsed(key, name, value, problems);
                     if setting.var == OBJECT_ENDPOINT {
-                        self.set("object.client.force_path_style", Value::from(true), name);
+                        self.set(
+                            crate::key::object::client::FORCE_PATH_STYLE,
+                            Value::from(true),
+                            name,
+                        );
                     }
                 }
             }
             Some((var, false)) => {
                 self.set(
-                    "object",
+                    crate::key::object::TABLE,
                     Value::Empty(Default::default(), figment::value::Empty::None),
                     var,
                 );

@@ -113,22 +113,22 @@ const ENGINE: &str = "a KVBM v1 engine knob; v2 has no such setting";
 
 /// Every `DYN_KVBM_*` variable the released KVBM v1 package reads.
 pub const V1_VARS: &[V1Var] = &[
-    sets("DYN_KVBM_CPU_CACHE_GB", "cache.host.cache_size_gb", PER_WORKER_NOTE),
-    sets("DYN_KVBM_CPU_CACHE_OVERRIDE_NUM_BLOCKS", "cache.host.num_blocks", ""),
-    sets("DYN_KVBM_DISK_CACHE_GB", "cache.disk.cache_size_gb", PER_WORKER_NOTE),
-    sets("DYN_KVBM_DISK_CACHE_OVERRIDE_NUM_BLOCKS", "cache.disk.num_blocks", ""),
-    sets("DYN_KVBM_DISK_CACHE_DIR", "cache.disk.storage_path", ""),
-    sets("DYN_KVBM_NIXL_BACKEND_<NAME>", "nixl.backends", "`true` includes backend `<NAME>`, `false` leaves it out; any such variable makes the v1 set the complete set",
+    sets("DYN_KVBM_CPU_CACHE_GB", crate::key::cache::host::CACHE_SIZE_GB, PER_WORKER_NOTE),
+    sets("DYN_KVBM_CPU_CACHE_OVERRIDE_NUM_BLOCKS", crate::key::cache::host::NUM_BLOCKS, ""),
+    sets("DYN_KVBM_DISK_CACHE_GB", crate::key::cache::disk::CACHE_SIZE_GB, PER_WORKER_NOTE),
+    sets("DYN_KVBM_DISK_CACHE_OVERRIDE_NUM_BLOCKS", crate::key::cache::disk::NUM_BLOCKS, ""),
+    sets("DYN_KVBM_DISK_CACHE_DIR", crate::key::cache::disk::STORAGE_PATH, ""),
+    sets("DYN_KVBM_NIXL_BACKEND_<NAME>", crate::key::nixl::BACKENDS, "`true` includes backend `<NAME>`, `false` leaves it out; any such variable makes the v1 set the complete set",
     ),
-    sets(OBJECT_ENABLED, "object.client.type", "`true` turns on G4 with an `s3` client; `false` turns G4 off",
+    sets(OBJECT_ENABLED, crate::key::object::client::TYPE, "`true` turns on G4 with an `s3` client; `false` turns G4 off",
     ),
-    sets("DYN_KVBM_OBJECT_BUCKET", "object.client.bucket", "used only with `DYN_KVBM_OBJECT_ENABLED=true`"),
-    sets(OBJECT_ENDPOINT, "object.client.endpoint_url", "used only with `DYN_KVBM_OBJECT_ENABLED=true`; also sets `force_path_style = true`, as MinIO needs",
+    sets("DYN_KVBM_OBJECT_BUCKET", crate::key::object::client::BUCKET, "used only with `DYN_KVBM_OBJECT_ENABLED=true`"),
+    sets(OBJECT_ENDPOINT, crate::key::object::client::ENDPOINT_URL, "used only with `DYN_KVBM_OBJECT_ENABLED=true`; also sets `force_path_style = true`, as MinIO needs",
     ),
-    sets("DYN_KVBM_OBJECT_REGION", "object.client.region", "used only with `DYN_KVBM_OBJECT_ENABLED=true`"),
-    switches_on("DYN_KVBM_NCCL_MLA_MODE", "cache.parallelism", "replicated_data"),
-    switches_on("DYN_KVBM_DISABLE_DISK_OFFLOAD_FILTER", "offload.g1_to_g2.policies", "pass_all"),
-    sets("DYN_KVBM_KV_EVENTS_ENABLE_CONSOLIDATOR", "events.enabled", ""),
+    sets("DYN_KVBM_OBJECT_REGION", crate::key::object::client::REGION, "used only with `DYN_KVBM_OBJECT_ENABLED=true`"),
+    switches_on("DYN_KVBM_NCCL_MLA_MODE", crate::key::cache::PARALLELISM, "replicated_data"),
+    switches_on("DYN_KVBM_DISABLE_DISK_OFFLOAD_FILTER", crate::key::offload::g1_to_g2::POLICIES, "pass_all"),
+    sets("DYN_KVBM_KV_EVENTS_ENABLE_CONSOLIDATOR", crate::key::events::ENABLED, ""),
     no_effect("DYN_KVBM_LEADER_ZMQ_HOST", TRANSPORT),
     no_effect("DYN_KVBM_LEADER_ZMQ_PUB_PORT", TRANSPORT),
     no_effect("DYN_KVBM_LEADER_ZMQ_ACK_PORT", TRANSPORT),
@@ -157,7 +157,7 @@ pub fn lookup(var: &str) -> Option<&'static V1Var> {
     match var.strip_prefix(NIXL_BACKEND_PREFIX) {
         Some(name) if !name.is_empty() => V1_VARS
             .iter()
-            .find(|v| v.meaning == V1Meaning::Sets("nixl.backends")),
+            .find(|v| v.meaning == V1Meaning::Sets(crate::key::nixl::BACKENDS)),
         _ => V1_VARS.iter().find(|v| v.var == var),
     }
 }

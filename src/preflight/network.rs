@@ -162,12 +162,12 @@ fn targets_of(loaded: &Loaded) -> Vec<Target> {
         Some(DiscoveryConfig::Etcd(etcd)) => targets.extend(
             etcd.endpoints
                 .iter()
-                .map(|e| target(Kind::Etcd, "nova.discovery.endpoints", e)),
+                .map(|e| target(Kind::Etcd, crate::key::nova::discovery::ENDPOINTS, e)),
         ),
         Some(DiscoveryConfig::P2p(p2p)) => targets.extend(
             p2p.bootstrap_peers
                 .iter()
-                .map(|p| target(Kind::Peer, "nova.discovery.bootstrap_peers", p)),
+                .map(|p| target(Kind::Peer, crate::key::nova::discovery::BOOTSTRAP_PEERS, p)),
         ),
         _ => {}
     }
@@ -177,7 +177,11 @@ fn targets_of(loaded: &Loaded) -> Vec<Target> {
         .as_ref()
         .and_then(|object| object.client.s3().endpoint_url.as_ref())
     {
-        targets.push(target(Kind::ObjectStore, "object.client.endpoint_url", url));
+        targets.push(target(
+            Kind::ObjectStore,
+            crate::key::object::client::ENDPOINT_URL,
+            url,
+        ));
     }
     targets
 }

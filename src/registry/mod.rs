@@ -39,15 +39,15 @@ pub(crate) const ENV_PREFIX: &str = "KVBM_";
 /// `KVBM_CACHE_HOST_CACHE_SIZE_GB` is `cache.host.cache_size_gb`. Every such name that
 /// differs from a setting's own variable is read as an alias of it ([`Setting::aliases`]).
 const RELEASED_ENV_TABLES: &[&str] = &[
-    "tokio",
-    "rayon",
-    "nova.backend",
-    "nova.discovery",
-    "nixl",
-    "cache.host",
-    "cache.disk",
-    "events",
-    "events.batching",
+    crate::key::tokio::TABLE,
+    crate::key::rayon::TABLE,
+    crate::key::nova::backend::TABLE,
+    crate::key::nova::discovery::TABLE,
+    crate::key::nixl::TABLE,
+    crate::key::cache::host::TABLE,
+    crate::key::cache::disk::TABLE,
+    crate::key::events::TABLE,
+    crate::key::events::batching::TABLE,
 ];
 
 /// Top-level tables that upstream's releases name otherwise, as (released name, name
@@ -77,7 +77,7 @@ pub(crate) fn canonical_key(key: &str) -> std::borrow::Cow<'_, str> {
 fn released_env_name(key: &str) -> Option<String> {
     // `cache.parallelism` sits in `cache`, which releases map only for this one key.
     let table = key.rsplit_once('.').map_or("", |(table, _)| table);
-    if key != "cache.parallelism" && !RELEASED_ENV_TABLES.contains(&table) {
+    if key != crate::key::cache::PARALLELISM && !RELEASED_ENV_TABLES.contains(&table) {
         return None;
     }
     let (first, rest) = key.split_once('.').unwrap_or((key, ""));

@@ -8,8 +8,12 @@ impl Run<'_> {
     /// often idle), with the way to set it.
     pub(in crate::preflight) fn cpus(&mut self) {
         let keys: [(&str, ThreadsOf); 2] = [
-            ("tokio.worker_threads", |l| l.config.tokio.worker_threads),
-            ("rayon.num_threads", |l| l.config.rayon.num_threads),
+            (crate::key::tokio::WORKER_THREADS, |l| {
+                l.config.tokio.worker_threads
+            }),
+            (crate::key::rayon::NUM_THREADS, |l| {
+                l.config.rayon.num_threads
+            }),
         ];
         let Some(usable) = self.host.cpus.usable() else {
             if let Some(group) = (0..self.groups.len())

@@ -3,7 +3,7 @@
 use super::*;
 
 /// The key of the discovery file.
-const PATH_KEY: &str = "nova.discovery.path";
+const PATH_KEY: &str = crate::key::nova::discovery::PATH;
 
 impl Run<'_> {
     /// The filesystem discovery file: an existing one must be a regular file this process

@@ -85,7 +85,7 @@ impl Run<'_> {
     }
 
     pub(in crate::preflight) fn disk(&mut self) {
-        const PATH_KEY: &str = "cache.disk.storage_path";
+        const PATH_KEY: &str = crate::key::cache::disk::STORAGE_PATH;
         // Every group's tier on one path shares that path's free space.
         let mut on_path: Vec<(PathBuf, Vec<(usize, TierSize)>)> = Vec::new();
         for group in 0..self.groups.len() {

@@ -10,14 +10,14 @@ impl Run<'_> {
     fn gds_key(&self, group: usize) -> Option<&'static str> {
         let config = &self.groups[group].loaded.config;
         if config.cache.disk.use_gds {
-            return Some("cache.disk.use_gds");
+            return Some(crate::key::cache::disk::USE_GDS);
         }
         let backend = config
             .nixl
             .backends
             .keys()
             .any(|name| NixlBackend::from_name(name).uses_gds());
-        backend.then_some("nixl.backends")
+        backend.then_some(crate::key::nixl::BACKENDS)
     }
 
     /// Each group that uses GDS needs a `/dev/nvidia-fs*` device, and a disk tier on a

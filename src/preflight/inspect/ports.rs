@@ -30,7 +30,7 @@ impl Run<'_> {
                         Severity::Error,
                         "network",
                         group,
-                        "nova.backend.tcp_port",
+                        crate::key::nova::backend::TCP_PORT,
                         fact,
                         message,
                     );
@@ -40,7 +40,12 @@ impl Run<'_> {
                         "{} does not say whether {addr} can be bound (list it under `free` or `taken`)",
                         self.host.called()
                     );
-                    self.could_not_check("network", group, "nova.backend.tcp_port", &what);
+                    self.could_not_check(
+                        "network",
+                        group,
+                        crate::key::nova::backend::TCP_PORT,
+                        &what,
+                    );
                 }
             }
         }
@@ -55,7 +60,7 @@ impl Run<'_> {
                 Severity::Error,
                 "network",
                 group,
-                "nova.backend.tcp_port",
+                crate::key::nova::backend::TCP_PORT,
                 format!("{count} processes"),
                 message,
             );
@@ -76,8 +81,8 @@ impl Run<'_> {
         }
         let Some(interfaces) = self.host.interfaces.clone() else {
             let key = match backend.tcp_interface {
-                Some(_) => "nova.backend.tcp_interface",
-                None => "nova.backend.tcp_addr",
+                Some(_) => crate::key::nova::backend::TCP_INTERFACE,
+                None => crate::key::nova::backend::TCP_ADDR,
             };
             self.could_not_check(
                 "network",
@@ -105,7 +110,7 @@ impl Run<'_> {
                     Severity::Error,
                     "network",
                     group,
-                    "nova.backend.tcp_addr",
+                    crate::key::nova::backend::TCP_ADDR,
                     fact,
                     message,
                 );
@@ -120,7 +125,7 @@ impl Run<'_> {
                     Severity::Error,
                     "network",
                     group,
-                    "nova.backend.tcp_interface",
+                    crate::key::nova::backend::TCP_INTERFACE,
                     fact,
                     message,
                 );
@@ -136,14 +141,14 @@ impl Run<'_> {
                     Severity::Error,
                     "network",
                     group,
-                    "nova.backend.tcp_interface",
+                    crate::key::nova::backend::TCP_INTERFACE,
                     has.into(),
                     message,
                 );
                 None
             }
             Err(other) => {
-                let key = "nova.backend.tcp_addr";
+                let key = crate::key::nova::backend::TCP_ADDR;
                 self.push(
                     Severity::Error,
                     "network",
