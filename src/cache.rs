@@ -32,8 +32,7 @@ crate::declare::settings! {
 
 crate::declare::choice! {
     /// How KV blocks are laid out across ranks (`cache.parallelism`).
-    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    #[derive(Default)]
     pub enum CacheParallelism {
         /// Each rank holds its shard of every block.
         #[default]

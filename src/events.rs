@@ -44,8 +44,7 @@ crate::declare::settings! {
 
 crate::declare::choice! {
     /// Which blocks emit events (`events.policy`).
-    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    #[derive(Default)]
     pub enum EventPolicyConfig {
         /// Only blocks at power-of-two positions (16, 32, 64, …): a sparse sample that is
         /// enough to build a radix tree.

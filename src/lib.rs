@@ -84,25 +84,17 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod agreement;
-pub mod cache;
 mod compat;
 pub mod docs;
 pub mod error;
-pub mod events;
 #[cfg(feature = "schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod json_schema;
 pub mod key;
-pub mod nixl;
-pub mod nova;
-pub mod object;
-pub mod offload;
 pub mod preflight;
-pub mod rayon;
 pub mod registry;
 pub mod secret;
 pub mod source;
-pub mod tokio;
 
 mod declare;
 mod load;
@@ -127,7 +119,7 @@ pub use source::{FileLayer, Profile, Role, Source};
 #[doc(hidden)]
 pub use compat::*;
 
-crate::declare::settings! {
+crate::declare::sections! {
     /// The complete KVBM configuration.
     ///
     /// Build it with one of the `from_*` entry points (or a [`Loader`]); `Default` gives the
@@ -150,7 +142,7 @@ crate::declare::settings! {
         /// Offload policies (`[offload]`).
         pub offload: offload::OffloadConfig = section,
         /// Onboard mode (`[onboard]`).
-        pub onboard: offload::OnboardConfig = section,
+        pub onboard: onboard::OnboardConfig = section,
         /// Object storage, tier G4 (`[object]`); none means no G4 tier.
         pub object: Option<object::ObjectConfig> = section,
         /// Event publishing (`[events]`).

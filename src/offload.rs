@@ -1,4 +1,4 @@
-//! Offload and onboard settings (`[offload]`, `[onboard]`): how blocks move between tiers.
+//! Offload settings (`[offload]`): which blocks move down the tiers, hop by hop.
 //!
 //! Offload policies of one hop are evaluated in order and combined with AND: a block moves
 //! only if every policy lets it pass.
@@ -25,8 +25,6 @@ crate::declare::settings! {
 
 crate::declare::choice! {
     /// An offload filter (`"pass_all"`, `"presence"`, `"presence_lfu"`).
-    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum OffloadPolicy {
         /// No filtering: every block passes.
         PassAll = "pass_all",
@@ -160,28 +158,6 @@ crate::declare::settings! {
     }
 }
 
-crate::declare::settings! {
-    /// Onboard settings (`[onboard]`): how blocks come back from G2/G3 to the GPU.
-    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(default, deny_unknown_fields)]
-    pub struct OnboardConfig {
-        /// Onboarding mode.
-        pub mode: OnboardMode = {
-            default: OnboardMode::Inter,
-        },
-    }
-}
-
-crate::declare::choice! {
-    /// Onboarding mode (`onboard.mode`).
-    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-    pub enum OnboardMode {
-        /// Onboard between forward passes.
-        #[default]
-        Inter = "inter",
-        /// Onboard layer by layer within a forward pass.
-        Intra = "intra",
-    }
-}
+/// The onboard section, declared in [`crate::onboard`]; here too for upstream's paths.
+#[doc(no_inline)]
+pub use crate::onboard::{OnboardConfig, OnboardMode};

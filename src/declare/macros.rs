@@ -79,6 +79,35 @@ macro_rules! settings {
     };
 }
 
+/// Declares the root table: each field is a section whose module has the field's name
+/// (`src/<field>.rs`, declared here as `pub mod <field>;`) and whose type that module
+/// declares with `settings!`. A new section is its module file and one line here.
+macro_rules! sections {
+    (
+        #[doc = $struct_doc:literal]
+        $(#[$struct_meta:meta])*
+        pub struct $name:ident {
+            $(
+                #[doc = $summary:literal]
+                pub $field:ident : $ty:ty = section
+            ),* $(,)?
+        }
+    ) => {
+        $(pub mod $field;)*
+
+        crate::declare::settings! {
+            #[doc = $struct_doc]
+            $(#[$struct_meta])*
+            pub struct $name {
+                $(
+                    #[doc = $summary]
+                    pub $field: $ty = section,
+                )*
+            }
+        }
+    };
+}
+
 /// The generated paragraph of a field's rustdoc. The default is shown as TOML writes it,
 /// from `shown_default!`, which `BLESS=1 cargo test --all-features` generates from the
 /// defaults themselves (see `docs::rustdoc_facts`).
@@ -275,7 +304,9 @@ macro_rules! flag {
 }
 
 /// Declares a setting type whose value is one of a fixed set of names: the enum (each
-/// variant serialized as its name), its `NAMES` in declaration order, and its
+/// variant serialized as its name, with `Debug, Clone, Copy, PartialEq, Eq, Hash`, serde's
+/// traits and the JSON Schema derived; a declaration adds only what is its own, such as
+/// `Default` with its `#[default]` variant), its `NAMES` in declaration order, and its
 /// [`SettingType`](crate::declare::SettingType). Names and serde cannot disagree, since
 /// both come from this one list.
 macro_rules! choice {
@@ -292,7 +323,8 @@ macro_rules! choice {
     ) => {
         #[doc = $doc]
         $(#[$meta])*
-        #[derive(serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $(
                 #[doc = $variant_doc]
@@ -326,6 +358,6 @@ macro_rules! choice {
 }
 
 pub(crate) use {
-    check_field, choice, entry, field_default, field_doc, first, flag, rules_value, settings,
-    validate_impl,
+    check_field, choice, entry, field_default, field_doc, first, flag, rules_value, sections,
+    settings, validate_impl,
 };

@@ -54,6 +54,10 @@
 //! - `= flatten`: a nested struct written beside this one's fields (`#[serde(flatten)]`);
 //! - `= { same_as: OtherVariant }`: the same setting as the field of that name in another
 //!   variant of a one-of table (a `cluster_id` shared by etcd and p2p), declared there.
+//!
+//! The root table, `KvbmConfig`, is declared with [`sections!`]: one line per section, which
+//! also declares the section's module. A value whose names are fixed is a [`choice!`] enum;
+//! a table written in two spellings is a `one_of!` (`crate::one_of`).
 
 mod collect;
 mod declaration;
@@ -71,8 +75,8 @@ pub(crate) use key_path::{join, key_buffer, push_name, KeyPath};
 pub(crate) use kind::{is_absent, Absent, SettingType, View};
 pub use kind::{Kind, UInt};
 pub(crate) use macros::{
-    check_field, choice, entry, field_default, field_doc, first, flag, rules_value, settings,
-    validate_impl,
+    check_field, choice, entry, field_default, field_doc, first, flag, rules_value, sections,
+    settings, validate_impl,
 };
 pub(crate) use rule::{check_backend_names, check_setting, make, Rule, Violation, EXCLUSIVE_CODE};
 pub(crate) use shown::{shown_constraint, shown_default, shown_env};
