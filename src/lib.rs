@@ -45,17 +45,21 @@
 //! ## Modules
 //!
 //! One module per section ([`tokio`], [`rayon`], [`nova`], [`nixl`], [`cache`], [`offload`],
-//! [`object`]) declares its settings, each once, with its doc, type, default, variable and
-//! constraint together, and owns its builders. The private `declare` folder says how a
-//! setting is declared (the `settings!`, `choice!` macros, value kinds, rules), and
+//! [`onboard`], [`object`], [`events`]), listed once in the `sections!` table of
+//! [`KvbmConfig`], declares its settings, each once, with its doc, type, default and
+//! constraint together (its variable is the key's unless it names another), and owns its
+//! builders. The private `declare` folder says how a setting is declared (the `settings!`,
+//! `sections!`, `choice!` macros, value kinds, and the `rules!` table of the rules), and
 //! `one_of` the tables written in two spellings. [`registry`] lists every declared setting
-//! under its dotted key. [`Loader`] reads, checks, merges and validates the sources (the
-//! private `load` folder holds one file per stage: `file`, `env`, `v1`, `shape`, `merge`,
+//! under its dotted key; [`key`] names each key as a constant. [`Loader`] reads, checks,
+//! merges and validates the sources (the private `load` folder holds one file per stage:
+//! `read`, `file`, `exposure`, `json`, `vllm`, `env`, `v1`, `foreign`, `shape`, `merge`,
 //! `validate`, `provider`, `report`). [`error`] holds problems and warnings; [`LoadReport`]
 //! says where each value came from; [`secret`] redacts credentials; [`docs`] and
 //! `json_schema` render the generated files; [`v1`] maps the deprecated variables;
-//! [`preflight`] checks a loaded config against a host (`host`, `probe`, `inspect`). The
-//! names of dynamo-kvbm-config are at the root, for migrating crates.
+//! [`preflight`] checks a loaded config against a host (`host`, `probe`, `inspect`,
+//! `network`); [`agreement`] compares the processes of a deployment. The names of
+//! dynamo-kvbm-config are at the root, for migrating crates.
 //!
 //! One word per concept: a *setting* ([`registry::Setting`]) is a value under a dotted key;
 //! its *declaration* is the entry in its section's `settings!` table. Three things check,
@@ -66,9 +70,12 @@
 //! ## Adding a setting
 //!
 //! One hand edit: an entry in the `settings!` table of its section module (doc, type,
-//! default, variable, `check: [...]` rules, `example`). Then one command,
-//! `BLESS=1 cargo test --all-features`, regenerates the README tables, the template, the
-//! JSON Schema and the full JSON example; plain `cargo test` fails on a stale one.
+//! default, `check: [...]` rules, `example`; `env` only for a variable that is not the
+//! key's). Then one command, `BLESS=1 cargo test --all-features`, regenerates the README
+//! tables, the template, the JSON Schema, the full JSON example, the key constants and the
+//! rustdoc facts; plain `cargo test` fails on a stale one. The README's "Adding a setting"
+//! shows each kind (a value, a choice, a must-agree setting, an optional table, a section,
+//! a rule).
 //!
 //! ## Validation
 //!
