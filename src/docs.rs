@@ -397,6 +397,103 @@ fn join_key(table: &str, name: &str) -> String {
     }
 }
 
+/// The typed views of the Python stub (`python/kvbm_config/__init__.pyi`): for each table a
+/// `@type_check_only` class whose attributes are its settings, typed by their kind, and its
+/// tables. The attribute view has every declared key (`Config.to_dict()`'s shape), so a
+/// setting that may be unset is `… | None`: an optional one, and every one in an optional
+/// or one-of table (an unset table, another variant). A table without settings is left
+/// out, as the view leaves it out. Returns the classes and the attributes of `Config`,
+/// the two generated parts of the stub.
+#[cfg(test)]
+fn python_views() -> (String, String) {
+    let mut classes = String::new();
+    let root = python_table_attributes(&mut classes, "");
+    (classes, root)
+}
+
+/// The attribute lines of the table at `key`; the classes of its tables are written to
+/// `classes` first.
+#[cfg(test)]
+fn python_table_attributes(classes: &mut String, key: &str) -> String {
+    use crate::registry::{registry, Node};
+    let registry = registry();
+    let id = match registry.node(key) {
+        Some(Node::Section(id)) => id,
+        _ => 0,
+    };
+    let mut lines = String::new();
+    for name in registry.children(id) {
+        let child = join_key(key, name);
+        let python_type = match registry.node(&child) {
+            Some(Node::Leaf(setting)) => python_setting_type(setting),
+            Some(Node::Section(_)) => {
+                let attributes = python_table_attributes(classes, &child);
+                if attributes.is_empty() {
+                    continue;
+                }
+                let class = python_class_name(&child);
+                let _ = write!(
+                    classes,
+                    "\n@type_check_only\nclass {class}:\n    \"\"\"The table `[{child}]`.\"\"\"\n\n{attributes}"
+                );
+                class
+            }
+            None => continue,
+        };
+        let _ = writeln!(lines, "    {name}: {python_type}");
+    }
+    lines
+}
+
+/// `cache.host` → `_CacheHost`.
+#[cfg(test)]
+fn python_class_name(key: &str) -> String {
+    let mut name = String::from("_");
+    for part in key.split(['.', '_']) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            name.push(first.to_ascii_uppercase());
+            name.extend(chars);
+        }
+    }
+    name
+}
+
+/// A setting's Python type, as `Config.to_dict()` gives its value.
+#[cfg(test)]
+fn python_setting_type(setting: &Setting) -> String {
+    use crate::declare::Kind;
+    let literal = |names: &[&str]| {
+        let names: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+        format!("Literal[{}]", names.join(", "))
+    };
+    let base = match setting.kind {
+        Kind::Bool => "bool".to_string(),
+        Kind::Unsigned(_) => "int".to_string(),
+        Kind::Float => "float".to_string(),
+        Kind::Text | Kind::Path => "str".to_string(),
+        Kind::TextList => "list[str]".to_string(),
+        Kind::Choice(names) => literal(names),
+        Kind::ChoiceList(names) => format!("list[{}]", literal(names)),
+        Kind::Backends => "dict[str, dict[str, str]]".to_string(),
+    };
+    match setting.optional || in_optional_table(setting.key) {
+        true => format!("{base} | None"),
+        false => base,
+    }
+}
+
+/// Whether a table above `key` may be absent or is one of several variants, so that the
+/// setting at `key` may have no value.
+#[cfg(test)]
+fn in_optional_table(key: &str) -> bool {
+    let registry = crate::registry::registry();
+    key.match_indices('.').any(|(end, _)| {
+        let table = &key[..end];
+        registry.is_optional_section(table) || registry.variants_of(table).is_some()
+    })
+}
+
 /// A setting's default in its rustdoc and the reference table: the machine words, the value in backticks, or
 /// "none".
 fn shown_default(setting: &Setting) -> String {
@@ -445,6 +542,13 @@ mod generated {
         assert_generated("kvbm.full.example.json", &full_example());
         assert_generated("src/declare/shown.rs", &rustdoc_facts());
         assert_generated("src/key.rs", &key_constants());
+        let (classes, config_attributes) = python_views();
+        assert_generated_part("python/kvbm_config/__init__.pyi", Some("tables"), &classes);
+        assert_generated_part(
+            "python/kvbm_config/__init__.pyi",
+            Some("config"),
+            &config_attributes,
+        );
         // The digest of the defaults, pinned: a change to the canonical form (which would
         // split a fleet mid-upgrade) shows in review as a change of this file.
         assert_generated(
@@ -477,10 +581,14 @@ mod generated {
         let span = |text: &str| match marker {
             None => 0..text.len(),
             Some(marker) => {
-                let (start, end) = (
-                    format!("<!-- {marker}:start -->\n"),
-                    format!("<!-- {marker}:end -->"),
-                );
+                // A Markdown file marks a part with comments of its own, others with `#`.
+                let (start, end) = match name.ends_with(".md") {
+                    true => (
+                        format!("<!-- {marker}:start -->\n"),
+                        format!("<!-- {marker}:end -->"),
+                    ),
+                    false => (format!("# {marker}:start\n"), format!("# {marker}:end")),
+                };
                 let from = text
                     .find(&start)
                     .unwrap_or_else(|| panic!("{name}: no {start}"))

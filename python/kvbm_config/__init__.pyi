@@ -1,6 +1,7 @@
+import builtins
 import os
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, type_check_only
 
 __all__ = [
     "Config",
@@ -73,10 +74,176 @@ class _Section:
     def __init__(self, path: str, table: dict[str, object]) -> None: ...
     def __getattr__(self, name: str) -> Any: ...
 
+# The tables of a loaded config as attributes read them: one class per table, generated from
+# the declarations by `BLESS=1 cargo test --all-features` (only the stub has them; at run
+# time each table is a `_Section`).
+# tables:start
+
+@type_check_only
+class _Tokio:
+    """The table `[tokio]`."""
+
+    worker_threads: int
+    max_blocking_threads: int
+
+@type_check_only
+class _Rayon:
+    """The table `[rayon]`."""
+
+    num_threads: int
+
+@type_check_only
+class _NovaBackend:
+    """The table `[nova.backend]`."""
+
+    tcp_port: int
+    tcp_addr: str | None
+    tcp_interface: str | None
+
+@type_check_only
+class _NovaDiscovery:
+    """The table `[nova.discovery]`."""
+
+    type: Literal["etcd", "p2p", "filesystem"] | None
+    cluster_id: str | None
+    endpoints: list[str] | None
+    ttl_secs: int | None
+    operation_timeout_secs: int | None
+    max_retries: int | None
+    bootstrap_peers: list[str] | None
+    listen_port: int | None
+    replication_factor: int | None
+    enable_mdns: bool | None
+    record_ttl_secs: int | None
+    path: str | None
+
+@type_check_only
+class _Nova:
+    """The table `[nova]`."""
+
+    backend: _NovaBackend
+    discovery: _NovaDiscovery
+
+@type_check_only
+class _Nixl:
+    """The table `[nixl]`."""
+
+    backends: dict[str, dict[str, str]]
+
+@type_check_only
+class _CacheHost:
+    """The table `[cache.host]`."""
+
+    cache_size_gb: float | None
+    num_blocks: int | None
+
+@type_check_only
+class _CacheDisk:
+    """The table `[cache.disk]`."""
+
+    cache_size_gb: float | None
+    num_blocks: int | None
+    use_gds: bool
+    storage_path: str | None
+
+@type_check_only
+class _Cache:
+    """The table `[cache]`."""
+
+    parallelism: Literal["tensor_parallel", "replicated_data"]
+    host: _CacheHost
+    disk: _CacheDisk
+
+@type_check_only
+class _OffloadG1ToG2PresenceLfu:
+    """The table `[offload.g1_to_g2.presence_lfu]`."""
+
+    min_lfu_count: int
+
+@type_check_only
+class _OffloadG1ToG2:
+    """The table `[offload.g1_to_g2]`."""
+
+    policies: list[Literal["pass_all", "presence", "presence_lfu"]]
+    presence_lfu: _OffloadG1ToG2PresenceLfu
+
+@type_check_only
+class _OffloadG2ToG3PresenceLfu:
+    """The table `[offload.g2_to_g3.presence_lfu]`."""
+
+    min_lfu_count: int
+
+@type_check_only
+class _OffloadG2ToG3:
+    """The table `[offload.g2_to_g3]`."""
+
+    policies: list[Literal["pass_all", "presence", "presence_lfu"]]
+    presence_lfu: _OffloadG2ToG3PresenceLfu
+
+@type_check_only
+class _Offload:
+    """The table `[offload]`."""
+
+    g1_to_g2: _OffloadG1ToG2
+    g2_to_g3: _OffloadG2ToG3
+
+@type_check_only
+class _Onboard:
+    """The table `[onboard]`."""
+
+    mode: Literal["inter", "intra"]
+
+@type_check_only
+class _ObjectClient:
+    """The table `[object.client]`."""
+
+    type: Literal["s3", "nixl"] | None
+    endpoint_url: str | None
+    bucket: str | None
+    region: str | None
+    force_path_style: bool | None
+    max_concurrent_requests: int | None
+    backend: Literal["s3"] | None
+
+@type_check_only
+class _Object:
+    """The table `[object]`."""
+
+    client: _ObjectClient
+
+@type_check_only
+class _EventsBatching:
+    """The table `[events.batching]`."""
+
+    window_duration_ms: int
+    max_batch_size: int
+
+@type_check_only
+class _Events:
+    """The table `[events]`."""
+
+    enabled: bool
+    subject: str
+    channel_capacity: int
+    policy: Literal["power_of_two", "all"]
+    batching: _EventsBatching
+# tables:end
+
 class Config:
-    def __init__(self, native: object) -> None: ...
+    # config:start
+    tokio: _Tokio
+    rayon: _Rayon
+    nova: _Nova
+    nixl: _Nixl
+    cache: _Cache
+    offload: _Offload
+    onboard: _Onboard
+    object: _Object
+    events: _Events
+# config:end
+    # `object` is a table here: the builtin is spelled in full below.
+    def __init__(self, native: builtins.object) -> None: ...
     def to_dict(self, *, redact: bool = True) -> dict[str, Any]: ...
-    def __getattr__(self, name: str) -> Any: ...
     def origin(self, key: str) -> str: ...
     @property
     def warnings(self) -> list[ConfigWarning]: ...
