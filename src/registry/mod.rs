@@ -393,10 +393,6 @@ impl Registry {
                 .settings
                 .into_iter()
                 .map(|(key, declared, variants)| {
-                    debug_assert!(
-                        declared.env.is_none_or(|named| named != env_name(&key)),
-                        "`{key}` names the variable its key gives; leave `env:` out"
-                    );
                     let env = declared.env.unwrap_or_else(|| leak_str(env_name(&key)));
                     let aliases: Vec<&'static str> = released_env_name(&key)
                         .filter(|released| released != env)
@@ -684,6 +680,29 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn env_is_declared_only_where_it_is_not_the_keys() {
+        let mut collector = Collector::default();
+        <crate::KvbmConfig as Section>::declare(&mut collector, "", None);
+        let mut named = Vec::new();
+        for (key, declared, _) in &collector.settings {
+            if let Some(env) = declared.env {
+                assert_ne!(
+                    env,
+                    env_name(key),
+                    "`{key}`: leave `env:` out, the key gives it"
+                );
+                named.push(key.as_str());
+            }
+        }
+        // The specification's names of the two cache sizes are not their keys'.
+        assert_eq!(
+            named,
+            ["cache.host.cache_size_gb", "cache.disk.cache_size_gb"]
+        );
+        assert_eq!(env_name("cache.disk.use_gds"), "KVBM_CACHE_DISK_USE_GDS");
     }
 
     #[test]
