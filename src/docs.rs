@@ -542,13 +542,17 @@ mod generated {
         assert_generated("kvbm.full.example.json", &full_example());
         assert_generated("src/declare/shown.rs", &rustdoc_facts());
         assert_generated("src/key.rs", &key_constants());
-        let (classes, config_attributes) = python_views();
-        assert_generated_part("python/kvbm_config/__init__.pyi", Some("tables"), &classes);
-        assert_generated_part(
-            "python/kvbm_config/__init__.pyi",
-            Some("config"),
-            &config_attributes,
-        );
+        // The Python package sits beside the crate in the repository, not in the
+        // published crate, whose own tests have no stub to check.
+        let stub = "python/kvbm_config/__init__.pyi";
+        if std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("python")
+            .is_dir()
+        {
+            let (classes, config_attributes) = python_views();
+            assert_generated_part(stub, Some("tables"), &classes);
+            assert_generated_part(stub, Some("config"), &config_attributes);
+        }
         // The digest of the defaults, pinned: a change to the canonical form (which would
         // split a fleet mid-upgrade) shows in review as a change of this file.
         assert_generated(
