@@ -230,10 +230,10 @@ mod tests {
     fn the_list_is_the_markers_and_holds_no_per_process_setting() {
         let keys: Vec<&str> = must_agree().map(|s| s.key).collect();
         for shared in [
-            "nova.discovery.type",
-            "nova.discovery.cluster_id",
-            "cache.parallelism",
-            "object.client.bucket",
+            crate::key::nova::discovery::TYPE,
+            crate::key::nova::discovery::CLUSTER_ID,
+            crate::key::cache::PARALLELISM,
+            crate::key::object::client::BUCKET,
         ] {
             assert!(keys.contains(&shared), "{shared} must agree");
         }
