@@ -4,17 +4,16 @@
 //! of [`KvbmConfig`] and the `default`, `leader` and `worker` profile tables, each again a
 //! config. It is derived with `schemars` from the same structs the loader fills, so every
 //! description carries the field's default, variable and constraint (the paragraph the
-//! declaration generates), the declared rules give `minimum` / `maximum` / `minLength` /
-//! `minItems`, and unknown keys are rejected (`additionalProperties: false`) as the loader
-//! rejects them. The one-of tables accept both spellings. `kvbm.schema.json` is this
-//! schema; a test keeps it current.
+//! declaration generates), each declared rule adds its keywords (`minimum`, `maximum`,
+//! `minLength`, ...: its entry in the `rules!` table says which), and unknown keys are
+//! rejected (`additionalProperties: false`) as the loader rejects them. A one-of table's
+//! schema, both spellings, comes from its `one_of!` declaration (`one_of::schema`), and the
+//! NixL object backend's from `object`. `kvbm.schema.json` is this schema; a test keeps it
+//! current.
 
-use std::borrow::Cow;
-
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::{json_schema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
-use crate::object::{NixlObjectClientConfig, S3ClientConfig};
 use crate::registry::{settings, Setting};
 use crate::KvbmConfig;
 
@@ -227,73 +226,4 @@ pub(crate) fn backends_schema(_: &mut SchemaGenerator) -> Schema {
             { "type": "array", "items": { "type": "string" } }
         ]
     })
-}
-
-/// The schema of a one-of table (its `one_of!` declaration's `JsonSchema` impl calls it):
-/// each variant, named by `names` in order, in the tagged form (`type = "..."` beside the
-/// fields) and in the table form (`{ "<variant>": { fields } }`).
-pub(crate) fn one_of(tag_doc: &str, names: &[&str], schemas: Vec<Schema>) -> Schema {
-    let spelled: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
-    let description = format!(
-        "{tag_doc}. Written as `type = {}` beside the fields, or as a table named after the variant.",
-        spelled.join(" | ")
-    );
-    let variants: Vec<(&str, Schema)> = names.iter().copied().zip(schemas).collect();
-    let mut forms = Vec::new();
-    for (name, schema) in &variants {
-        let mut tagged = schema.clone().to_value();
-        if let Some(object) = tagged.as_object_mut() {
-            object.remove("$schema");
-            let properties = object.entry("properties").or_insert_with(|| json!({}));
-            if let Some(properties) = properties.as_object_mut() {
-                properties.insert("type".into(), json!({ "const": name }));
-            }
-            let required = object.entry("required").or_insert_with(|| json!([]));
-            if let Some(required) = required.as_array_mut() {
-                required.push(json!("type"));
-            }
-        }
-        forms.push(tagged);
-    }
-    for (name, schema) in variants {
-        let mut properties = Map::new();
-        properties.insert(name.to_string(), schema.to_value());
-        forms.push(json!({
-            "type": "object",
-            "properties": properties,
-            "required": [name],
-            "additionalProperties": false
-        }));
-    }
-    Schema::try_from(json!({ "description": description, "oneOf": forms }))
-        .expect("an object schema")
-}
-
-/// A NixL object backend: the S3 settings plus `backend` (its tag), rejecting unknown keys
-/// as they do.
-impl JsonSchema for NixlObjectClientConfig {
-    fn schema_name() -> Cow<'static, str> {
-        "NixlObjectClientConfig".into()
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let mut nixl = S3ClientConfig::json_schema(generator).to_value();
-        if let Some(object) = nixl.as_object_mut() {
-            object.insert("additionalProperties".into(), json!(false));
-            let backend = crate::registry::setting(crate::key::object::client::BACKEND)
-                .expect("object.client.backend is declared");
-            if let Some(properties) = object.get_mut("properties").and_then(|p| p.as_object_mut()) {
-                properties.insert(
-                    "backend".into(),
-                    json!({
-                        "description": backend.doc,
-                        "type": "string",
-                        "enum": NixlObjectClientConfig::BACKENDS,
-                        "default": NixlObjectClientConfig::default().backend(),
-                    }),
-                );
-            }
-        }
-        Schema::try_from(nixl).expect("an object schema")
-    }
 }

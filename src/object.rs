@@ -176,6 +176,36 @@ impl<'de> Deserialize<'de> for NixlObjectClientConfig {
     }
 }
 
+/// A NixL object backend: the S3 settings plus `backend` (its tag), rejecting unknown keys
+/// as they do.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for NixlObjectClientConfig {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NixlObjectClientConfig".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut nixl = <S3ClientConfig as schemars::JsonSchema>::json_schema(generator).to_value();
+        if let Some(object) = nixl.as_object_mut() {
+            object.insert("additionalProperties".into(), serde_json::json!(false));
+            let backend = crate::registry::setting(crate::key::object::client::BACKEND)
+                .expect("object.client.backend is declared");
+            if let Some(properties) = object.get_mut("properties").and_then(|p| p.as_object_mut()) {
+                properties.insert(
+                    "backend".into(),
+                    serde_json::json!({
+                        "description": backend.doc,
+                        "type": "string",
+                        "enum": NixlObjectClientConfig::BACKENDS,
+                        "default": NixlObjectClientConfig::default().backend(),
+                    }),
+                );
+            }
+        }
+        schemars::Schema::try_from(nixl).expect("an object schema")
+    }
+}
+
 impl crate::declare::Absent for NixlObjectClientConfig {}
 
 impl crate::declare::Section for NixlObjectClientConfig {

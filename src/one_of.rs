@@ -76,6 +76,55 @@ where
         .map_err(|e| D::Error::custom(e.to_string()))
 }
 
+#[cfg(feature = "schema")]
+/// The schema of a one-of table (its `one_of!` declaration's `Jsonschemars::Schema` impl calls it):
+/// each variant, named by `names` in order, in the tagged form (`type = "..."` beside the
+/// fields) and in the table form (`{ "<variant>": { fields } }`).
+pub(crate) fn schema(
+    tag_doc: &str,
+    names: &[&str],
+    schemas: Vec<schemars::Schema>,
+) -> schemars::Schema {
+    let spelled: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
+    let description = format!(
+        "{tag_doc}. Written as `type = {}` beside the fields, or as a table named after the variant.",
+        spelled.join(" | ")
+    );
+    let variants: Vec<(&str, schemars::Schema)> = names.iter().copied().zip(schemas).collect();
+    let mut forms = Vec::new();
+    for (name, schema) in &variants {
+        let mut tagged = schema.clone().to_value();
+        if let Some(object) = tagged.as_object_mut() {
+            object.remove("$schema");
+            let properties = object
+                .entry("properties")
+                .or_insert_with(|| serde_json::json!({}));
+            if let Some(properties) = properties.as_object_mut() {
+                properties.insert("type".into(), serde_json::json!({ "const": name }));
+            }
+            let required = object
+                .entry("required")
+                .or_insert_with(|| serde_json::json!([]));
+            if let Some(required) = required.as_array_mut() {
+                required.push(serde_json::json!("type"));
+            }
+        }
+        forms.push(tagged);
+    }
+    for (name, schema) in variants {
+        let mut properties = serde_json::Map::new();
+        properties.insert(name.to_string(), schema.to_value());
+        forms.push(serde_json::json!({
+            "type": "object",
+            "properties": properties,
+            "required": [name],
+            "additionalProperties": false
+        }));
+    }
+    schemars::Schema::try_from(serde_json::json!({ "description": description, "oneOf": forms }))
+        .expect("an object schema")
+}
+
 /// Declares a one-of table: the enum (serialized in the tagged form), its `TYPES`, a
 /// `Deserialize` that accepts both spellings, and its declarations (the `type` setting,
 /// then each variant's settings) with the check that dispatches to the active variant.
@@ -123,7 +172,7 @@ macro_rules! one_of {
             }
 
             fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                crate::json_schema::one_of(
+                crate::one_of::schema(
                     $tag_doc,
                     Self::TYPES,
                     vec![$(<$ty as schemars::JsonSchema>::json_schema(generator)),*],
