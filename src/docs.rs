@@ -567,7 +567,8 @@ mod generated {
     }
 
     /// The one command that regenerates every generated file (README tables,
-    /// `kvbm.example.toml`, `kvbm.schema.json`, `kvbm.full.example.json`).
+    /// `kvbm.example.toml`, `kvbm.schema.json`, `kvbm.full.example.json`, `src/key.rs`,
+    /// `src/declare/shown.rs`, the Python stub's tables, the default digest).
     const BLESS_COMMAND: &str = "BLESS=1 cargo test --all-features";
 
     /// Checks that the committed file `name` is `generated`; with `BLESS=1` set, rewrites it

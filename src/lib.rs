@@ -72,8 +72,8 @@
 //! One hand edit: an entry in the `settings!` table of its section module (doc, type,
 //! default, `check: [...]` rules, `example`; `env` only for a variable that is not the
 //! key's). Then one command, `BLESS=1 cargo test --all-features`, regenerates the README
-//! tables, the template, the JSON Schema, the full JSON example, the key constants and the
-//! rustdoc facts; plain `cargo test` fails on a stale one. The README's "Adding a setting"
+//! tables, the template, the JSON Schema, the full JSON example, the key constants, the
+//! rustdoc facts and the Python stub's tables; plain `cargo test` fails on a stale one. The README's "Adding a setting"
 //! shows each kind (a value, a choice, a must-agree setting, an optional table, a section,
 //! a rule).
 //!
