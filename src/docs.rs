@@ -258,13 +258,12 @@ fn rustdoc_facts() -> String {
         "// Generated from the declarations by `BLESS=1 cargo test --all-features`\n\
          // (kvbm_config::docs::rustdoc_facts); do not edit by hand.\n",
     );
-    let default_text = |setting: &Setting| shown_default(setting);
     let env_text = |setting: &Setting| format!("`{}`", setting.env);
     write_fact_macro(
         &mut out,
         "shown_default",
         "A declared field's default as TOML writes it.",
-        &default_text,
+        &shown_default,
     );
     write_fact_macro(
         &mut out,
@@ -379,21 +378,13 @@ fn write_key_module(out: &mut String, table: &str, depth: usize) {
         }
     }
     for name in tables {
-        let key = join_key(table, &name);
+        let key = crate::declare::join(table, &name);
         let _ = write!(
             out,
             "\n{indent}/// The keys of `[{key}]`.\n{indent}pub mod {name} {{"
         );
         write_key_module(out, &key, depth + 1);
         let _ = writeln!(out, "{indent}}}");
-    }
-}
-
-#[cfg(test)]
-fn join_key(table: &str, name: &str) -> String {
-    match table {
-        "" => name.to_string(),
-        table => format!("{table}.{name}"),
     }
 }
 
@@ -423,7 +414,7 @@ fn python_table_attributes(classes: &mut String, key: &str) -> String {
     };
     let mut lines = String::new();
     for name in registry.children(id) {
-        let child = join_key(key, name);
+        let child = crate::declare::join(key, name);
         let python_type = match registry.node(&child) {
             Some(Node::Leaf(setting)) => python_setting_type(setting),
             Some(Node::Section(_)) => {
